@@ -1,0 +1,69 @@
+package io.durastash.connect;
+
+import io.durastash.stash.StashOptions;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+/**
+ * The keys that name the stash a sink and a source share, defined once for both connectors: the pair
+ * shares a stash when both name the same {@code stash.dir} and {@code stash.name} in one worker.
+ */
+public final class StashLocationConfig {
+    public static final String GROUP = "Stash";
+
+    public static final String STASH_DIR_CONFIG = "stash.dir";
+    private static final String STASH_DIR_DOC = "The directory on the worker's local disk that holds stashes. It must "
+        + "be writable by the worker's user. The sink and source connectors of a pair must name the same directory.";
+
+    public static final String STASH_NAME_CONFIG = "stash.name";
+    public static final String STASH_NAME_DEFAULT = "default";
+    private static final String STASH_NAME_DOC = "The stash inside stash.dir that this connector writes to (sink) or "
+        + "drains (source): a subdirectory name, so it may not contain '/' or '..'. The sink and source connectors of "
+        + "a pair must use the same name.";
+
+    public static final String STASH_MEMORY_BYTES_CONFIG = "stash.memory.bytes";
+    public static final long STASH_MEMORY_BYTES_DEFAULT = StashOptions.DEFAULT_MEMORY_BYTES;
+    private static final String STASH_MEMORY_BYTES_DOC = "Native memory cap of the stash: RocksDB's block cache, with "
+        + "its write buffers (half of it) charged to the same cache. Applies when the stash is first opened in the "
+        + "worker; connectors that share the stash share this memory.";
+
+    private StashLocationConfig() {
+    }
+
+    /** Adds the stash keys to {@code def}, as the first entries of the "Stash" group. */
+    public static ConfigDef define(ConfigDef def) {
+        int order = 0;
+        return def
+            .define(STASH_DIR_CONFIG, ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
+                ConfigDef.Importance.HIGH, STASH_DIR_DOC, GROUP, ++order, ConfigDef.Width.LONG, "Stash directory")
+            .define(STASH_NAME_CONFIG, ConfigDef.Type.STRING, STASH_NAME_DEFAULT, new StashNameValidator(),
+                ConfigDef.Importance.HIGH, STASH_NAME_DOC, GROUP, ++order, ConfigDef.Width.MEDIUM, "Stash name")
+            .define(STASH_MEMORY_BYTES_CONFIG, ConfigDef.Type.LONG, STASH_MEMORY_BYTES_DEFAULT,
+                ConfigDef.Range.atLeast(StashOptions.MIN_MEMORY_BYTES), ConfigDef.Importance.LOW, STASH_MEMORY_BYTES_DOC,
+                GROUP, ++order, ConfigDef.Width.SHORT, "Stash memory (bytes)");
+    }
+
+    /** The number of entries {@link #define} adds to the group, so callers can continue its order. */
+    public static int groupSize() {
+        return 3;
+    }
+
+    /** The stash directory: {@code stash.dir/stash.name}, checked to stay inside {@code stash.dir}. */
+    public static Path stashPath(AbstractConfig config) {
+        Path base = Paths.get(config.getString(STASH_DIR_CONFIG)).toAbsolutePath().normalize();
+        Path path = base.resolve(config.getString(STASH_NAME_CONFIG)).normalize();
+        if (!path.startsWith(base) || path.equals(base)) {
+            throw new ConfigException(STASH_NAME_CONFIG, config.getString(STASH_NAME_CONFIG),
+                "resolves to " + path + ", outside " + STASH_DIR_CONFIG + "=" + base);
+        }
+        return path;
+    }
+
+    public static StashOptions stashOptions(AbstractConfig config) {
+        return StashOptions.defaults().withMemoryBytes(config.getLong(STASH_MEMORY_BYTES_CONFIG));
+    }
+}

@@ -1,0 +1,7 @@
+package io.durastash.stash;
+
+/** Where a batch is in its life: stashed and waiting to be loaded, or handed to a drainer. */
+public enum BatchStatus {
+    PENDING,
+    LOADED
+}

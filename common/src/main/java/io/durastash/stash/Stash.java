@@ -1,0 +1,867 @@
+package io.durastash.stash;
+
+import io.durastash.stash.codec.CorruptEntryException;
+import io.durastash.stash.codec.RecordCodec;
+import org.apache.kafka.common.TopicPartition;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompressionType;
+import org.rocksdb.DBOptions;
+import org.rocksdb.LRUCache;
+import org.rocksdb.Options;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
+import org.rocksdb.Status;
+import org.rocksdb.TablePropertiesCollectorFactory;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteBufferManager;
+import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The stash: durable batches of records in RocksDB, appended by sinks and drained by sources.
+ *
+ * <p>Column families: {@code meta} (batch id → {@link BatchMetadata} JSON), {@code data} (batch id +
+ * record index → encoded record), {@code quarantine} (entries that failed their checksum) and
+ * {@code default} (identity, format version, next batch id, stashed sink offsets).
+ *
+ * <p>Thread-safe. Open it through {@link StashRegistry} so that every task in the JVM naming the
+ * same directory shares one handle; RocksDB allows one per directory per process.
+ */
+public final class Stash {
+    private static final Logger log = LoggerFactory.getLogger(Stash.class);
+
+    static final int FORMAT_VERSION = 1;
+    static final String META = "meta";
+    static final String DATA = "data";
+    static final String QUARANTINE = "quarantine";
+    private static final byte QUARANTINE_META = 'm';
+    private static final byte QUARANTINE_DATA = 'd';
+
+    private final Path path;
+    private final Clock clock;
+    private final RocksDB db;
+    private final List<ColumnFamilyHandle> handles;
+    private final ColumnFamilyHandle defaultFamily;
+    private final ColumnFamilyHandle metaFamily;
+    private final ColumnFamilyHandle dataFamily;
+    private final ColumnFamilyHandle quarantineFamily;
+    private final List<AutoCloseable> resources;
+    private final WriteOptions syncedWrites;
+    private final WriteOptions unsyncedWrites;
+    private final UUID id;
+
+    /** Readers take it to use the database, {@link #close()} takes it exclusively: nothing touches a closed handle. */
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    /** Held across a claim, so a drainer hand-over never misses a batch that is being claimed. */
+    private final Object claimLock = new Object();
+    /** Guards the in-memory state below; never held across RocksDB I/O except for claims. */
+    private final Object lock = new Object();
+    private final PendingQueue pending = new PendingQueue();
+    private final NavigableMap<Long, BatchMetadata> loaded = new TreeMap<>();
+    private long loadedRecords;
+    private long loadedBytes;
+    private long nextBatchId;
+    private Object drainer;
+    private boolean closed;
+    private final AtomicLong quarantined = new AtomicLong();
+    private final Set<BatchReader> openReaders = ConcurrentHashMap.newKeySet();
+
+    private Stash(Path path, Clock clock, RocksDB db, List<ColumnFamilyHandle> handles, List<AutoCloseable> resources) {
+        this.path = path;
+        this.clock = clock;
+        this.db = db;
+        this.handles = handles;
+        this.defaultFamily = handles.get(0);
+        this.metaFamily = handles.get(1);
+        this.dataFamily = handles.get(2);
+        this.quarantineFamily = handles.get(3);
+        this.resources = resources;
+        this.syncedWrites = new WriteOptions().setSync(true);
+        this.unsyncedWrites = new WriteOptions().setSync(false);
+        resources.add(syncedWrites);
+        resources.add(unsyncedWrites);
+        try {
+            this.id = loadIdentity();
+            recover();
+        } catch (RocksDBException e) {
+            throw failure("recover the stash", e);
+        }
+    }
+
+    /**
+     * Opens (creating if needed) the stash in {@code directory}. Prefer {@link StashRegistry#acquire},
+     * which shares one handle per directory across the JVM.
+     *
+     * @throws StashException naming the directory when it cannot be created or written, or is locked
+     */
+    public static Stash open(Path directory, StashOptions options) {
+        Path path = directory.toAbsolutePath().normalize();
+        prepareDirectory(path);
+        RocksDB.loadLibrary();
+        List<AutoCloseable> resources = new ArrayList<>();
+        List<ColumnFamilyHandle> handles = new ArrayList<>();
+        RocksDB db = null;
+        try {
+            LRUCache cache = new LRUCache(options.memoryBytes());
+            resources.add(cache);
+            WriteBufferManager writeBuffers = new WriteBufferManager(options.memoryBytes() / 2, cache);
+            resources.add(writeBuffers);
+            DBOptions dbOptions = new DBOptions()
+                .setCreateIfMissing(true)
+                .setCreateMissingColumnFamilies(true)
+                .setWriteBufferManager(writeBuffers)
+                .setMaxBackgroundJobs(2)
+                .setKeepLogFileNum(3)
+                .setMaxLogFileSize(8L * 1024 * 1024)
+                .setMaxTotalWalSize(Math.max(options.memoryBytes(), 64L * 1024 * 1024));
+            resources.add(dbOptions);
+            List<ColumnFamilyDescriptor> descriptors = List.of(
+                new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, familyOptions(resources, cache, CompressionType.NO_COMPRESSION, false)),
+                new ColumnFamilyDescriptor(META.getBytes(StandardCharsets.UTF_8), familyOptions(resources, cache, CompressionType.NO_COMPRESSION, true)),
+                new ColumnFamilyDescriptor(DATA.getBytes(StandardCharsets.UTF_8), familyOptions(resources, cache, CompressionType.LZ4_COMPRESSION, true)),
+                new ColumnFamilyDescriptor(QUARANTINE.getBytes(StandardCharsets.UTF_8), familyOptions(resources, cache, CompressionType.NO_COMPRESSION, false)));
+            db = RocksDB.open(dbOptions, path.toString(), descriptors, handles);
+            Stash stash = new Stash(path, options.clock(), db, handles, resources);
+            log.info("Opened stash {} at {}: {}", stash.id, path, stash.stats());
+            return stash;
+        } catch (RocksDBException e) {
+            closeQuietly(handles, db, resources);
+            throw openFailure(path, e);
+        } catch (RuntimeException e) {
+            closeQuietly(handles, db, resources);
+            throw e;
+        }
+    }
+
+    private static ColumnFamilyOptions familyOptions(List<AutoCloseable> resources, LRUCache cache,
+                                                     CompressionType compression, boolean churns) {
+        ColumnFamilyOptions options;
+        if (churns) {
+            // Acknowledged batches leave tombstones; compact files that fill up with them. RocksJava sets
+            // collector factories only on Options, whose column family part we copy.
+            try (Options withCollector = new Options()) {
+                withCollector.setTablePropertiesCollectorFactory(List.of(
+                    TablePropertiesCollectorFactory.NewCompactOnDeletionCollectorFactory(1024, 512, 0.5)));
+                options = new ColumnFamilyOptions(withCollector);
+            }
+        } else {
+            options = new ColumnFamilyOptions();
+        }
+        options.setCompressionType(compression)
+            .setTableFormatConfig(new BlockBasedTableConfig()
+                .setBlockCache(cache)
+                .setCacheIndexAndFilterBlocks(true)
+                .setPinL0FilterAndIndexBlocksInCache(true));
+        resources.add(options);
+        return options;
+    }
+
+    private static void prepareDirectory(Path path) {
+        try {
+            Files.createDirectories(path);
+        } catch (IOException e) {
+            throw new StashException("Cannot create the stash directory " + path + " (" + e + "). Make its parent "
+                + "directory writable by the worker's user, or point stash.dir at a writable directory.", e);
+        }
+        try {
+            Path probe = Files.createTempFile(path, ".write-probe", "");
+            Files.delete(probe);
+        } catch (IOException e) {
+            throw new StashException("The stash directory " + path + " is not writable (" + e + "). Give the worker's "
+                + "user write access to it, or point stash.dir at a writable directory.", e);
+        }
+    }
+
+    private static StashException openFailure(Path path, RocksDBException e) {
+        String message = String.valueOf(e.getMessage());
+        if (message.contains("lock hold by current process")) {
+            return new StashException("The stash directory " + path + " is already open in this JVM outside the stash "
+                + "registry. Open stashes through StashRegistry so that tasks share one handle.", e);
+        }
+        if (message.contains("LOCK") || message.toLowerCase().contains("lock file")) {
+            return new StashException("The stash directory " + path + " is locked by another process (RocksDB LOCK file): "
+                + "only one process may open a stash. Stop the other worker or tool that holds it, or give this "
+                + "connector a different stash.dir or stash.name.", e);
+        }
+        return failureMessage(path, "open the stash", e);
+    }
+
+    private StashException failure(String what, RocksDBException e) {
+        return failureMessage(path, what, e);
+    }
+
+    private static StashException failureMessage(Path path, String what, RocksDBException e) {
+        Status status = e.getStatus();
+        String message = String.valueOf(e.getMessage());
+        if (message.contains("No space left") || (status != null && status.getSubCode() == Status.SubCode.NoSpace)) {
+            return new StashException("Could not " + what + " at " + path + ": the filesystem is full. Nothing "
+                + "already stashed is lost; free disk space or lower stash.max.bytes, then restart the task.", e);
+        }
+        return new StashException("Could not " + what + " at " + path + ": " + message, e);
+    }
+
+    private UUID loadIdentity() throws RocksDBException {
+        byte[] storedVersion = db.get(defaultFamily, StashKeys.FORMAT_VERSION);
+        if (storedVersion != null) {
+            int version = (int) StashKeys.longValue(storedVersion);
+            if (version > FORMAT_VERSION) {
+                throw new StashException("The stash at " + path + " has format version " + version + " but this "
+                    + "DuraStash reads version " + FORMAT_VERSION + ". Upgrade DuraStash to open it.");
+            }
+        }
+        byte[] storedId = db.get(defaultFamily, StashKeys.STASH_ID);
+        if (storedId != null) {
+            return UUID.fromString(new String(storedId, StandardCharsets.UTF_8));
+        }
+        UUID created = UUID.randomUUID();
+        try (WriteBatch batch = new WriteBatch()) {
+            batch.put(defaultFamily, StashKeys.STASH_ID, created.toString().getBytes(StandardCharsets.UTF_8));
+            batch.put(defaultFamily, StashKeys.FORMAT_VERSION, StashKeys.longValue(FORMAT_VERSION));
+            db.write(syncedWrites, batch);
+        }
+        return created;
+    }
+
+    /** Rebuilds the in-memory queue from {@code meta}: every batch on disk, LOADED or not, is deliverable again. */
+    private void recover() throws RocksDBException {
+        long maxId = 0;
+        long wasLoaded = 0;
+        Map<Long, CorruptMetadata> corrupt = new LinkedHashMap<>();
+        try (ReadOptions readOptions = new ReadOptions().setFillCache(false);
+             RocksIterator it = db.newIterator(metaFamily, readOptions)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                byte[] key = it.key();
+                if (key.length != 8) {
+                    log.error("Stash {}: ignoring a metadata key of {} bytes; batch keys have 8", path, key.length);
+                    continue;
+                }
+                long batchId = StashKeys.batchId(key);
+                maxId = Math.max(maxId, batchId);
+                try {
+                    BatchMetadata metadata = StashJson.readMetadata(it.value());
+                    if (metadata.id() != batchId) {
+                        throw new CorruptEntryException("metadata names batch " + metadata.id());
+                    }
+                    pending.addLast(batchId, metadata.createdAt(), metadata.recordCount(), metadata.byteSize(), PendingQueue.VISIBLE);
+                    if (metadata.status() == BatchStatus.LOADED) {
+                        wasLoaded++;
+                    }
+                } catch (CorruptEntryException e) {
+                    corrupt.put(batchId, new CorruptMetadata(it.value(), e.getMessage()));
+                }
+            }
+            it.status();
+        }
+        for (Map.Entry<Long, CorruptMetadata> e : corrupt.entrySet()) {
+            quarantineBatch(e.getKey(), e.getValue().bytes, e.getValue().reason);
+        }
+        long maxDataId = 0;
+        try (RocksIterator it = db.newIterator(dataFamily)) {
+            it.seekToLast();
+            if (it.isValid()) {
+                maxDataId = StashKeys.batchId(it.key());
+            }
+        }
+        byte[] storedNext = db.get(defaultFamily, StashKeys.NEXT_BATCH_ID);
+        nextBatchId = Math.max(Math.max(maxId, maxDataId) + 1, storedNext == null ? 1 : StashKeys.longValue(storedNext));
+        try (RocksIterator it = db.newIterator(quarantineFamily)) {
+            long count = 0;
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                count++;
+            }
+            quarantined.set(count);
+        }
+        if (wasLoaded > 0) {
+            log.info("Stash {}: {} batches were loaded but never acknowledged before the last shutdown; they will be delivered again",
+                path, wasLoaded);
+        }
+    }
+
+    private static final class CorruptMetadata {
+        final byte[] bytes;
+        final String reason;
+
+        CorruptMetadata(byte[] bytes, String reason) {
+            this.bytes = bytes;
+            this.reason = reason;
+        }
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** The identity created with the stash; it survives restarts and names the stash in source offsets. */
+    public UUID id() {
+        return id;
+    }
+
+    /**
+     * Stores a poll's records, one batch per non-empty group in the map's order, with their PENDING
+     * metadata and the sink's new stashed offsets, in one WriteBatch. Nothing partial is ever visible.
+     *
+     * @param sinkName       whose stashed offsets these are
+     * @param groups         the records of each group, in input order
+     * @param stashedOffsets the highest input offset now handled per partition (may name partitions whose
+     *                       records were not stashed, e.g. sent to a dead letter queue)
+     * @param sync           whether to sync the WAL before returning
+     * @return the metadata of the new batches
+     */
+    public List<BatchMetadata> append(String sinkName, Map<String, List<EncodedRecord>> groups,
+                                      Map<TopicPartition, Long> stashedOffsets, boolean sync) {
+        List<Map.Entry<String, List<EncodedRecord>>> nonEmpty = new ArrayList<>(groups.size());
+        for (Map.Entry<String, List<EncodedRecord>> group : groups.entrySet()) {
+            if (!group.getValue().isEmpty()) {
+                nonEmpty.add(group);
+            }
+        }
+        if (nonEmpty.isEmpty() && stashedOffsets.isEmpty()) {
+            return List.of();
+        }
+        long now = clock.millis();
+        int batchCount = nonEmpty.size();
+        List<BatchMetadata> batches = new ArrayList<>(batchCount);
+        long firstId;
+        Lock readLock = lifecycle.readLock();
+        readLock.lock();
+        try {
+            ensureOpen();
+            long nextAfter;
+            synchronized (lock) {
+                firstId = nextBatchId;
+                nextBatchId += batchCount;
+                nextAfter = nextBatchId;
+                for (int i = 0; i < batchCount; i++) {
+                    List<EncodedRecord> records = nonEmpty.get(i).getValue();
+                    pending.addLast(firstId + i, now, records.size(), byteSize(records), PendingQueue.WRITING);
+                }
+            }
+            try (WriteBatch write = new WriteBatch()) {
+                for (int i = 0; i < batchCount; i++) {
+                    long batchId = firstId + i;
+                    Map.Entry<String, List<EncodedRecord>> group = nonEmpty.get(i);
+                    BatchMetadata metadata = putBatch(write, batchId, group.getKey(), group.getValue(), now);
+                    batches.add(metadata);
+                }
+                write.put(defaultFamily, StashKeys.NEXT_BATCH_ID, StashKeys.longValue(nextAfter));
+                for (Map.Entry<TopicPartition, Long> offset : stashedOffsets.entrySet()) {
+                    write.put(defaultFamily, StashKeys.sinkOffset(sinkName, offset.getKey()), StashKeys.longValue(offset.getValue()));
+                }
+                db.write(sync ? syncedWrites : unsyncedWrites, write);
+            } catch (RocksDBException | RuntimeException e) {
+                synchronized (lock) {
+                    pending.settle(firstId, batchCount, PendingQueue.ABANDONED);
+                }
+                if (e instanceof RocksDBException) {
+                    throw failure("append " + batchCount + " batches", (RocksDBException) e);
+                }
+                throw (RuntimeException) e;
+            }
+        } finally {
+            readLock.unlock();
+        }
+        synchronized (lock) {
+            pending.settle(firstId, batchCount, PendingQueue.VISIBLE);
+            lock.notifyAll();
+        }
+        return batches;
+    }
+
+    private BatchMetadata putBatch(WriteBatch write, long batchId, String group, List<EncodedRecord> records, long now)
+        throws RocksDBException {
+        Map<TopicPartition, long[]> ranges = new LinkedHashMap<>();
+        long bytes = 0;
+        int index = 0;
+        for (EncodedRecord record : records) {
+            write.put(dataFamily, StashKeys.record(batchId, index++), record.bytes());
+            bytes += record.bytes().length;
+            long[] range = ranges.get(record.source());
+            if (range == null) {
+                ranges.put(record.source(), new long[] {record.offset(), record.offset()});
+            } else {
+                range[0] = Math.min(range[0], record.offset());
+                range[1] = Math.max(range[1], record.offset());
+            }
+        }
+        List<OffsetRange> offsets = new ArrayList<>(ranges.size());
+        ranges.forEach((tp, r) -> offsets.add(new OffsetRange(tp.topic(), tp.partition(), r[0], r[1])));
+        BatchMetadata metadata = BatchMetadata.pending(batchId, group, records.size(), bytes, now, offsets);
+        write.put(metaFamily, StashKeys.batch(batchId), StashJson.write(metadata));
+        return metadata;
+    }
+
+    private static long byteSize(List<EncodedRecord> records) {
+        long bytes = 0;
+        for (EncodedRecord record : records) {
+            bytes += record.bytes().length;
+        }
+        return bytes;
+    }
+
+    /** Syncs the WAL: everything appended so far, synced or not, is durable when this returns. */
+    public void sync() {
+        Lock readLock = lifecycle.readLock();
+        readLock.lock();
+        try {
+            ensureOpen();
+            db.syncWal();
+        } catch (RocksDBException e) {
+            throw failure("sync the WAL", e);
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    /**
+     * Claims the next loadable batches in id order, at least one and then whole batches until
+     * {@code maxRecords} is reached, and marks them LOADED. Costs what is claimed, not the stash size.
+     *
+     * @param holdMillis a batch is loadable once it is at least this old (0: at once)
+     */
+    public List<BatchMetadata> claim(int maxRecords, long holdMillis) {
+        synchronized (claimLock) {
+            long now = clock.millis();
+            List<Long> ids = new ArrayList<>();
+            synchronized (lock) {
+                int records = 0;
+                while (!pending.isEmpty() && (ids.isEmpty() || records < maxRecords)) {
+                    byte state = pending.headState();
+                    if (state == PendingQueue.ABANDONED) {
+                        pending.removeHead();
+                        continue;
+                    }
+                    if (state == PendingQueue.WRITING || (holdMillis > 0 && pending.headCreatedAt() > now - holdMillis)) {
+                        break;
+                    }
+                    records += pending.headRecords();
+                    ids.add(pending.headId());
+                    pending.removeHead();
+                }
+            }
+            if (ids.isEmpty()) {
+                return List.of();
+            }
+            Lock readLock = lifecycle.readLock();
+            readLock.lock();
+            try {
+                ensureOpen();
+                List<BatchMetadata> claimed = markLoaded(ids, now);
+                synchronized (lock) {
+                    for (BatchMetadata metadata : claimed) {
+                        loaded.put(metadata.id(), metadata);
+                        loadedRecords += metadata.recordCount();
+                        loadedBytes += metadata.byteSize();
+                    }
+                }
+                return claimed;
+            } catch (RocksDBException e) {
+                throw failure("claim batches " + ids, e);
+            } finally {
+                readLock.unlock();
+            }
+        }
+    }
+
+    private List<BatchMetadata> markLoaded(List<Long> ids, long now) throws RocksDBException {
+        List<byte[]> keys = new ArrayList<>(ids.size());
+        for (long batchId : ids) {
+            keys.add(StashKeys.batch(batchId));
+        }
+        List<byte[]> values = db.multiGetAsList(Collections.nCopies(ids.size(), metaFamily), keys);
+        List<BatchMetadata> claimed = new ArrayList<>(ids.size());
+        try (WriteBatch write = new WriteBatch()) {
+            for (int i = 0; i < ids.size(); i++) {
+                long batchId = ids.get(i);
+                byte[] bytes = values.get(i);
+                if (bytes == null) {
+                    log.warn("Stash {}: batch {} was queued but has no metadata; skipping it", path, batchId);
+                    continue;
+                }
+                try {
+                    BatchMetadata metadata = StashJson.readMetadata(bytes);
+                    if (metadata.id() != batchId) {
+                        throw new CorruptEntryException("metadata names batch " + metadata.id());
+                    }
+                    BatchMetadata marked = metadata.loaded(now);
+                    write.put(metaFamily, keys.get(i), StashJson.write(marked));
+                    claimed.add(marked);
+                } catch (CorruptEntryException e) {
+                    quarantineBatch(batchId, bytes, e.getMessage());
+                }
+            }
+            // Not synced: a LOADED mark lost in a crash leaves the batch PENDING, which is delivered the same way.
+            db.write(unsyncedWrites, write);
+        }
+        return claimed;
+    }
+
+    /**
+     * Deletes acknowledged batches (data with {@code deleteRange}, metadata too) in one WriteBatch.
+     * Ids that are not loaded (already acknowledged, or handed back by {@link #releaseDrainer}) are ignored.
+     */
+    public void acknowledge(Collection<Long> batchIds) {
+        Lock readLock = lifecycle.readLock();
+        readLock.lock();
+        try {
+            if (closed) {
+                log.debug("Stash {} is closed; acknowledgement of {} ignored (those batches will be delivered again)", path, batchIds);
+                return;
+            }
+            List<Long> acked = new ArrayList<>(batchIds.size());
+            long next;
+            synchronized (lock) {
+                for (long batchId : batchIds) {
+                    BatchMetadata metadata = loaded.remove(batchId);
+                    if (metadata != null) {
+                        acked.add(batchId);
+                        loadedRecords -= metadata.recordCount();
+                        loadedBytes -= metadata.byteSize();
+                    }
+                }
+                next = nextBatchId;
+            }
+            if (acked.isEmpty()) {
+                return;
+            }
+            Collections.sort(acked);
+            try (WriteBatch write = new WriteBatch()) {
+                int start = 0;
+                for (int i = 1; i <= acked.size(); i++) {
+                    if (i == acked.size() || acked.get(i) != acked.get(i - 1) + 1) {
+                        deleteBatches(write, acked.get(start), acked.get(i - 1));
+                        start = i;
+                    }
+                }
+                // Keeps the stored next id past every deleted batch, so ids are never reused after a restart.
+                write.put(defaultFamily, StashKeys.NEXT_BATCH_ID, StashKeys.longValue(next));
+                db.write(unsyncedWrites, write);
+            } catch (RocksDBException e) {
+                throw failure("delete acknowledged batches " + acked, e);
+            }
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    private void deleteBatches(WriteBatch write, long first, long last) throws RocksDBException {
+        write.deleteRange(dataFamily, StashKeys.record(first, 0), StashKeys.record(last + 1, 0));
+        if (first == last) {
+            write.delete(metaFamily, StashKeys.batch(first));
+        } else {
+            write.deleteRange(metaFamily, StashKeys.batch(first), StashKeys.batch(last + 1));
+        }
+    }
+
+    /**
+     * Streams the records of a batch in order, from {@code fromIndex}, one at a time. A record that
+     * fails its checksum is quarantined and skipped. Close the reader when done.
+     */
+    public BatchReader read(BatchMetadata batch, int fromIndex, RecordCodec codec) {
+        Lock readLock = lifecycle.readLock();
+        readLock.lock();
+        try {
+            ensureOpen();
+            BatchReader reader = new BatchReader(this, batch.id(), fromIndex, codec);
+            openReaders.add(reader);
+            return reader;
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    RocksIterator newRecordIterator(ReadOptions readOptions) {
+        return db.newIterator(dataFamily, readOptions);
+    }
+
+    Lock readLock() {
+        return lifecycle.readLock();
+    }
+
+    void readerClosed(BatchReader reader) {
+        openReaders.remove(reader);
+    }
+
+    void ensureOpen() {
+        if (closed) {
+            throw new StashException("The stash at " + path + " is closed");
+        }
+    }
+
+    /** Moves one damaged record into quarantine; called by readers. */
+    void quarantineRecord(long batchId, int index, byte[] bytes, String reason) {
+        byte[] key = StashKeys.record(batchId, index);
+        QuarantinedEntry entry = new QuarantinedEntry(DATA, batchId, index, reason, clock.millis(), bytes);
+        try (WriteBatch write = new WriteBatch()) {
+            write.put(quarantineFamily, quarantineKey(QUARANTINE_DATA, key), StashJson.write(entry));
+            write.delete(dataFamily, key);
+            db.write(syncedWrites, write);
+        } catch (RocksDBException e) {
+            throw failure("quarantine record " + index + " of batch " + batchId, e);
+        }
+        quarantined.incrementAndGet();
+        log.error("Stash {}: record {} of batch {} is corrupt ({}); moved it to the quarantine column family and skipped it. "
+            + "The rest of the stash keeps flowing.", path, index, batchId, reason);
+    }
+
+    /** Moves a batch whose metadata is damaged, with all its records, into quarantine. */
+    private void quarantineBatch(long batchId, byte[] metadataBytes, String reason) throws RocksDBException {
+        long now = clock.millis();
+        int records = 0;
+        try (WriteBatch write = new WriteBatch();
+             Slice lower = new Slice(StashKeys.record(batchId, 0));
+             Slice upper = new Slice(StashKeys.record(batchId + 1, 0));
+             ReadOptions readOptions = new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
+             RocksIterator it = db.newIterator(dataFamily, readOptions)) {
+            write.put(quarantineFamily, quarantineKey(QUARANTINE_META, StashKeys.batch(batchId)),
+                StashJson.write(new QuarantinedEntry(META, batchId, -1, reason, now, metadataBytes)));
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                byte[] key = it.key();
+                write.put(quarantineFamily, quarantineKey(QUARANTINE_DATA, key), StashJson.write(new QuarantinedEntry(
+                    DATA, batchId, StashKeys.recordIndex(key), "metadata of its batch is corrupt: " + reason, now, it.value())));
+                records++;
+            }
+            it.status();
+            write.deleteRange(dataFamily, StashKeys.record(batchId, 0), StashKeys.record(batchId + 1, 0));
+            write.delete(metaFamily, StashKeys.batch(batchId));
+            db.write(syncedWrites, write);
+        }
+        quarantined.addAndGet(1 + records);
+        log.error("Stash {}: the metadata of batch {} is corrupt ({}); moved the batch and its {} records to the quarantine "
+            + "column family. The rest of the stash keeps flowing.", path, batchId, reason, records);
+    }
+
+    private static byte[] quarantineKey(byte family, byte[] key) {
+        byte[] out = new byte[key.length + 1];
+        out[0] = family;
+        System.arraycopy(key, 0, out, 1, key.length);
+        return out;
+    }
+
+    /** The entries set aside because they failed their checksum or did not decode. */
+    public List<QuarantinedEntry> quarantined() {
+        Lock readLock = lifecycle.readLock();
+        readLock.lock();
+        try {
+            ensureOpen();
+            List<QuarantinedEntry> entries = new ArrayList<>();
+            try (RocksIterator it = db.newIterator(quarantineFamily)) {
+                for (it.seekToFirst(); it.isValid(); it.next()) {
+                    entries.add(StashJson.readQuarantined(it.value()));
+                }
+            }
+            return entries;
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    /** The highest input offset stashed per partition by the named sink connector. */
+    public Map<TopicPartition, Long> stashedOffsets(String sinkName) {
+        byte[] prefix = StashKeys.sinkOffsetPrefix(sinkName);
+        Lock readLock = lifecycle.readLock();
+        readLock.lock();
+        try (Slice lower = new Slice(prefix);
+             Slice upper = new Slice(StashKeys.prefixEnd(prefix));
+             ReadOptions readOptions = new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper)) {
+            ensureOpen();
+            Map<TopicPartition, Long> offsets = new LinkedHashMap<>();
+            try (RocksIterator it = db.newIterator(defaultFamily, readOptions)) {
+                for (it.seekToFirst(); it.isValid(); it.next()) {
+                    offsets.put(StashKeys.sinkOffsetPartition(it.key(), prefix.length), StashKeys.longValue(it.value()));
+                }
+            }
+            return offsets;
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    /**
+     * Overwrites stashed offsets of a sink (a deliberate offset reset): a null value forgets the
+     * partition, so that records from it are stashed again whatever their offsets.
+     */
+    public void resetStashedOffsets(String sinkName, Map<TopicPartition, Long> offsets) {
+        Lock readLock = lifecycle.readLock();
+        readLock.lock();
+        try (WriteBatch write = new WriteBatch()) {
+            ensureOpen();
+            for (Map.Entry<TopicPartition, Long> e : offsets.entrySet()) {
+                byte[] key = StashKeys.sinkOffset(sinkName, e.getKey());
+                if (e.getValue() == null) {
+                    write.delete(defaultFamily, key);
+                } else {
+                    write.put(defaultFamily, key, StashKeys.longValue(e.getValue()));
+                }
+            }
+            db.write(syncedWrites, write);
+        } catch (RocksDBException e) {
+            throw failure("reset stashed offsets of " + sinkName, e);
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    /**
+     * Makes {@code owner} the stash's one drainer if there is none. Returns whether it is the drainer.
+     */
+    public boolean tryBecomeDrainer(Object owner) {
+        synchronized (claimLock) {
+            synchronized (lock) {
+                if (drainer == null && !closed) {
+                    drainer = owner;
+                    log.info("Stash {}: {} is now its drainer", path, owner);
+                }
+                return drainer == owner;
+            }
+        }
+    }
+
+    /**
+     * Ends {@code owner}'s turn as drainer: batches it claimed and that were not acknowledged go back to
+     * the head of the queue, to be delivered again by the next drainer.
+     */
+    public void releaseDrainer(Object owner) {
+        synchronized (claimLock) {
+            synchronized (lock) {
+                if (drainer != owner) {
+                    return;
+                }
+                drainer = null;
+                int handedBack = loaded.size();
+                for (BatchMetadata metadata : loaded.descendingMap().values()) {
+                    pending.addFirst(metadata.id(), metadata.createdAt(), metadata.recordCount(), metadata.byteSize());
+                }
+                loaded.clear();
+                loadedRecords = 0;
+                loadedBytes = 0;
+                lock.notifyAll();
+                log.info("Stash {}: {} stopped draining; {} unacknowledged batches will be delivered again", path, owner, handedBack);
+            }
+        }
+    }
+
+    /**
+     * Waits until a batch may be claimable, up to {@code timeoutMs}. Returns early when the stash is
+     * closed or {@link #wakeUpWaiters()} is called.
+     */
+    public boolean awaitLoadable(long timeoutMs, long holdMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        synchronized (lock) {
+            while (!closed) {
+                long waitMs;
+                if (!pending.isEmpty() && pending.headState() != PendingQueue.WRITING) {
+                    long readyIn = holdMillis <= 0 ? 0 : pending.headCreatedAt() + holdMillis - clock.millis();
+                    if (readyIn <= 0) {
+                        return true;
+                    }
+                    waitMs = readyIn;
+                } else {
+                    waitMs = Long.MAX_VALUE;
+                }
+                long remainingMs = (deadline - System.nanoTime()) / 1_000_000L;
+                if (remainingMs <= 0) {
+                    return false;
+                }
+                lock.wait(Math.min(waitMs, remainingMs));
+            }
+            return false;
+        }
+    }
+
+    /** Wakes every thread in {@link #awaitLoadable}, e.g. when a task stops. */
+    public void wakeUpWaiters() {
+        synchronized (lock) {
+            lock.notifyAll();
+        }
+    }
+
+    public StashStats stats() {
+        synchronized (lock) {
+            long oldestAge = pending.isEmpty() ? 0 : Math.max(0, clock.millis() - pending.headCreatedAt());
+            return new StashStats(pending.size(), pending.totalRecords(), pending.totalBytes(), loaded.size(),
+                loadedRecords, loadedBytes, oldestAge, quarantined.get(), drainer != null);
+        }
+    }
+
+    /** Syncs the WAL (RocksDB's close does not) and releases the handle. Idempotent. */
+    public void close() {
+        lifecycle.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            synchronized (lock) {
+                closed = true;
+                lock.notifyAll();
+            }
+            for (BatchReader reader : List.copyOf(openReaders)) {
+                reader.close();
+            }
+            try {
+                db.syncWal();
+            } catch (RocksDBException e) {
+                log.warn("Stash {}: could not sync the WAL on close; unsynced writes may be lost in a power failure", path, e);
+            }
+            closeQuietly(handles, db, resources);
+            log.info("Closed stash {} at {}", id, path);
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    private static void closeQuietly(List<ColumnFamilyHandle> handles, RocksDB db, List<AutoCloseable> resources) {
+        for (ColumnFamilyHandle handle : handles) {
+            handle.close();
+        }
+        if (db != null) {
+            try {
+                db.closeE();
+            } catch (RocksDBException e) {
+                log.warn("Closing RocksDB failed", e);
+            }
+        }
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                log.warn("Closing a RocksDB resource failed", e);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Stash{" + path + ", id=" + id + "}";
+    }
+}

@@ -1,0 +1,68 @@
+package io.durastash.stash;
+
+import org.apache.kafka.common.TopicPartition;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/** Big-endian keys, so that RocksDB's byte order is batch order. */
+final class StashKeys {
+    static final byte[] STASH_ID = "stash.id".getBytes(StandardCharsets.UTF_8);
+    static final byte[] FORMAT_VERSION = "format.version".getBytes(StandardCharsets.UTF_8);
+    static final byte[] NEXT_BATCH_ID = "next.batch.id".getBytes(StandardCharsets.UTF_8);
+    private static final String SINK_OFFSET_PREFIX = "sink.offset\u0000";
+
+    private StashKeys() {
+    }
+
+    static byte[] batch(long batchId) {
+        return ByteBuffer.allocate(8).putLong(batchId).array();
+    }
+
+    static long batchId(byte[] key) {
+        return ByteBuffer.wrap(key, 0, 8).getLong();
+    }
+
+    static byte[] record(long batchId, int index) {
+        return ByteBuffer.allocate(12).putLong(batchId).putInt(index).array();
+    }
+
+    static int recordIndex(byte[] key) {
+        return ByteBuffer.wrap(key, 8, 4).getInt();
+    }
+
+    static byte[] longValue(long v) {
+        return ByteBuffer.allocate(8).putLong(v).array();
+    }
+
+    static long longValue(byte[] v) {
+        return ByteBuffer.wrap(v).getLong();
+    }
+
+    /** The prefix of every stashed-offset key of one sink connector. */
+    static byte[] sinkOffsetPrefix(String sinkName) {
+        return (SINK_OFFSET_PREFIX + sinkName + "\u0000").getBytes(StandardCharsets.UTF_8);
+    }
+
+    static byte[] sinkOffset(String sinkName, TopicPartition tp) {
+        return (SINK_OFFSET_PREFIX + sinkName + "\u0000" + tp.topic() + "\u0000" + tp.partition()).getBytes(StandardCharsets.UTF_8);
+    }
+
+    static TopicPartition sinkOffsetPartition(byte[] key, int prefixLength) {
+        String rest = new String(key, prefixLength, key.length - prefixLength, StandardCharsets.UTF_8);
+        int sep = rest.lastIndexOf('\u0000');
+        return new TopicPartition(rest.substring(0, sep), Integer.parseInt(rest.substring(sep + 1)));
+    }
+
+    /** The exclusive upper bound of every key that starts with {@code prefix}. */
+    static byte[] prefixEnd(byte[] prefix) {
+        byte[] end = prefix.clone();
+        for (int i = end.length - 1; i >= 0; i--) {
+            if (end[i] != (byte) 0xFF) {
+                end[i]++;
+                return java.util.Arrays.copyOf(end, i + 1);
+            }
+        }
+        throw new IllegalArgumentException("prefix has no upper bound");
+    }
+}

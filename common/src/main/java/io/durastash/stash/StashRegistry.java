@@ -1,0 +1,72 @@
+package io.durastash.stash;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The JVM-wide, reference-counted registry of open stashes. RocksDB allows one handle per directory
+ * per process, so every task that names the same stash directory shares one {@link Stash}; the last
+ * to release it closes it (syncing the WAL first). Both connectors ship in one plugin, hence one
+ * class loader, so that they see this same registry.
+ */
+public final class StashRegistry {
+    private static final Logger log = LoggerFactory.getLogger(StashRegistry.class);
+    private static final StashRegistry JVM = new StashRegistry();
+
+    private final Map<Path, Entry> open = new HashMap<>();
+
+    private static final class Entry {
+        final Stash stash;
+        int holders;
+
+        Entry(Stash stash) {
+            this.stash = stash;
+        }
+    }
+
+    /** The registry shared by everything loaded by this plugin's class loader. */
+    public static StashRegistry jvm() {
+        return JVM;
+    }
+
+    /**
+     * Returns a lease on the stash in {@code directory}, opening it if no one holds it. Options apply
+     * when the stash is opened; later holders share the open handle as it is.
+     */
+    public synchronized StashLease acquire(Path directory, StashOptions options) {
+        Path key = directory.toAbsolutePath().normalize();
+        Entry entry = open.get(key);
+        if (entry == null) {
+            entry = new Entry(Stash.open(key, options));
+            open.put(key, entry);
+        } else if (entry.stash.isClosed()) {
+            throw new IllegalStateException("registered stash " + key + " was closed outside the registry");
+        }
+        entry.holders++;
+        log.debug("Stash {} acquired; {} holders", key, entry.holders);
+        return new StashLease(this, entry.stash);
+    }
+
+    synchronized void release(Stash stash) {
+        Entry entry = open.get(stash.path());
+        if (entry == null || entry.stash != stash) {
+            return;
+        }
+        entry.holders--;
+        log.debug("Stash {} released; {} holders", stash.path(), entry.holders);
+        if (entry.holders == 0) {
+            open.remove(stash.path());
+            stash.close();
+        }
+    }
+
+    /** How many holders share the stash in {@code directory}; 0 when it is not open. */
+    public synchronized int holders(Path directory) {
+        Entry entry = open.get(directory.toAbsolutePath().normalize());
+        return entry == null ? 0 : entry.holders;
+    }
+}
