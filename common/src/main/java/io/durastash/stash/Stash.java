@@ -54,7 +54,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <p>Thread-safe. Open it through {@link StashRegistry} so that every task in the JVM naming the
  * same directory shares one handle; RocksDB allows one per directory per process.
  */
-public final class Stash {
+public final class Stash implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Stash.class);
 
     static final int FORMAT_VERSION = 1;
@@ -62,6 +62,7 @@ public final class Stash {
     static final String DATA = "data";
     static final String QUARANTINE = "quarantine";
     private static final byte QUARANTINE_META = 'm';
+    private static final int MEMTABLE_MAX_RANGE_DELETIONS = 256;
     private static final byte QUARANTINE_DATA = 'd';
 
     private final Path path;
@@ -171,6 +172,8 @@ public final class Stash {
                     TablePropertiesCollectorFactory.NewCompactOnDeletionCollectorFactory(1024, 512, 0.5)));
                 options = new ColumnFamilyOptions(withCollector);
             }
+            // Every new iterator re-fragments the range tombstones of the memtable: flush it before there are many.
+            options.setMemtableMaxRangeDeletions(MEMTABLE_MAX_RANGE_DELETIONS);
         } else {
             options = new ColumnFamilyOptions();
         }
@@ -325,21 +328,33 @@ public final class Stash {
 
     /**
      * Stores a poll's records, one batch per non-empty group in the map's order, with their PENDING
-     * metadata and the sink's new stashed offsets, in one WriteBatch. Nothing partial is ever visible.
+     * metadata and the sink's new stashed offsets, in one WriteBatch. See {@link #append(String, List, Map, boolean)}.
+     */
+    public List<BatchMetadata> append(String sinkName, Map<String, List<EncodedRecord>> groups,
+                                      Map<TopicPartition, Long> stashedOffsets, boolean sync) {
+        List<BatchContent> batches = new ArrayList<>(groups.size());
+        groups.forEach((group, records) -> batches.add(new BatchContent(group, records)));
+        return append(sinkName, batches, stashedOffsets, sync);
+    }
+
+    /**
+     * Stores a poll's records, one batch per non-empty {@link BatchContent} in list order (batch ids
+     * follow it), with their PENDING metadata and the sink's new stashed offsets, in one WriteBatch.
+     * Nothing partial is ever visible.
      *
      * @param sinkName       whose stashed offsets these are
-     * @param groups         the records of each group, in input order
+     * @param contents       the batches; a group may appear more than once
      * @param stashedOffsets the highest input offset now handled per partition (may name partitions whose
      *                       records were not stashed, e.g. sent to a dead letter queue)
      * @param sync           whether to sync the WAL before returning
      * @return the metadata of the new batches
      */
-    public List<BatchMetadata> append(String sinkName, Map<String, List<EncodedRecord>> groups,
+    public List<BatchMetadata> append(String sinkName, List<BatchContent> contents,
                                       Map<TopicPartition, Long> stashedOffsets, boolean sync) {
-        List<Map.Entry<String, List<EncodedRecord>>> nonEmpty = new ArrayList<>(groups.size());
-        for (Map.Entry<String, List<EncodedRecord>> group : groups.entrySet()) {
-            if (!group.getValue().isEmpty()) {
-                nonEmpty.add(group);
+        List<BatchContent> nonEmpty = new ArrayList<>(contents.size());
+        for (BatchContent content : contents) {
+            if (!content.records().isEmpty()) {
+                nonEmpty.add(content);
             }
         }
         if (nonEmpty.isEmpty() && stashedOffsets.isEmpty()) {
@@ -359,16 +374,13 @@ public final class Stash {
                 nextBatchId += batchCount;
                 nextAfter = nextBatchId;
                 for (int i = 0; i < batchCount; i++) {
-                    List<EncodedRecord> records = nonEmpty.get(i).getValue();
-                    pending.addLast(firstId + i, now, records.size(), byteSize(records), PendingQueue.WRITING);
+                    BatchContent content = nonEmpty.get(i);
+                    pending.addLast(firstId + i, now, content.records().size(), content.byteSize(), PendingQueue.WRITING);
                 }
             }
             try (WriteBatch write = new WriteBatch()) {
                 for (int i = 0; i < batchCount; i++) {
-                    long batchId = firstId + i;
-                    Map.Entry<String, List<EncodedRecord>> group = nonEmpty.get(i);
-                    BatchMetadata metadata = putBatch(write, batchId, group.getKey(), group.getValue(), now);
-                    batches.add(metadata);
+                    batches.add(putBatch(write, firstId + i, nonEmpty.get(i), now));
                 }
                 write.put(defaultFamily, StashKeys.NEXT_BATCH_ID, StashKeys.longValue(nextAfter));
                 for (Map.Entry<TopicPartition, Long> offset : stashedOffsets.entrySet()) {
@@ -394,12 +406,11 @@ public final class Stash {
         return batches;
     }
 
-    private BatchMetadata putBatch(WriteBatch write, long batchId, String group, List<EncodedRecord> records, long now)
-        throws RocksDBException {
+    private BatchMetadata putBatch(WriteBatch write, long batchId, BatchContent content, long now) throws RocksDBException {
         Map<TopicPartition, long[]> ranges = new LinkedHashMap<>();
         long bytes = 0;
         int index = 0;
-        for (EncodedRecord record : records) {
+        for (EncodedRecord record : content.records()) {
             write.put(dataFamily, StashKeys.record(batchId, index++), record.bytes());
             bytes += record.bytes().length;
             long[] range = ranges.get(record.source());
@@ -412,17 +423,9 @@ public final class Stash {
         }
         List<OffsetRange> offsets = new ArrayList<>(ranges.size());
         ranges.forEach((tp, r) -> offsets.add(new OffsetRange(tp.topic(), tp.partition(), r[0], r[1])));
-        BatchMetadata metadata = BatchMetadata.pending(batchId, group, records.size(), bytes, now, offsets);
+        BatchMetadata metadata = BatchMetadata.pending(batchId, content.group(), content.records().size(), bytes, now, offsets);
         write.put(metaFamily, StashKeys.batch(batchId), StashJson.write(metadata));
         return metadata;
-    }
-
-    private static long byteSize(List<EncodedRecord> records) {
-        long bytes = 0;
-        for (EncodedRecord record : records) {
-            bytes += record.bytes().length;
-        }
-        return bytes;
     }
 
     /** Syncs the WAL: everything appended so far, synced or not, is durable when this returns. */
@@ -811,6 +814,7 @@ public final class Stash {
     }
 
     /** Syncs the WAL (RocksDB's close does not) and releases the handle. Idempotent. */
+    @Override
     public void close() {
         lifecycle.writeLock().lock();
         try {
@@ -838,6 +842,11 @@ public final class Stash {
 
     boolean isClosed() {
         return closed;
+    }
+
+    /** For tests that inspect RocksDB itself (perf counters, raw entries). */
+    RocksDB database() {
+        return db;
     }
 
     private static void closeQuietly(List<ColumnFamilyHandle> handles, RocksDB db, List<AutoCloseable> resources) {

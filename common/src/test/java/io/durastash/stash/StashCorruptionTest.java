@@ -1,0 +1,103 @@
+package io.durastash.stash;
+
+import io.durastash.stash.codec.RecordCodec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Bytes damaged on disk while no worker runs: the entry is quarantined with a reason, the rest flows. */
+class StashCorruptionTest {
+    @TempDir
+    Path dir;
+    private final TestRecords records = new TestRecords();
+
+    @Test
+    void aDamagedRecordIsQuarantinedAndSkipped() throws Exception {
+        long batchId;
+        try (Stash stash = openStash()) {
+            batchId = records.appendBatch(stash, "t", 0, 0, 3).id();
+            records.appendBatch(stash, "t", 0, 3, 2);
+        }
+        try (RawStash raw = new RawStash(dir)) {
+            raw.flipBit(Stash.DATA, StashKeys.record(batchId, 1));
+        }
+
+        try (Stash stash = openStash()) {
+            List<BatchMetadata> claimed = stash.claim(100, 0);
+            assertEquals(2, claimed.size());
+            List<Integer> indexes = new ArrayList<>();
+            try (BatchReader reader = stash.read(claimed.get(0), 0, new RecordCodec())) {
+                reader.forEachRemaining(e -> indexes.add(e.index()));
+            }
+            assertEquals(List.of(0, 2), indexes);
+            assertEquals(List.of("value-3", "value-4"), TestRecords.values(stash, claimed.get(1)));
+            assertEquals(1, stash.stats().quarantinedEntries());
+            QuarantinedEntry entry = stash.quarantined().get(0);
+            assertEquals(Stash.DATA, entry.family());
+            assertEquals(batchId, entry.batchId());
+            assertEquals(1, entry.index());
+            assertTrue(entry.reason().contains("checksum"), entry.reason());
+            stash.acknowledge(claimed.stream().map(BatchMetadata::id).toList());
+            assertEquals(0, stash.stats().liveBatches());
+        }
+        try (Stash stash = openStash()) {
+            assertEquals(1, stash.stats().quarantinedEntries(), "quarantine survives restarts");
+        }
+    }
+
+    @Test
+    void aBatchWithDamagedMetadataIsQuarantinedWholeOnOpen() throws Exception {
+        long damaged;
+        try (Stash stash = openStash()) {
+            records.appendBatch(stash, "t", 0, 0, 2);
+            damaged = records.appendBatch(stash, "t", 0, 2, 2).id();
+            records.appendBatch(stash, "t", 0, 4, 2);
+        }
+        try (RawStash raw = new RawStash(dir)) {
+            raw.flipBit(Stash.META, StashKeys.batch(damaged));
+        }
+
+        try (Stash stash = openStash()) {
+            assertEquals(2, stash.stats().pendingBatches());
+            assertEquals(3, stash.stats().quarantinedEntries(), "the metadata and both records");
+            List<String> values = new ArrayList<>();
+            for (BatchMetadata batch : stash.claim(100, 0)) {
+                values.addAll(TestRecords.values(stash, batch));
+            }
+            assertEquals(List.of("value-0", "value-1", "value-4", "value-5"), values);
+            List<QuarantinedEntry> quarantined = stash.quarantined();
+            assertTrue(quarantined.stream().allMatch(q -> q.batchId() == damaged));
+            assertTrue(quarantined.stream().anyMatch(q -> q.family().equals(Stash.META) && q.bytes().length > 0));
+        }
+        try (RawStash raw = new RawStash(dir)) {
+            assertEquals(2, raw.count(Stash.META));
+            assertEquals(4, raw.count(Stash.DATA));
+        }
+    }
+
+    @Test
+    void metadataThatNoLongerParsesIsQuarantined() throws Exception {
+        long damaged;
+        try (Stash stash = openStash()) {
+            damaged = records.appendBatch(stash, "t", 0, 0, 1).id();
+            records.appendBatch(stash, "t", 0, 1, 1);
+        }
+        try (RawStash raw = new RawStash(dir)) {
+            raw.put(Stash.META, StashKeys.batch(damaged), "{not json".getBytes());
+        }
+        try (Stash stash = openStash()) {
+            assertEquals(1, stash.stats().pendingBatches());
+            assertTrue(stash.quarantined().get(0).reason().contains("parse"), stash.quarantined().get(0).reason());
+        }
+    }
+
+    private Stash openStash() {
+        return Stash.open(dir, StashOptions.defaults());
+    }
+}

@@ -1,0 +1,93 @@
+package io.durastash.stash;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class StashRegistryTest {
+    @TempDir
+    Path dir;
+    private final StashRegistry registry = new StashRegistry();
+
+    @Test
+    void twoHoldersOfOneDirectoryShareOneHandle() {
+        StashLease sink = registry.acquire(dir.resolve("pair"), StashOptions.defaults());
+        StashLease source = registry.acquire(dir.resolve("other/../pair"), StashOptions.defaults());
+        assertSame(sink.stash(), source.stash());
+        assertEquals(2, registry.holders(dir.resolve("pair")));
+
+        new TestRecords().appendBatch(sink.stash(), "t", 0, 0, 1);
+        assertEquals(1, source.stash().claim(10, 0).size());
+
+        sink.close();
+        sink.close(); // releasing twice releases once
+        assertEquals(1, registry.holders(dir.resolve("pair")));
+        assertTrue(!source.stash().isClosed());
+        Stash shared = source.stash();
+        source.close();
+        assertTrue(shared.isClosed(), "the last release closes the stash");
+        assertEquals(0, registry.holders(dir.resolve("pair")));
+        assertThrows(IllegalStateException.class, source::stash);
+
+        try (StashLease again = registry.acquire(dir.resolve("pair"), StashOptions.defaults())) {
+            assertNotSame(shared, again.stash());
+            assertEquals(1, again.stash().stats().pendingBatches(), "the loaded, unacknowledged batch is back");
+        }
+    }
+
+    @Test
+    void differentDirectoriesGetDifferentStashes() {
+        try (StashLease a = registry.acquire(dir.resolve("a"), StashOptions.defaults());
+             StashLease b = registry.acquire(dir.resolve("b"), StashOptions.defaults())) {
+            assertNotSame(a.stash(), b.stash());
+            assertTrue(!a.stash().id().equals(b.stash().id()));
+        }
+    }
+
+    @Test
+    void concurrentAcquireAndReleaseFromManyThreadsIsSafe() throws Exception {
+        int threads = 8;
+        int rounds = 40;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            futures.add(pool.submit(() -> {
+                start.await();
+                for (int r = 0; r < rounds; r++) {
+                    try (StashLease lease = registry.acquire(dir.resolve("shared"), StashOptions.defaults())) {
+                        lease.stash().stats();
+                        if (r % 10 == 0) {
+                            new TestRecords().appendBatch(lease.stash(), "t" + thread, 0, r, 1);
+                        }
+                    }
+                }
+                return null;
+            }));
+        }
+        start.countDown();
+        for (Future<?> f : futures) {
+            f.get(60, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        assertEquals(0, registry.holders(dir.resolve("shared")));
+        try (StashLease lease = registry.acquire(dir.resolve("shared"), StashOptions.defaults())) {
+            assertEquals(threads * (rounds / 10), lease.stash().stats().pendingBatches());
+        }
+    }
+}

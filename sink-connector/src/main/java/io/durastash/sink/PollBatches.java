@@ -1,0 +1,63 @@
+package io.durastash.sink;
+
+import io.durastash.stash.BatchContent;
+import io.durastash.stash.EncodedRecord;
+import org.apache.kafka.common.TopicPartition;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Splits one poll into stash batches by group while keeping each input partition's order.
+ *
+ * <p>Batches are drained in id order, which is their order in the append. A record joins the latest batch of its
+ * group only if that batch does not come before the batch holding the previous record of its partition
+ * (interleaved header values: a, b, a). Where it would, the group starts a new batch at the end, so the a-records
+ * after the b-record land in a later batch. Grouping by topic or not at all never does this: a partition always
+ * maps to one group.
+ */
+public final class PollBatches {
+    private final List<String> groups = new ArrayList<>();
+    private final List<List<EncodedRecord>> batches = new ArrayList<>();
+    private final Map<String, Integer> latestBatchOfGroup = new HashMap<>();
+    private final Map<TopicPartition, Integer> lastBatchOfPartition = new HashMap<>();
+    private final Map<TopicPartition, Long> offsets = new LinkedHashMap<>();
+
+    /** Adds the next record of the poll, in input order, to {@code group}. */
+    public void add(String group, EncodedRecord record) {
+        TopicPartition partition = record.source();
+        Integer index = latestBatchOfGroup.get(group);
+        Integer previous = lastBatchOfPartition.get(partition);
+        if (index == null || (previous != null && index < previous)) {
+            index = batches.size();
+            groups.add(group);
+            batches.add(new ArrayList<>());
+            latestBatchOfGroup.put(group, index);
+        }
+        batches.get(index).add(record);
+        lastBatchOfPartition.put(partition, index);
+        handled(partition, record.offset());
+    }
+
+    /** Marks a record as handled without stashing it (it went to the errant record reporter). */
+    public void handled(TopicPartition partition, long offset) {
+        offsets.merge(partition, offset, Math::max);
+    }
+
+    /** Whether the poll handled nothing, so there is nothing to append. */
+    public boolean isEmpty() {
+        return offsets.isEmpty();
+    }
+
+    /** The one atomic append of this poll. */
+    public StashAppend append() {
+        List<BatchContent> contents = new ArrayList<>(batches.size());
+        for (int i = 0; i < batches.size(); i++) {
+            contents.add(new BatchContent(groups.get(i), batches.get(i)));
+        }
+        return new StashAppend(contents, offsets);
+    }
+}

@@ -1,0 +1,29 @@
+package io.durastash.sink;
+
+import io.durastash.stash.BatchContent;
+import org.apache.kafka.common.TopicPartition;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One atomic {@link io.durastash.stash.Stash#append}: batches in batch order, and the highest input offset per
+ * partition handled by them (including records handed to the errant record reporter).
+ */
+public record StashAppend(List<BatchContent> batches, Map<TopicPartition, Long> offsets) {
+    public int recordCount() {
+        int count = 0;
+        for (BatchContent batch : batches) {
+            count += batch.records().size();
+        }
+        return count;
+    }
+
+    public long byteCount() {
+        long bytes = 0;
+        for (BatchContent batch : batches) {
+            bytes += batch.byteSize();
+        }
+        return bytes;
+    }
+}

@@ -1,0 +1,193 @@
+package io.durastash.sink;
+
+import io.durastash.connect.StashLocationConfig;
+import io.durastash.stash.StashOptions;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigValue;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The configuration of {@link StashSinkConnector} and its tasks. */
+public final class StashSinkConfig extends AbstractConfig {
+    /** The connector name, set by the Connect runtime; the task stashes its input offsets under it. */
+    public static final String CONNECTOR_NAME_CONFIG = "name";
+
+    public static final String STASH_MAX_BYTES_CONFIG = "stash.max.bytes";
+    public static final long STASH_MAX_BYTES_MIN = 1024L * 1024;
+    public static final long STASH_MAX_BYTES_DEFAULT = 10L * 1024 * 1024 * 1024;
+    private static final String STASH_MAX_BYTES_DOC = "The most encoded record bytes the stash may hold (pending and "
+        + "claimed but not yet acknowledged batches). Above it the sink pauses its input partitions, so consumer lag "
+        + "grows instead of the disk; it resumes once the source connector has drained the stash below "
+        + "stash.resume.percent of this limit. Nothing is dropped. RocksDB needs some disk on top of this for its "
+        + "files and compaction.";
+
+    public static final String STASH_RESUME_PERCENT_CONFIG = "stash.resume.percent";
+    public static final int STASH_RESUME_PERCENT_DEFAULT = 80;
+    private static final String STASH_RESUME_PERCENT_DOC = "After pausing at stash.max.bytes, the sink resumes its "
+        + "input partitions once the stash holds less than this percentage of stash.max.bytes. A gap between the two "
+        + "keeps partitions from flapping between paused and resumed.";
+
+    public static final String STASH_SYNC_CONFIG = "stash.sync";
+    public static final boolean STASH_SYNC_DEFAULT = true;
+    private static final String STASH_SYNC_DOC = "Whether every poll written to the stash syncs RocksDB's write-ahead "
+        + "log to disk before the sink accepts the next one. With false, writes reach the disk later and the sink "
+        + "syncs before each offset commit instead, so committed offsets never run ahead of what is durable: a crash "
+        + "only causes records to be consumed again, at the price of re-reading them.";
+
+    public static final String GROUP_BY_CONFIG = "group.by";
+    public static final String GROUP_BY_DEFAULT = GroupBy.TOPIC.configValue();
+    private static final String GROUP_BY_DOC = "How the records of each poll are split into stash batches, the unit "
+        + "the source connector emits in one go (and in one transaction when exactly-once is enabled). 'topic': one "
+        + "batch per topic, as named after the connector's transforms. 'header': one batch per value of the header "
+        + "named by group.by.header; records without it go to the group named by the empty string. 'none': one batch "
+        + "per poll. Per input partition the order is always kept: when grouping would reorder a partition's records "
+        + "(interleaved header values), the poll is written as several consecutive batches of the same group.";
+
+    public static final String GROUP_BY_HEADER_CONFIG = "group.by.header";
+    public static final String GROUP_BY_HEADER_DEFAULT = null;
+    private static final String GROUP_BY_HEADER_DOC = "With group.by=header, the header whose value, as a string, "
+        + "names the batch group of a record (the last one, if a record has several). Byte values are read as UTF-8. "
+        + "Only used with group.by=header.";
+
+    public static final String GROUPING_GROUP = "Grouping";
+
+    public static final ConfigDef CONFIG_DEF = configDef();
+
+    private final GroupBy groupBy;
+
+    public StashSinkConfig(Map<String, String> props) {
+        super(CONFIG_DEF, props);
+        this.groupBy = GroupBy.parse(getString(GROUP_BY_CONFIG));
+        Map<String, String> problems = combinationProblems(groupBy, getString(GROUP_BY_HEADER_CONFIG));
+        if (!problems.isEmpty()) {
+            Map.Entry<String, String> first = problems.entrySet().iterator().next();
+            throw new ConfigException(first.getKey(), props.get(first.getKey()), first.getValue());
+        }
+    }
+
+    private static ConfigDef configDef() {
+        ConfigDef def = StashLocationConfig.define(new ConfigDef());
+        int order = StashLocationConfig.groupSize();
+        def.define(STASH_MAX_BYTES_CONFIG, Type.LONG, STASH_MAX_BYTES_DEFAULT, ConfigDef.Range.atLeast(STASH_MAX_BYTES_MIN),
+                Importance.HIGH, STASH_MAX_BYTES_DOC, StashLocationConfig.GROUP, ++order, Width.MEDIUM, "Stash size limit (bytes)")
+            .define(STASH_RESUME_PERCENT_CONFIG, Type.INT, STASH_RESUME_PERCENT_DEFAULT, ConfigDef.Range.between(1, 99),
+                Importance.LOW, STASH_RESUME_PERCENT_DOC, StashLocationConfig.GROUP, ++order, Width.SHORT,
+                "Resume below (% of stash.max.bytes)")
+            .define(STASH_SYNC_CONFIG, Type.BOOLEAN, STASH_SYNC_DEFAULT, null, Importance.MEDIUM, STASH_SYNC_DOC,
+                StashLocationConfig.GROUP, ++order, Width.SHORT, "Sync every poll");
+        int groupingOrder = 0;
+        String[] groupByValues = Arrays.stream(GroupBy.values()).map(GroupBy::configValue).toArray(String[]::new);
+        def.define(GROUP_BY_CONFIG, Type.STRING, GROUP_BY_DEFAULT, ConfigDef.CaseInsensitiveValidString.in(groupByValues),
+                Importance.MEDIUM, GROUP_BY_DOC, GROUPING_GROUP, ++groupingOrder, Width.SHORT, "Group by",
+                List.of(GROUP_BY_HEADER_CONFIG))
+            .define(GROUP_BY_HEADER_CONFIG, Type.STRING, GROUP_BY_HEADER_DEFAULT, new ConfigDef.NonEmptyStringWithoutControlChars(),
+                Importance.MEDIUM, GROUP_BY_HEADER_DOC, GROUPING_GROUP, ++groupingOrder, Width.MEDIUM, "Group header",
+                new HeaderRecommender());
+        return def;
+    }
+
+    /**
+     * Validates {@code props} key by key, then the combinations of keys, attaching each problem to the key a user
+     * has to change. Called by {@link StashSinkConnector#validate(Map)}.
+     */
+    static Config validate(Map<String, String> props) {
+        List<ConfigValue> values = CONFIG_DEF.validate(props);
+        Map<String, ConfigValue> byName = new LinkedHashMap<>();
+        for (ConfigValue value : values) {
+            byName.put(value.name(), value);
+        }
+        ConfigValue groupByValue = byName.get(GROUP_BY_CONFIG);
+        ConfigValue headerValue = byName.get(GROUP_BY_HEADER_CONFIG);
+        if (groupByValue.errorMessages().isEmpty() && headerValue.errorMessages().isEmpty()) {
+            GroupBy groupBy = GroupBy.parse((String) groupByValue.value());
+            combinationProblems(groupBy, (String) headerValue.value())
+                .forEach((key, message) -> byName.get(key).addErrorMessage(message));
+        }
+        return new Config(values);
+    }
+
+    /** Problems with how keys combine, by the key to fix; empty when the combination is sound. */
+    private static Map<String, String> combinationProblems(GroupBy groupBy, String header) {
+        Map<String, String> problems = new LinkedHashMap<>();
+        boolean headerSet = header != null && !header.isBlank();
+        if (groupBy == GroupBy.HEADER && !headerSet) {
+            problems.put(GROUP_BY_HEADER_CONFIG, GROUP_BY_HEADER_CONFIG + " must name the header whose value names the "
+                + "batch group when " + GROUP_BY_CONFIG + "=header. Set " + GROUP_BY_HEADER_CONFIG + ", or use "
+                + GROUP_BY_CONFIG + "=topic or none.");
+        } else if (groupBy != GroupBy.HEADER && header != null) {
+            problems.put(GROUP_BY_HEADER_CONFIG, GROUP_BY_HEADER_CONFIG + " is only used with " + GROUP_BY_CONFIG
+                + "=header, but " + GROUP_BY_CONFIG + "=" + groupBy.configValue() + ". Set " + GROUP_BY_CONFIG
+                + "=header to group by this header, or remove " + GROUP_BY_HEADER_CONFIG + ".");
+        }
+        return problems;
+    }
+
+    /** The connector's name, which owns the stashed input offsets; null when the runtime did not pass it. */
+    public String connectorName() {
+        Object name = originals().get(CONNECTOR_NAME_CONFIG);
+        return name == null ? null : name.toString();
+    }
+
+    /** {@code stash.dir/stash.name}. */
+    public Path stashPath() {
+        return StashLocationConfig.stashPath(this);
+    }
+
+    public StashOptions stashOptions() {
+        return StashLocationConfig.stashOptions(this);
+    }
+
+    public long maxBytes() {
+        return getLong(STASH_MAX_BYTES_CONFIG);
+    }
+
+    public int resumePercent() {
+        return getInt(STASH_RESUME_PERCENT_CONFIG);
+    }
+
+    public boolean sync() {
+        return getBoolean(STASH_SYNC_CONFIG);
+    }
+
+    public GroupBy groupBy() {
+        return groupBy;
+    }
+
+    /** The header that names the group with {@code group.by=header}; null otherwise. */
+    public String groupByHeader() {
+        return getString(GROUP_BY_HEADER_CONFIG);
+    }
+
+    public Grouping grouping() {
+        return new Grouping(groupBy, groupByHeader());
+    }
+
+    /** Shows {@code group.by.header} only where it applies, in UIs built on the validate endpoint. */
+    private static final class HeaderRecommender implements ConfigDef.Recommender {
+        @Override
+        public List<Object> validValues(String name, Map<String, Object> parsedConfig) {
+            return List.of();
+        }
+
+        @Override
+        public boolean visible(String name, Map<String, Object> parsedConfig) {
+            Object groupBy = parsedConfig.get(GROUP_BY_CONFIG);
+            return groupBy != null && GroupBy.HEADER.configValue().equalsIgnoreCase(groupBy.toString().trim());
+        }
+    }
+
+    /** Prints the configuration reference, generated from {@link #CONFIG_DEF}. */
+    public static void main(String[] args) {
+        System.out.println(CONFIG_DEF.toEnrichedRst());
+    }
+}

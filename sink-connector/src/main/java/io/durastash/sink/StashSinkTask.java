@@ -1,0 +1,145 @@
+package io.durastash.sink;
+
+import io.durastash.stash.Stash;
+import io.durastash.stash.StashLease;
+import io.durastash.stash.StashRegistry;
+import io.durastash.stash.StashStats;
+import io.durastash.stash.Version;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Map;
+
+/**
+ * Writes every poll into the stash as one atomic batch write, and lets Connect commit only offsets that are
+ * durable there. The logic lives in {@link StashWriter}, {@link StashedOffsets} and {@link Backpressure}.
+ */
+public class StashSinkTask extends SinkTask {
+    private static final Logger log = LoggerFactory.getLogger(StashSinkTask.class);
+
+    /** While paused, how soon the worker should call put() again so the task sees the stash drain. */
+    static final long BACKPRESSURE_RECHECK_MS = 500;
+
+    private StashSinkConfig config;
+    private StashLease lease;
+    private Stash stash;
+    private StashWriter writer;
+    private StashedOffsets offsets;
+    private Backpressure backpressure;
+
+    @Override
+    public String version() {
+        return Version.get();
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        config = new StashSinkConfig(props);
+        String name = config.connectorName();
+        if (name == null || name.isBlank()) {
+            throw new ConnectException("The task config has no connector name ('name'), which owns the stashed offsets. "
+                + "Start this task through StashSinkConnector. This task will be stopped.");
+        }
+        Path path = config.stashPath();
+        // A StashException names the path and the fix; it fails the task as it is.
+        lease = StashRegistry.jvm().acquire(path, config.stashOptions());
+        try {
+            stash = lease.stash();
+            offsets = new StashedOffsets();
+            writer = new StashWriter(stash, name, config.grouping(), config.sync(), offsets, errantRecordReporter());
+            backpressure = new Backpressure(path.toString(), config.maxBytes(), config.resumePercent());
+        } catch (RuntimeException e) {
+            stop();
+            throw e;
+        }
+        log.info("Sink task of connector {} started on stash {} at {} (group.by={}, stash.max.bytes={}, stash.sync={})",
+            name, stash.id(), path, config.grouping(), config.maxBytes(), config.sync());
+    }
+
+    private ErrantRecordReporter errantRecordReporter() {
+        try {
+            return context.errantRecordReporter();
+        } catch (NoSuchMethodError | NoClassDefFoundError e) {
+            log.info("This Connect runtime predates errant record reporting (Kafka 2.6): unencodable records fail the task");
+            return null;
+        }
+    }
+
+    @Override
+    public void open(Collection<TopicPartition> partitions) {
+        writer.open(partitions);
+        log.info("Opened partitions {}; last stashed offsets: {}", partitions, lastStashed(partitions));
+    }
+
+    @Override
+    public void close(Collection<TopicPartition> partitions) {
+        if (writer == null) {
+            return;
+        }
+        writer.close(partitions);
+        backpressure.forget(partitions);
+        log.info("Closed partitions {}", partitions);
+    }
+
+    @Override
+    public void put(Collection<SinkRecord> records) {
+        applyBackpressure();
+        if (!records.isEmpty()) {
+            writer.write(records);
+            applyBackpressure();
+        }
+    }
+
+    private void applyBackpressure() {
+        StashStats stats = stash.stats();
+        Backpressure.Decision decision = backpressure.check(stats.liveBytes(), stats.drainerActive(), context.assignment());
+        if (!decision.pause().isEmpty()) {
+            context.pause(decision.pause().toArray(new TopicPartition[0]));
+        }
+        if (!decision.resume().isEmpty()) {
+            context.resume(decision.resume().toArray(new TopicPartition[0]));
+        }
+        if (backpressure.paused()) {
+            // With every partition paused the consumer would wait a whole commit interval before calling put() again.
+            context.timeout(BACKPRESSURE_RECHECK_MS);
+        }
+    }
+
+    @Override
+    public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+        if (stash == null) {
+            return Map.of();
+        }
+        if (!config.sync()) {
+            stash.sync();
+        }
+        return offsets.committable(currentOffsets);
+    }
+
+    @Override
+    public void stop() {
+        StashLease held = lease;
+        lease = null;
+        stash = null;
+        if (held != null) {
+            held.close();
+            log.info("Sink task of connector {} stopped; released stash at {}", config.connectorName(), config.stashPath());
+        }
+    }
+
+    private String lastStashed(Collection<TopicPartition> partitions) {
+        StringBuilder sb = new StringBuilder("{");
+        for (TopicPartition partition : partitions) {
+            sb.append(sb.length() > 1 ? ", " : "").append(partition).append('=').append(offsets.lastStashed(partition));
+        }
+        return sb.append('}').toString();
+    }
+}

@@ -1,0 +1,174 @@
+package io.durastash.sink;
+
+import io.durastash.stash.EncodedRecord;
+import io.durastash.stash.Stash;
+import io.durastash.stash.StashRecord;
+import io.durastash.stash.codec.RecordCodec;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+
+/**
+ * Writes the polls of one sink task into the stash: skips what is already stashed, encodes, groups, and appends
+ * each poll with the new stashed offsets in one atomic write.
+ * Not thread-safe: one per task.
+ */
+public final class StashWriter {
+    private static final Logger log = LoggerFactory.getLogger(StashWriter.class);
+
+    /** What one poll did. */
+    public record PollResult(int stashed, int skipped, int reported, int batches) {
+    }
+
+    private final Stash stash;
+    private final String sinkName;
+    private final Grouping grouping;
+    private final boolean sync;
+    private final StashedOffsets offsets;
+    private final ErrantRecordReporter reporter;
+    private final RecordCodec codec = new RecordCodec();
+    /** Partitions whose redelivered records were announced since they were opened: one INFO line each. */
+    private final Set<TopicPartition> skipAnnounced = new HashSet<>();
+
+    /**
+     * @param reporter where unencodable records go; null to fail the task on them
+     */
+    public StashWriter(Stash stash, String sinkName, Grouping grouping, boolean sync, StashedOffsets offsets,
+                       ErrantRecordReporter reporter) {
+        this.stash = stash;
+        this.sinkName = sinkName;
+        this.grouping = grouping;
+        this.sync = sync;
+        this.offsets = offsets;
+        this.reporter = reporter;
+    }
+
+    /** Starts tracking newly assigned partitions from what the stash holds for them. */
+    public void open(Collection<TopicPartition> partitions) {
+        offsets.track(partitions, stash.stashedOffsets(sinkName));
+        skipAnnounced.removeAll(partitions);
+    }
+
+    public void close(Collection<TopicPartition> partitions) {
+        offsets.forget(partitions);
+        skipAnnounced.removeAll(partitions);
+    }
+
+    /**
+     * Stashes a poll. Returns once it is written (durably, with {@code stash.sync=true}).
+     *
+     * @throws ConnectException if a record cannot be encoded and there is no errant record reporter
+     */
+    public PollResult write(Collection<SinkRecord> records) {
+        if (records.isEmpty()) {
+            return new PollResult(0, 0, 0, 0);
+        }
+        long start = System.nanoTime();
+        List<InputPosition> positions = new ArrayList<>(records.size());
+        Set<TopicPartition> partitions = new HashSet<>();
+        for (SinkRecord record : records) {
+            InputPosition position = InputPosition.of(record);
+            positions.add(position);
+            partitions.add(position.partition());
+        }
+        Set<TopicPartition> untracked = offsets.untracked(partitions);
+        if (!untracked.isEmpty()) {
+            open(untracked);
+        }
+
+        PollBatches poll = new PollBatches();
+        List<Future<Void>> reports = new ArrayList<>();
+        int skipped = 0;
+        int i = 0;
+        for (SinkRecord record : records) {
+            InputPosition position = positions.get(i++);
+            if (offsets.isStashed(position.partition(), position.offset())) {
+                skipped++;
+                announceSkip(position.partition());
+                continue;
+            }
+            byte[] bytes;
+            try {
+                bytes = codec.encode(stashRecord(record, position));
+            } catch (DataException e) {
+                reports.add(report(record, position, e));
+                poll.handled(position.partition(), position.offset());
+                continue;
+            }
+            poll.add(grouping.groupOf(record), new EncodedRecord(position.partition(), position.offset(), bytes));
+        }
+        // The offsets of reported records are stashed below; a report lost in a crash would never be redone.
+        awaitReports(reports);
+
+        int stashed = 0;
+        int batches = 0;
+        long bytes = 0;
+        if (!poll.isEmpty()) {
+            StashAppend append = poll.append();
+            stash.append(sinkName, append.batches(), append.offsets(), sync);
+            offsets.advance(append.offsets());
+            stashed = append.recordCount();
+            batches = append.batches().size();
+            bytes = append.byteCount();
+        }
+        PollResult result = new PollResult(stashed, skipped, reports.size(), batches);
+        if (log.isDebugEnabled()) {
+            log.debug("Stashed {} of {} records ({} bytes) in {} batches in {} µs; skipped {} already "
+                    + "stashed, reported {} unencodable", stashed, records.size(), bytes, batches,
+                (System.nanoTime() - start) / 1000, skipped, reports.size());
+        }
+        return result;
+    }
+
+    private static StashRecord stashRecord(SinkRecord record, InputPosition position) {
+        return new StashRecord(position.partition().topic(), position.partition().partition(), position.offset(),
+            record.timestamp(), record.timestampType(), record.keySchema(), record.key(), record.valueSchema(),
+            record.value(), record.headers());
+    }
+
+    private Future<Void> report(SinkRecord record, InputPosition position, DataException error) {
+        if (reporter == null) {
+            throw new ConnectException("Cannot stash the record at " + position.describe() + ": " + error.getMessage()
+                + ". Use a converter that produces Connect data, or set errors.tolerance=all (with "
+                + "errors.deadletterqueue.topic.name) to route such records to a dead letter queue. This task will be stopped.",
+                error);
+        }
+        log.debug("Reporting the unencodable record at {}: {}", position.describe(), error.getMessage());
+        return reporter.report(record, error);
+    }
+
+    private static void awaitReports(List<Future<Void>> reports) {
+        for (Future<Void> report : reports) {
+            try {
+                report.get();
+            } catch (ExecutionException e) {
+                throw new ConnectException("Could not report an unencodable record to the errant record reporter "
+                    + "(dead letter queue): " + e.getCause(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ConnectException("Interrupted while reporting unencodable records", e);
+            }
+        }
+    }
+
+    private void announceSkip(TopicPartition partition) {
+        if (skipAnnounced.add(partition)) {
+            log.info("Skipping records of {} up to offset {}: they are already in stash {} (redelivered after a restart "
+                    + "or rebalance). To stash them again on purpose, reset the connector's offsets through the Connect "
+                    + "REST API (PATCH or DELETE /connectors/{}/offsets), which resets the stash too.",
+                partition, offsets.lastStashed(partition), stash.path(), sinkName);
+        }
+    }
+}

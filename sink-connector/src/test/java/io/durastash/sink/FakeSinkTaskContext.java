@@ -1,0 +1,110 @@
+package io.durastash.sink;
+
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.connect.errors.IllegalWorkerStateException;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkTaskContext;
+
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/** A SinkTaskContext that records what the task asks of the worker, and rejects what the worker would reject. */
+final class FakeSinkTaskContext implements SinkTaskContext {
+    private final Map<String, String> configs;
+    private final ErrantRecordReporter reporter;
+    final Set<TopicPartition> assignment = new LinkedHashSet<>();
+    final Set<TopicPartition> paused = new LinkedHashSet<>();
+    final Map<TopicPartition, Long> offsets = new HashMap<>();
+    long timeoutMs = -1;
+    int pauseCalls;
+    int resumeCalls;
+
+    FakeSinkTaskContext(Map<String, String> configs, ErrantRecordReporter reporter) {
+        this.configs = configs;
+        this.reporter = reporter;
+    }
+
+    void assign(Collection<TopicPartition> partitions) {
+        assignment.addAll(partitions);
+    }
+
+    /** What the worker does on revocation: the partitions go, with their pause state. */
+    void revoke(Collection<TopicPartition> partitions) {
+        assignment.removeAll(partitions);
+        paused.removeAll(partitions);
+    }
+
+    /** Returns and clears the timeout, as the worker does on every poll. */
+    long takeTimeout() {
+        long t = timeoutMs;
+        timeoutMs = -1;
+        return t;
+    }
+
+    @Override
+    public Map<String, String> configs() {
+        return configs;
+    }
+
+    @Override
+    public void offset(Map<TopicPartition, Long> offsets) {
+        this.offsets.putAll(offsets);
+    }
+
+    @Override
+    public void offset(TopicPartition tp, long offset) {
+        offsets.put(tp, offset);
+    }
+
+    @Override
+    public void timeout(long timeoutMs) {
+        this.timeoutMs = timeoutMs;
+    }
+
+    @Override
+    public Set<TopicPartition> assignment() {
+        return Set.copyOf(assignment);
+    }
+
+    @Override
+    public void pause(TopicPartition... partitions) {
+        requireAssigned(partitions);
+        pauseCalls++;
+        paused.addAll(Arrays.asList(partitions));
+    }
+
+    @Override
+    public void resume(TopicPartition... partitions) {
+        requireAssigned(partitions);
+        resumeCalls++;
+        paused.removeAll(Arrays.asList(partitions));
+    }
+
+    private void requireAssigned(TopicPartition... partitions) {
+        for (TopicPartition partition : partitions) {
+            if (!assignment.contains(partition)) {
+                throw new IllegalWorkerStateException("SinkTasks may not pause or resume partitions that are not "
+                    + "currently assigned to them: " + partition);
+            }
+        }
+    }
+
+    @Override
+    public void requestCommit() {
+    }
+
+    @Override
+    public ErrantRecordReporter errantRecordReporter() {
+        return reporter;
+    }
+
+    @Override
+    public PluginMetrics pluginMetrics() {
+        return null;
+    }
+}

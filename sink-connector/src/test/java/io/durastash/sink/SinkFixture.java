@@ -1,0 +1,132 @@
+package io.durastash.sink;
+
+import io.durastash.connect.StashLocationConfig;
+import io.durastash.stash.BatchMetadata;
+import io.durastash.stash.BatchReader;
+import io.durastash.stash.Stash;
+import io.durastash.stash.StashLease;
+import io.durastash.stash.StashOptions;
+import io.durastash.stash.StashRecord;
+import io.durastash.stash.StashRegistry;
+import io.durastash.stash.codec.RecordCodec;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.header.ConnectHeaders;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Starts sink tasks on a stash in a temporary directory and reads back what they stashed. */
+final class SinkFixture implements AutoCloseable {
+    static final String CONNECTOR = "orders-stash";
+
+    final Path dir;
+    final Map<String, String> props = new HashMap<>();
+    private final List<StashSinkTask> tasks = new ArrayList<>();
+    private StashLease reader;
+
+    SinkFixture(Path dir) {
+        this.dir = dir;
+        props.put(StashSinkConfig.CONNECTOR_NAME_CONFIG, CONNECTOR);
+        props.put(StashLocationConfig.STASH_DIR_CONFIG, dir.toString());
+        props.put(StashLocationConfig.STASH_NAME_CONFIG, "test");
+        props.put(StashLocationConfig.STASH_MEMORY_BYTES_CONFIG, String.valueOf(StashOptions.MIN_MEMORY_BYTES));
+    }
+
+    SinkFixture with(String key, String value) {
+        props.put(key, value);
+        return this;
+    }
+
+    Path stashPath() {
+        return dir.resolve("test");
+    }
+
+    /** A started task that owns {@code partitions}, as the worker would set it up. */
+    Started start(ErrantRecordReporter reporter, TopicPartition... partitions) {
+        FakeSinkTaskContext context = new FakeSinkTaskContext(props, reporter);
+        StashSinkTask task = new StashSinkTask();
+        task.initialize(context);
+        task.start(new HashMap<>(props));
+        tasks.add(task);
+        context.assign(List.of(partitions));
+        task.open(List.of(partitions));
+        return new Started(task, context);
+    }
+
+    record Started(StashSinkTask task, FakeSinkTaskContext context) {
+    }
+
+    /** The stash, shared with the tasks through the registry. */
+    Stash stash() {
+        if (reader == null) {
+            reader = StashRegistry.jvm().acquire(stashPath(), StashOptions.defaults());
+        }
+        return reader.stash();
+    }
+
+    /** A batch read back from the stash. */
+    record ReadBatch(BatchMetadata metadata, List<StashRecord> records) {
+    }
+
+    /** Claims every loadable batch and reads it back with a fresh codec, as a source task would. */
+    List<ReadBatch> claimAll() {
+        Stash stash = stash();
+        List<ReadBatch> batches = new ArrayList<>();
+        for (BatchMetadata metadata : stash.claim(Integer.MAX_VALUE, 0)) {
+            List<StashRecord> records = new ArrayList<>();
+            try (BatchReader it = stash.read(metadata, 0, new RecordCodec())) {
+                it.forEachRemaining(entry -> records.add(entry.record()));
+            }
+            batches.add(new ReadBatch(metadata, records));
+        }
+        return batches;
+    }
+
+    void acknowledge(Collection<ReadBatch> batches) {
+        stash().acknowledge(batches.stream().map(b -> b.metadata().id()).toList());
+    }
+
+    static List<StashRecord> records(List<ReadBatch> batches) {
+        List<StashRecord> all = new ArrayList<>();
+        batches.forEach(b -> all.addAll(b.records()));
+        return all;
+    }
+
+    /** "topic-partition@offset" of each record, for readable assertions. */
+    static List<String> positions(List<StashRecord> records) {
+        return records.stream().map(r -> r.topic() + "-" + r.partition() + "@" + r.offset()).toList();
+    }
+
+    /** A ByteArrayConverter-style record: optional bytes key and value, a timestamp. */
+    static SinkRecord bytesRecord(String topic, int partition, long offset, String key, String value) {
+        return new SinkRecord(topic, partition, Schema.OPTIONAL_BYTES_SCHEMA, bytes(key), Schema.OPTIONAL_BYTES_SCHEMA,
+            bytes(value), offset, 1_700_000_000_000L + offset, TimestampType.CREATE_TIME, new ConnectHeaders());
+    }
+
+    static byte[] bytes(String s) {
+        return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static TopicPartition tp(String topic, int partition) {
+        return new TopicPartition(topic, partition);
+    }
+
+    @Override
+    public void close() {
+        for (StashSinkTask task : tasks) {
+            task.stop();
+        }
+        if (reader != null) {
+            reader.close();
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package io.durastash.sink;
+
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class StashSinkConfigTest {
+    private static Map<String, String> minimal() {
+        Map<String, String> props = new HashMap<>();
+        props.put("name", "sink");
+        props.put("stash.dir", "/var/lib/durastash");
+        return props;
+    }
+
+    @Test
+    void defaults() {
+        StashSinkConfig config = new StashSinkConfig(minimal());
+        assertEquals("sink", config.connectorName());
+        assertEquals(Path.of("/var/lib/durastash/default"), config.stashPath());
+        assertEquals(10L * 1024 * 1024 * 1024, config.maxBytes());
+        assertEquals(80, config.resumePercent());
+        assertTrue(config.sync());
+        assertEquals(GroupBy.TOPIC, config.groupBy());
+        assertNull(config.groupByHeader());
+        assertEquals(64L * 1024 * 1024, config.stashOptions().memoryBytes());
+    }
+
+    @Test
+    void typedAccessors() {
+        Map<String, String> props = minimal();
+        props.put("stash.name", "eu-orders");
+        props.put("stash.max.bytes", String.valueOf(1024 * 1024));
+        props.put("stash.resume.percent", "50");
+        props.put("stash.sync", "false");
+        props.put("group.by", " HEADER ");
+        props.put("group.by.header", "tenant");
+        StashSinkConfig config = new StashSinkConfig(props);
+        assertEquals(Path.of("/var/lib/durastash/eu-orders"), config.stashPath());
+        assertEquals(1024 * 1024, config.maxBytes());
+        assertEquals(50, config.resumePercent());
+        assertFalse(config.sync());
+        assertEquals(GroupBy.HEADER, config.groupBy());
+        assertEquals("tenant", config.groupByHeader());
+        assertEquals("header tenant", config.grouping().toString());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "stash.dir|''",
+        "stash.name|../etc",
+        "stash.name|a/b",
+        "stash.memory.bytes|1024",
+        "stash.max.bytes|1048575",
+        "stash.max.bytes|lots",
+        "stash.resume.percent|0",
+        "stash.resume.percent|100",
+        "stash.sync|maybe",
+        "group.by|partition",
+        "group.by.header|''",
+    })
+    void everyValidatorRejectsBadValuesNamingTheKey(String key, String value) {
+        Map<String, String> props = minimal();
+        props.put(key, value);
+        ConfigException e = assertThrows(ConfigException.class, () -> new StashSinkConfig(props));
+        assertTrue(e.getMessage().contains(key), e.getMessage());
+        assertFalse(StashSinkConfig.validate(props).configValues().stream()
+            .filter(v -> v.name().equals(key)).findFirst().orElseThrow().errorMessages().isEmpty(), key);
+    }
+
+    @Test
+    void missingStashDirIsRejected() {
+        Map<String, String> props = minimal();
+        props.remove("stash.dir");
+        ConfigException e = assertThrows(ConfigException.class, () -> new StashSinkConfig(props));
+        assertTrue(e.getMessage().contains("stash.dir"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"header,", "topic,tenant", "none,tenant"})
+    void constructorRejectsBadCombinationsNamingTheKey(String groupBy, String header) {
+        Map<String, String> props = minimal();
+        props.put("group.by", groupBy);
+        if (header != null) {
+            props.put("group.by.header", header);
+        }
+        ConfigException e = assertThrows(ConfigException.class, () -> new StashSinkConfig(props));
+        assertTrue(e.getMessage().contains("group.by.header"), e.getMessage());
+    }
+
+    @Test
+    void everyKeyIsDocumentedAndPlacedInAGroup() {
+        for (ConfigDef.ConfigKey key : StashSinkConfig.CONFIG_DEF.configKeys().values()) {
+            assertNotNull(key.documentation, key.name);
+            assertFalse(key.documentation.isBlank(), key.name);
+            assertNotNull(key.group, key.name);
+            assertTrue(key.orderInGroup > 0, key.name);
+            assertNotNull(key.displayName, key.name);
+            assertNotNull(key.width, key.name);
+            if (!key.type.equals(ConfigDef.Type.BOOLEAN)) {
+                assertNotNull(key.validator, key.name);
+            }
+        }
+        assertEquals(8, StashSinkConfig.CONFIG_DEF.configKeys().size());
+        assertTrue(StashSinkConfig.CONFIG_DEF.toEnrichedRst().contains("stash.resume.percent"));
+    }
+}
