@@ -38,7 +38,8 @@ public final class StashLocationConfig {
     public static ConfigDef define(ConfigDef def) {
         int order = 0;
         return def
-            .define(STASH_DIR_CONFIG, ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
+            .define(STASH_DIR_CONFIG, ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE,
+                ConfigDef.CompositeValidator.of(new ConfigDef.NonNullValidator(), new ConfigDef.NonEmptyString()),
                 ConfigDef.Importance.HIGH, STASH_DIR_DOC, GROUP, ++order, ConfigDef.Width.LONG, "Stash directory")
             .define(STASH_NAME_CONFIG, ConfigDef.Type.STRING, STASH_NAME_DEFAULT, new StashNameValidator(),
                 ConfigDef.Importance.HIGH, STASH_NAME_DOC, GROUP, ++order, ConfigDef.Width.MEDIUM, "Stash name")

@@ -90,6 +90,7 @@ public final class Stash implements AutoCloseable {
     private long loadedBytes;
     private long nextBatchId;
     private Object drainer;
+    private long wakeUps;
     private boolean closed;
     private final AtomicLong quarantined = new AtomicLong();
     private final Set<BatchReader> openReaders = ConcurrentHashMap.newKeySet();
@@ -771,13 +772,14 @@ public final class Stash implements AutoCloseable {
     }
 
     /**
-     * Waits until a batch may be claimable, up to {@code timeoutMs}. Returns early when the stash is
-     * closed or {@link #wakeUpWaiters()} is called.
+     * Waits until a batch may be claimable, up to {@code timeoutMs}. Returns false early when the stash
+     * is closed or {@link #wakeUpWaiters()} is called.
      */
     public boolean awaitLoadable(long timeoutMs, long holdMillis) throws InterruptedException {
         long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
         synchronized (lock) {
-            while (!closed) {
+            long wakeUpsSeen = wakeUps;
+            while (!closed && wakeUps == wakeUpsSeen) {
                 long waitMs;
                 if (!pending.isEmpty() && pending.headState() != PendingQueue.WRITING) {
                     long readyIn = holdMillis <= 0 ? 0 : pending.headCreatedAt() + holdMillis - clock.millis();
@@ -798,9 +800,10 @@ public final class Stash implements AutoCloseable {
         }
     }
 
-    /** Wakes every thread in {@link #awaitLoadable}, e.g. when a task stops. */
+    /** Wakes every thread in {@link #awaitLoadable}, which then returns false, e.g. when a task stops. */
     public void wakeUpWaiters() {
         synchronized (lock) {
+            wakeUps++;
             lock.notifyAll();
         }
     }

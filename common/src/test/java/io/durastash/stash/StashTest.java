@@ -218,6 +218,22 @@ class StashTest {
     }
 
     @Test
+    void wakingUpWaitersEndsTheirWaitAtOnce() throws Exception {
+        java.util.concurrent.CompletableFuture<Boolean> waited = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return stash.awaitLoadable(60_000, 0);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        while (!waited.isDone()) {
+            stash.wakeUpWaiters();
+            Thread.sleep(5);
+        }
+        assertFalse(waited.get());
+    }
+
+    @Test
     void resetOffsetsOverwritesAndForgets() {
         TopicPartition p0 = new TopicPartition("t", 0);
         TopicPartition p1 = new TopicPartition("t", 1);

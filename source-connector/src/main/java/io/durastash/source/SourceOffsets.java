@@ -1,0 +1,100 @@
+package io.durastash.source;
+
+import org.apache.kafka.connect.errors.ConnectException;
+
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The source partition and offset of emitted records. The partition names the stash by its identity,
+ * {@code {"stash": "<uuid>"}}, so a recreated stash never inherits the offsets of an old one; the offset
+ * is the last record's position, {@code {"batch": <batch id>, "index": <record index>}}.
+ */
+final class SourceOffsets {
+    static final String STASH_KEY = "stash";
+    static final String BATCH_KEY = "batch";
+    static final String INDEX_KEY = "index";
+
+    /** A record's place in the stash: batch ids start at 1, record indexes at 0. */
+    record Position(long batchId, int index) {
+        Position {
+            if (batchId < 1 || index < 0) {
+                throw new IllegalArgumentException("batch " + batchId + " index " + index);
+            }
+        }
+
+        Map<String, Object> toOffset() {
+            return Map.of(BATCH_KEY, batchId, INDEX_KEY, index);
+        }
+
+        @Override
+        public String toString() {
+            return "batch " + batchId + " index " + index;
+        }
+    }
+
+    private SourceOffsets() {
+    }
+
+    static Map<String, String> partition(UUID stashId) {
+        return Map.of(STASH_KEY, stashId.toString());
+    }
+
+    /**
+     * Reads an offset from Connect (the offset store or the REST API): null stays null, anything but
+     * exactly {@code batch} (an integer at least 1) and {@code index} (an integer from 0) is rejected.
+     */
+    static Position position(Map<String, ?> offset) {
+        if (offset == null) {
+            return null;
+        }
+        if (offset.size() != 2 || !offset.containsKey(BATCH_KEY) || !offset.containsKey(INDEX_KEY)) {
+            throw new ConnectException("Invalid source offset " + offset + ": it must have exactly the keys '" + BATCH_KEY
+                + "' (a stash batch id, at least 1) and '" + INDEX_KEY + "' (a record index in that batch, from 0), e.g. "
+                + "{\"" + BATCH_KEY + "\": 12, \"" + INDEX_KEY + "\": 0}.");
+        }
+        long batch = integer(offset, BATCH_KEY, 1, Long.MAX_VALUE);
+        long index = integer(offset, INDEX_KEY, 0, Integer.MAX_VALUE);
+        return new Position(batch, (int) index);
+    }
+
+    /** Rejects any source partition but {@code {"stash": "<uuid>"}}. */
+    static void checkPartition(Map<String, ?> partition) {
+        if (partition == null || partition.size() != 1 || !(partition.get(STASH_KEY) instanceof String)) {
+            throw new ConnectException("Invalid source partition " + partition + ": it must be {\"" + STASH_KEY
+                + "\": \"<stash id>\"}, the UUID that the source task logs when it starts.");
+        }
+        String id = (String) partition.get(STASH_KEY);
+        try {
+            if (!UUID.fromString(id).toString().equalsIgnoreCase(id)) {
+                throw new IllegalArgumentException(id);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ConnectException("Invalid source partition " + partition + ": '" + id + "' is not a stash id (a UUID "
+                + "such as 0c5e7f0e-7a43-4b9e-9d6f-2f1f8c0f8a11).");
+        }
+    }
+
+    /** The batch id of a record this connector emitted, from its source offset. */
+    static long batchId(Map<String, ?> offset) {
+        Object batch = offset == null ? null : offset.get(BATCH_KEY);
+        if (!(batch instanceof Number)) {
+            throw new IllegalArgumentException("not a DuraStash source offset: " + offset);
+        }
+        return ((Number) batch).longValue();
+    }
+
+    private static long integer(Map<String, ?> offset, String key, long min, long max) {
+        Object value = offset.get(key);
+        if (!(value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte)) {
+            throw new ConnectException("Invalid source offset " + offset + ": '" + key + "' must be an integer, not "
+                + (value == null ? "null" : value.getClass().getSimpleName() + " " + value) + ".");
+        }
+        long n = ((Number) value).longValue();
+        if (n < min || n > max) {
+            throw new ConnectException("Invalid source offset " + offset + ": '" + key + "' must be between " + min
+                + " and " + max + ", not " + n + ".");
+        }
+        return n;
+    }
+}

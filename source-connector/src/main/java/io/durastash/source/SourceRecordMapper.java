@@ -1,0 +1,39 @@
+package io.durastash.source;
+
+import io.durastash.stash.BatchMetadata;
+import io.durastash.stash.StashEntry;
+import io.durastash.stash.StashRecord;
+import org.apache.kafka.connect.source.SourceRecord;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns a stashed record into the {@link SourceRecord} Connect writes: key, value, their schemas, headers
+ * and timestamp as stashed; the topic from the template; the input partition kept or left to the producer;
+ * the stash position as source offset; provenance headers when enabled. Not thread-safe.
+ */
+final class SourceRecordMapper {
+    private final Map<String, ?> sourcePartition;
+    private final TopicTemplate topics;
+    private final boolean preservePartition;
+    private final ProvenanceHeaders provenance;
+
+    SourceRecordMapper(Map<String, ?> sourcePartition, TopicTemplate topics, boolean preservePartition,
+                       Optional<ProvenanceHeaders> provenance) {
+        this.sourcePartition = sourcePartition;
+        this.topics = topics;
+        this.preservePartition = preservePartition;
+        this.provenance = provenance.orElse(null);
+    }
+
+    SourceRecord toSourceRecord(BatchMetadata batch, StashEntry entry) {
+        StashRecord record = entry.record();
+        if (provenance != null) {
+            provenance.addTo(record.headers(), batch, entry);
+        }
+        return new SourceRecord(sourcePartition, new SourceOffsets.Position(entry.batchId(), entry.index()).toOffset(),
+            topics.topicFor(record.topic()), preservePartition ? record.partition() : null,
+            record.keySchema(), record.key(), record.valueSchema(), record.value(), record.timestamp(), record.headers());
+    }
+}

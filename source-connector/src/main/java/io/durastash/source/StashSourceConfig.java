@@ -1,0 +1,196 @@
+package io.durastash.source;
+
+import io.durastash.connect.StashLocationConfig;
+import io.durastash.stash.StashOptions;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.connect.source.SourceTask;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** The configuration of {@link StashSourceConnector} and its tasks. */
+public final class StashSourceConfig extends AbstractConfig {
+    public static final String OUTPUT_GROUP = "Output";
+    public static final String DRAIN_GROUP = "Drain";
+
+    public static final String TOPIC_CONFIG = "topic";
+    public static final String TOPIC_DEFAULT = TopicTemplate.PLACEHOLDER;
+    private static final String TOPIC_DOC = "The topic each record is written to. " + TopicTemplate.PLACEHOLDER
+        + " stands for the record's input topic (the topic the sink connector read it from): the default writes every "
+        + "record to a topic of the same name as its input topic (typically on another cluster, through "
+        + "producer.override.bootstrap.servers), '" + TopicTemplate.PLACEHOLDER + ".buffered' mirrors each input topic to "
+        + "a topic with that suffix, and a template without the placeholder sends every record to that one topic. "
+        + "The result must be a legal topic name: letters, digits, '.', '_' and '-', at most 249 characters.";
+
+    public static final String PRESERVE_PARTITION_CONFIG = "preserve.partition";
+    public static final boolean PRESERVE_PARTITION_DEFAULT = true;
+    private static final String PRESERVE_PARTITION_DOC = "Whether each record keeps the partition number it had in its "
+        + "input topic, which keeps per-partition order end to end. The output topic then needs at least as many "
+        + "partitions as the input topic. When false, the producer's partitioner chooses the partition (by key).";
+
+    public static final String PROVENANCE_HEADERS_CONFIG = "provenance.headers";
+    public static final boolean PROVENANCE_HEADERS_DEFAULT = false;
+    private static final String PROVENANCE_HEADERS_DOC = "Whether to add headers that tell loaders where each record "
+        + "came from, so that they can rebuild the stash's batch boundaries: <prefix>batch.id (the stash batch, "
+        + "increasing), <prefix>batch.index (the record's position in it, from 0), <prefix>batch.size (records in the "
+        + "batch; fewer arrive if a corrupt record was quarantined), <prefix>input.topic, <prefix>input.partition and "
+        + "<prefix>input.offset. Each value is UTF-8 text (decimal numbers, the topic name) carried as BYTES, the only "
+        + "header schema both usual header converters accept: with header.converter="
+        + "org.apache.kafka.connect.converters.ByteArrayConverter the header holds that text ('42'); the default "
+        + "SimpleHeaderConverter writes bytes Base64-encoded, so there it holds the Base64 of that text ('NDI='). A "
+        + "STRING or INT64 schema would make ByteArrayConverter fail the task with a DataException.";
+
+    public static final String PROVENANCE_HEADER_PREFIX_CONFIG = "provenance.header.prefix";
+    public static final String PROVENANCE_HEADER_PREFIX_DEFAULT = "durastash.";
+    private static final String PROVENANCE_HEADER_PREFIX_DOC = "The prefix of the provenance header keys (see "
+        + PROVENANCE_HEADERS_CONFIG + "). Headers with these keys that a record already carries are replaced.";
+
+    public static final String POLL_MAX_RECORDS_CONFIG = "poll.max.records";
+    public static final int POLL_MAX_RECORDS_DEFAULT = 2000;
+    private static final String POLL_MAX_RECORDS_DOC = "The most records one poll hands to Connect. A stash batch larger "
+        + "than this is emitted over several polls, read from disk as it goes.";
+
+    public static final String POLL_WAIT_MS_CONFIG = "poll.wait.ms";
+    public static final long POLL_WAIT_MS_DEFAULT = 500L;
+    public static final long POLL_WAIT_MS_MAX = 5_000L;
+    private static final String POLL_WAIT_MS_DOC = "How long a poll waits for a loadable batch when the stash has none "
+        + "(it returns as soon as one arrives), and how long a standby task waits between checks for the drainer's "
+        + "stop. Connect stops a source task only after its poll returns, so this bounds how long a stop or pause "
+        + "takes; it is capped well below the worker's task.shutdown.graceful.timeout.ms default (5 s).";
+
+    public static final String LOAD_HOLD_MS_CONFIG = "load.hold.ms";
+    public static final long LOAD_HOLD_MS_DEFAULT = 0L;
+    private static final String LOAD_HOLD_MS_DOC = "How old a stash batch must be before it is drained. 0 drains "
+        + "batches as soon as the sink has stashed them; a hold lets the stash absorb bursts, or delays delivery on "
+        + "purpose.";
+
+    /** Framework keys of a source connector's config that {@link StashSourceConnector#validate} cross-checks. */
+    static final String TRANSACTION_BOUNDARY_CONFIG = SourceTask.TRANSACTION_BOUNDARY_CONFIG;
+    /** Kafka's SourceConnectorConfig.EXACTLY_ONCE_SUPPORT_CONFIG (in connect-runtime, which plugins do not see). */
+    static final String EXACTLY_ONCE_SUPPORT_CONFIG = "exactly.once.support";
+    /** Kafka's SourceConnectorConfig.OFFSETS_TOPIC_CONFIG. */
+    static final String OFFSETS_TOPIC_CONFIG = "offsets.storage.topic";
+
+    private static final ConfigDef CONFIG_DEF = buildConfigDef();
+
+    private final TopicTemplate topicTemplate;
+
+    public StashSourceConfig(Map<String, String> props) {
+        super(CONFIG_DEF, props);
+        this.topicTemplate = new TopicTemplate(getString(TOPIC_CONFIG));
+    }
+
+    private static ConfigDef buildConfigDef() {
+        ConfigDef def = StashLocationConfig.define(new ConfigDef());
+        int output = 0;
+        def.define(TOPIC_CONFIG, Type.STRING, TOPIC_DEFAULT, TopicTemplate.VALIDATOR, Importance.HIGH, TOPIC_DOC,
+                OUTPUT_GROUP, ++output, Width.LONG, "Output topic")
+            .define(PRESERVE_PARTITION_CONFIG, Type.BOOLEAN, PRESERVE_PARTITION_DEFAULT, new ConfigDef.NonNullValidator(),
+                Importance.MEDIUM, PRESERVE_PARTITION_DOC, OUTPUT_GROUP, ++output, Width.SHORT, "Preserve input partition")
+            .define(PROVENANCE_HEADERS_CONFIG, Type.BOOLEAN, PROVENANCE_HEADERS_DEFAULT, new ConfigDef.NonNullValidator(),
+                Importance.MEDIUM, PROVENANCE_HEADERS_DOC, OUTPUT_GROUP, ++output, Width.SHORT, "Provenance headers")
+            .define(PROVENANCE_HEADER_PREFIX_CONFIG, Type.STRING, PROVENANCE_HEADER_PREFIX_DEFAULT,
+                new ConfigDef.NonEmptyString(), Importance.LOW, PROVENANCE_HEADER_PREFIX_DOC, OUTPUT_GROUP, ++output,
+                Width.MEDIUM, "Provenance header prefix");
+        int drain = 0;
+        def.define(POLL_MAX_RECORDS_CONFIG, Type.INT, POLL_MAX_RECORDS_DEFAULT, Range.atLeast(1), Importance.MEDIUM,
+                POLL_MAX_RECORDS_DOC, DRAIN_GROUP, ++drain, Width.SHORT, "Max records per poll")
+            .define(POLL_WAIT_MS_CONFIG, Type.LONG, POLL_WAIT_MS_DEFAULT, Range.between(1L, POLL_WAIT_MS_MAX),
+                Importance.LOW, POLL_WAIT_MS_DOC, DRAIN_GROUP, ++drain, Width.SHORT, "Poll wait (ms)")
+            .define(LOAD_HOLD_MS_CONFIG, Type.LONG, LOAD_HOLD_MS_DEFAULT, Range.atLeast(0L), Importance.MEDIUM,
+                LOAD_HOLD_MS_DOC, DRAIN_GROUP, ++drain, Width.SHORT, "Load hold (ms)");
+        return def;
+    }
+
+    public static ConfigDef configDef() {
+        return CONFIG_DEF;
+    }
+
+    /**
+     * Checks that involve more than one key, or framework keys of the connector config, which the
+     * {@link ConfigDef} validators cannot see. Returns the error message per key to report it on.
+     */
+    static Map<String, String> crossCheck(Map<String, String> props) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        String boundary = normalized(props.get(TRANSACTION_BOUNDARY_CONFIG));
+        String exactlyOnce = normalized(props.get(EXACTLY_ONCE_SUPPORT_CONFIG));
+        if (SourceTask.TransactionBoundary.CONNECTOR.toString().equals(boundary) && !"required".equals(exactlyOnce)) {
+            errors.put(TRANSACTION_BOUNDARY_CONFIG, TRANSACTION_BOUNDARY_CONFIG + "=connector makes each stash batch one "
+                + "Kafka transaction, but only a worker with exactly-once source support (exactly.once.source.support="
+                + "enabled) runs transactions; elsewhere the connector would silently deliver without them. Set "
+                + EXACTLY_ONCE_SUPPORT_CONFIG + "=required so that such a worker rejects the connector, or remove "
+                + TRANSACTION_BOUNDARY_CONFIG + ".");
+        }
+        String template = props.getOrDefault(TOPIC_CONFIG, TOPIC_DEFAULT);
+        String offsetsTopic = props.get(OFFSETS_TOPIC_CONFIG);
+        if (offsetsTopic != null && TopicTemplate.problem(template).isEmpty()
+            && new TopicTemplate(template).fixedTopic().filter(offsetsTopic.trim()::equals).isPresent()) {
+            errors.put(TOPIC_CONFIG, TOPIC_CONFIG + "=" + template + " names this connector's offsets topic ("
+                + OFFSETS_TOPIC_CONFIG + "); stash records there would corrupt the offsets. Choose another output topic.");
+        }
+        return errors;
+    }
+
+    private static String normalized(String value) {
+        return value == null ? null : value.trim().toLowerCase(Locale.ROOT);
+    }
+
+    public Path stashPath() {
+        return StashLocationConfig.stashPath(this);
+    }
+
+    public StashOptions stashOptions() {
+        return StashLocationConfig.stashOptions(this);
+    }
+
+    TopicTemplate topicTemplate() {
+        return topicTemplate;
+    }
+
+    public String topic() {
+        return getString(TOPIC_CONFIG);
+    }
+
+    public boolean preservePartition() {
+        return getBoolean(PRESERVE_PARTITION_CONFIG);
+    }
+
+    public boolean provenanceHeaders() {
+        return getBoolean(PROVENANCE_HEADERS_CONFIG);
+    }
+
+    public String provenanceHeaderPrefix() {
+        return getString(PROVENANCE_HEADER_PREFIX_CONFIG);
+    }
+
+    public int pollMaxRecords() {
+        return getInt(POLL_MAX_RECORDS_CONFIG);
+    }
+
+    public long pollWaitMs() {
+        return getLong(POLL_WAIT_MS_CONFIG);
+    }
+
+    public long loadHoldMs() {
+        return getLong(LOAD_HOLD_MS_CONFIG);
+    }
+
+    /** The provenance headers to add, or empty when {@link #provenanceHeaders()} is off. */
+    Optional<ProvenanceHeaders> provenance() {
+        return provenanceHeaders() ? Optional.of(new ProvenanceHeaders(provenanceHeaderPrefix())) : Optional.empty();
+    }
+
+    /** Prints the configuration reference, generated from the {@link ConfigDef}. */
+    public static void main(String[] args) {
+        System.out.println(CONFIG_DEF.toEnrichedRst());
+    }
+}
