@@ -24,6 +24,7 @@ public final class BatchReader implements Iterator<StashEntry>, AutoCloseable {
     private final Slice upper;
     private final ReadOptions readOptions;
     private final RocksIterator iterator;
+    private final byte[] key = new byte[12];
     private StashEntry next;
     private boolean closed;
 
@@ -33,8 +34,8 @@ public final class BatchReader implements Iterator<StashEntry>, AutoCloseable {
         this.codec = codec;
         this.lower = new Slice(StashKeys.record(batchId, fromIndex));
         this.upper = new Slice(StashKeys.record(batchId + 1, 0));
-        this.readOptions = new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper)
-            .setFillCache(false).setReadaheadSize(256 * 1024);
+        // Each record is read once: keep it out of the block cache.
+        this.readOptions = new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper).setFillCache(false);
         this.iterator = stash.newRecordIterator(readOptions);
         this.iterator.seekToFirst();
     }
@@ -52,7 +53,7 @@ public final class BatchReader implements Iterator<StashEntry>, AutoCloseable {
             }
             stash.ensureOpen();
             while (iterator.isValid()) {
-                byte[] key = iterator.key();
+                iterator.key(key);
                 byte[] value = iterator.value();
                 iterator.next();
                 int index = StashKeys.recordIndex(key);
