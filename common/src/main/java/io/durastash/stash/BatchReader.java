@@ -16,7 +16,7 @@ import java.util.concurrent.locks.Lock;
  * held in memory. The iterator is bounded to the batch's key range: tombstones of other batches are
  * never scanned. Damaged records are quarantined and skipped. Not thread-safe.
  */
-public final class BatchReader implements Iterator<StashEntry>, AutoCloseable {
+public final class BatchReader implements Iterator<StashEntry>, StashCursor {
     private final Stash stash;
     private final long batchId;
     private final RecordCodec codec;

@@ -93,11 +93,13 @@ public final class Stash implements AutoCloseable {
     private long wakeUps;
     private boolean closed;
     private final AtomicLong quarantined = new AtomicLong();
-    private final Set<BatchReader> openReaders = ConcurrentHashMap.newKeySet();
+    private final Set<StashCursor> openReaders = ConcurrentHashMap.newKeySet();
+    /** Serialises the tool's quarantine operations (requeue, purge) with each other. */
+    private final Object quarantineLock = new Object();
 
-    private Stash(Path path, Clock clock, RocksDB db, List<ColumnFamilyHandle> handles, List<AutoCloseable> resources) {
+    private Stash(Path path, StashOptions options, RocksDB db, List<ColumnFamilyHandle> handles, List<AutoCloseable> resources) {
         this.path = path;
-        this.clock = clock;
+        this.clock = options.clock();
         this.db = db;
         this.handles = handles;
         this.defaultFamily = handles.get(0);
@@ -111,7 +113,7 @@ public final class Stash implements AutoCloseable {
         resources.add(unsyncedWrites);
         try {
             this.id = loadIdentity();
-            recover();
+            recover(options.quarantineOnOpen());
         } catch (RocksDBException e) {
             throw failure("recover the stash", e);
         }
@@ -150,7 +152,7 @@ public final class Stash implements AutoCloseable {
                 new ColumnFamilyDescriptor(DATA.getBytes(StandardCharsets.UTF_8), familyOptions(resources, cache, CompressionType.LZ4_COMPRESSION, true)),
                 new ColumnFamilyDescriptor(QUARANTINE.getBytes(StandardCharsets.UTF_8), familyOptions(resources, cache, CompressionType.NO_COMPRESSION, false)));
             db = RocksDB.open(dbOptions, path.toString(), descriptors, handles);
-            Stash stash = new Stash(path, options.clock(), db, handles, resources);
+            Stash stash = new Stash(path, options, db, handles, resources);
             log.info("Opened stash {} at {}: {}", stash.id, path, stash.stats());
             return stash;
         } catch (RocksDBException e) {
@@ -253,8 +255,12 @@ public final class Stash implements AutoCloseable {
         return created;
     }
 
-    /** Rebuilds the in-memory queue from {@code meta}: every batch on disk, LOADED or not, is deliverable again. */
-    private void recover() throws RocksDBException {
+    /**
+     * Rebuilds the in-memory queue from {@code meta}: every batch on disk, LOADED or not, is deliverable again.
+     * Batches whose metadata is damaged are quarantined, or with {@code quarantineDamaged} false left in place
+     * and not queued.
+     */
+    private void recover(boolean quarantineDamaged) throws RocksDBException {
         long maxId = 0;
         long wasLoaded = 0;
         Map<Long, CorruptMetadata> corrupt = new LinkedHashMap<>();
@@ -284,7 +290,12 @@ public final class Stash implements AutoCloseable {
             it.status();
         }
         for (Map.Entry<Long, CorruptMetadata> e : corrupt.entrySet()) {
-            quarantineBatch(e.getKey(), e.getValue().bytes, e.getValue().reason);
+            if (quarantineDamaged) {
+                quarantineBatch(e.getKey(), e.getValue().bytes, e.getValue().reason);
+            } else {
+                log.warn("Stash {}: the metadata of batch {} is damaged ({}); left in place and not queued, since this "
+                    + "stash was opened for inspection", path, e.getKey(), e.getValue().reason);
+            }
         }
         long maxDataId = 0;
         try (RocksIterator it = db.newIterator(dataFamily)) {
@@ -301,6 +312,11 @@ public final class Stash implements AutoCloseable {
                 count++;
             }
             quarantined.set(count);
+        }
+        if (quarantined.get() > 0) {
+            log.warn("Stash {} holds {} quarantined entries (damaged records or batch metadata, set aside and not "
+                + "delivered). Inspect them with 'durastash --dir {} quarantine list' while no worker has the stash "
+                + "open, then requeue what is intact again or purge them.", path, quarantined.get(), path);
         }
         if (wasLoaded > 0) {
             log.info("Stash {}: {} batches were loaded but never acknowledged before the last shutdown; they will be delivered again",
@@ -352,13 +368,33 @@ public final class Stash implements AutoCloseable {
      */
     public List<BatchMetadata> append(String sinkName, List<BatchContent> contents,
                                       Map<TopicPartition, Long> stashedOffsets, boolean sync) {
+        return append(contents, write -> {
+            for (Map.Entry<TopicPartition, Long> offset : stashedOffsets.entrySet()) {
+                write.put(defaultFamily, StashKeys.sinkOffset(sinkName, offset.getKey()), StashKeys.longValue(offset.getValue()));
+            }
+        }, !stashedOffsets.isEmpty(), sync);
+    }
+
+    /** What an append writes besides the batches, in the same WriteBatch. */
+    @FunctionalInterface
+    interface AlongsideWrites {
+        void addTo(WriteBatch write) throws RocksDBException;
+    }
+
+    /**
+     * Appends {@code contents} as new batches with {@code alongside} in one WriteBatch.
+     *
+     * @param writeIfNoBatches whether to write {@code alongside} when no content is non-empty
+     */
+    private List<BatchMetadata> append(List<BatchContent> contents, AlongsideWrites alongside, boolean writeIfNoBatches,
+                                       boolean sync) {
         List<BatchContent> nonEmpty = new ArrayList<>(contents.size());
         for (BatchContent content : contents) {
             if (!content.records().isEmpty()) {
                 nonEmpty.add(content);
             }
         }
-        if (nonEmpty.isEmpty() && stashedOffsets.isEmpty()) {
+        if (nonEmpty.isEmpty() && !writeIfNoBatches) {
             return List.of();
         }
         long now = clock.millis();
@@ -384,9 +420,7 @@ public final class Stash implements AutoCloseable {
                     batches.add(putBatch(write, firstId + i, nonEmpty.get(i), now));
                 }
                 write.put(defaultFamily, StashKeys.NEXT_BATCH_ID, StashKeys.longValue(nextAfter));
-                for (Map.Entry<TopicPartition, Long> offset : stashedOffsets.entrySet()) {
-                    write.put(defaultFamily, StashKeys.sinkOffset(sinkName, offset.getKey()), StashKeys.longValue(offset.getValue()));
-                }
+                alongside.addTo(write);
                 db.write(sync ? syncedWrites : unsyncedWrites, write);
             } catch (RocksDBException | RuntimeException e) {
                 synchronized (lock) {
@@ -608,7 +642,7 @@ public final class Stash implements AutoCloseable {
         return lifecycle.readLock();
     }
 
-    void readerClosed(BatchReader reader) {
+    void readerClosed(StashCursor reader) {
         openReaders.remove(reader);
     }
 
@@ -631,7 +665,8 @@ public final class Stash implements AutoCloseable {
         }
         quarantined.incrementAndGet();
         log.error("Stash {}: record {} of batch {} is corrupt ({}); moved it to the quarantine column family and skipped it. "
-            + "The rest of the stash keeps flowing.", path, index, batchId, reason);
+            + "The rest of the stash keeps flowing. Inspect it with 'durastash --dir {} quarantine list' once no worker "
+            + "has the stash open.", path, index, batchId, reason, path);
     }
 
     /** Moves a batch whose metadata is damaged, with all its records, into quarantine. */
@@ -658,7 +693,8 @@ public final class Stash implements AutoCloseable {
         }
         quarantined.addAndGet(1 + records);
         log.error("Stash {}: the metadata of batch {} is corrupt ({}); moved the batch and its {} records to the quarantine "
-            + "column family. The rest of the stash keeps flowing.", path, batchId, reason, records);
+            + "column family. The rest of the stash keeps flowing. Once no worker has the stash open, 'durastash --dir {} "
+            + "quarantine requeue {}' rebuilds a batch from its intact records.", path, batchId, reason, records, path, batchId);
     }
 
     private static byte[] quarantineKey(byte family, byte[] key) {
@@ -668,19 +704,307 @@ public final class Stash implements AutoCloseable {
         return out;
     }
 
-    /** The entries set aside because they failed their checksum or did not decode. */
+    /** The entries set aside because they failed their checksum or did not decode, in batch order. */
     public List<QuarantinedEntry> quarantined() {
+        return quarantined(List.of());
+    }
+
+    /** The quarantined entries of the given original batches (all when empty), in batch order. */
+    public List<QuarantinedEntry> quarantined(Collection<Long> batchIds) {
         Lock readLock = lifecycle.readLock();
         readLock.lock();
         try {
             ensureOpen();
             List<QuarantinedEntry> entries = new ArrayList<>();
-            try (RocksIterator it = db.newIterator(quarantineFamily)) {
-                for (it.seekToFirst(); it.isValid(); it.next()) {
-                    entries.add(StashJson.readQuarantined(it.value()));
-                }
+            for (QuarantineRequeue.KeyedEntry keyed : quarantineEntries(batchIds)) {
+                entries.add(keyed.entry());
             }
             return entries;
+        } catch (RocksDBException e) {
+            throw failure("read the quarantine", e);
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    /** The family name of an entry whose quarantine record itself does not parse. */
+    static final String UNREADABLE = "unreadable";
+
+    /** Reads a quarantine entry; one that does not parse comes back as an {@link #UNREADABLE} entry named by its key. */
+    static QuarantinedEntry readQuarantineEntry(byte[] key, byte[] value) {
+        try {
+            return StashJson.readQuarantined(value);
+        } catch (RuntimeException e) {
+            long batchId = key.length >= 9 ? StashKeys.batchId(java.util.Arrays.copyOfRange(key, 1, 9)) : -1;
+            int index = key.length == 13 ? StashKeys.recordIndex(java.util.Arrays.copyOfRange(key, 1, 13)) : -1;
+            return new QuarantinedEntry(UNREADABLE, batchId, index, "quarantine entry does not parse: " + e.getMessage(), 0L, value);
+        }
+    }
+
+    /** Quarantine entries with their keys, of the given original batches (all when empty), by batch and index. */
+    private List<QuarantineRequeue.KeyedEntry> quarantineEntries(Collection<Long> batchIds) throws RocksDBException {
+        List<QuarantineRequeue.KeyedEntry> entries = new ArrayList<>();
+        if (batchIds.isEmpty()) {
+            try (RocksIterator it = db.newIterator(quarantineFamily)) {
+                for (it.seekToFirst(); it.isValid(); it.next()) {
+                    entries.add(new QuarantineRequeue.KeyedEntry(it.key(), readQuarantineEntry(it.key(), it.value())));
+                }
+                it.status();
+            }
+            // Keys put every record entry before every metadata entry; show them by batch, metadata first.
+            entries.sort(java.util.Comparator.comparingLong((QuarantineRequeue.KeyedEntry k) -> k.entry().batchId())
+                .thenComparingInt(k -> k.entry().index()));
+            return entries;
+        }
+        for (long batchId : new java.util.TreeSet<>(batchIds)) {
+            byte[] metaKey = quarantineKey(QUARANTINE_META, StashKeys.batch(batchId));
+            byte[] metaValue = db.get(quarantineFamily, metaKey);
+            if (metaValue != null) {
+                entries.add(new QuarantineRequeue.KeyedEntry(metaKey, readQuarantineEntry(metaKey, metaValue)));
+            }
+            try (Slice lower = new Slice(quarantineKey(QUARANTINE_DATA, StashKeys.record(batchId, 0)));
+                 Slice upper = new Slice(quarantineKey(QUARANTINE_DATA, StashKeys.record(batchId + 1, 0)));
+                 ReadOptions readOptions = new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
+                 RocksIterator it = db.newIterator(quarantineFamily, readOptions)) {
+                for (it.seekToFirst(); it.isValid(); it.next()) {
+                    entries.add(new QuarantineRequeue.KeyedEntry(it.key(), readQuarantineEntry(it.key(), it.value())));
+                }
+                it.status();
+            }
+        }
+        return entries;
+    }
+
+    /**
+     * Re-checks the quarantined records of the given original batches (all when empty) and restores those that now
+     * pass their checksum and decode: per original batch, one new batch at the end of the stash holding them in
+     * their original order, written in one synced WriteBatch with the removal of their quarantine entries (and of
+     * the batch's quarantined metadata, which the new batch's metadata replaces). Records that still fail stay in
+     * quarantine. Restored records are delivered after everything already stashed. Meant for the stash tool, on a
+     * stash no worker has open.
+     *
+     * @param dryRun only report what would be restored
+     */
+    public List<RequeueOutcome> requeueQuarantined(Collection<Long> batchIds, boolean dryRun) {
+        Lock readLock = lifecycle.readLock();
+        readLock.lock();
+        try {
+            ensureOpen();
+            synchronized (quarantineLock) {
+                List<QuarantineRequeue.Plan> plans = QuarantineRequeue.plan(quarantineEntries(batchIds), this::liveGroup,
+                    new RecordCodec());
+                List<QuarantineRequeue.Plan> restoring = new ArrayList<>();
+                List<BatchContent> contents = new ArrayList<>();
+                for (QuarantineRequeue.Plan plan : plans) {
+                    if (plan.restores()) {
+                        restoring.add(plan);
+                        contents.add(new BatchContent(plan.group, plan.records));
+                    }
+                }
+                List<BatchMetadata> created = List.of();
+                if (!dryRun && !restoring.isEmpty()) {
+                    created = append(contents, write -> {
+                        for (QuarantineRequeue.Plan plan : restoring) {
+                            for (byte[] key : plan.keysToRemove()) {
+                                write.delete(quarantineFamily, key);
+                            }
+                        }
+                    }, false, true);
+                }
+                List<RequeueOutcome> outcomes = new ArrayList<>(plans.size());
+                int next = 0;
+                long removed = 0;
+                for (QuarantineRequeue.Plan plan : plans) {
+                    BatchMetadata newBatch = plan.restores() && !dryRun ? created.get(next++) : null;
+                    outcomes.add(new RequeueOutcome(plan.originalBatchId, plan.records.size(), plan.stillDamaged,
+                        plan.metadataKey != null, newBatch));
+                    if (newBatch != null) {
+                        removed += plan.keysToRemove().size();
+                        log.info("Stash {}: requeued {} intact records quarantined from batch {} as batch {}; {} still damaged "
+                            + "stay in quarantine", path, plan.records.size(), plan.originalBatchId, newBatch.id(), plan.stillDamaged);
+                    }
+                }
+                quarantined.addAndGet(-removed);
+                return outcomes;
+            }
+        } catch (RocksDBException e) {
+            throw failure("requeue quarantined entries", e);
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    /** The group of a batch still in the stash, or null when it is gone or its metadata is damaged. */
+    private String liveGroup(long batchId) {
+        try {
+            byte[] bytes = db.get(metaFamily, StashKeys.batch(batchId));
+            return bytes == null ? null : StashJson.readMetadata(bytes).group();
+        } catch (RocksDBException | CorruptEntryException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Deletes the quarantined entries of the given original batches (all when empty) for good, in one synced write.
+     * Returns the entries deleted (or, in a dry run, that would be).
+     */
+    public List<QuarantinedEntry> purgeQuarantined(Collection<Long> batchIds, boolean dryRun) {
+        Lock readLock = lifecycle.readLock();
+        readLock.lock();
+        try {
+            ensureOpen();
+            synchronized (quarantineLock) {
+                List<QuarantineRequeue.KeyedEntry> entries = quarantineEntries(batchIds);
+                List<QuarantinedEntry> purged = new ArrayList<>(entries.size());
+                for (QuarantineRequeue.KeyedEntry keyed : entries) {
+                    purged.add(keyed.entry());
+                }
+                if (dryRun || entries.isEmpty()) {
+                    return purged;
+                }
+                try (WriteBatch write = new WriteBatch()) {
+                    for (QuarantineRequeue.KeyedEntry keyed : entries) {
+                        write.delete(quarantineFamily, keyed.key());
+                    }
+                    db.write(syncedWrites, write);
+                }
+                quarantined.addAndGet(-entries.size());
+                log.info("Stash {}: purged {} quarantined entries for good", path, entries.size());
+                return purged;
+            }
+        } catch (RocksDBException e) {
+            throw failure("purge quarantined entries", e);
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    /** The id the next appended batch gets: every stored batch has a lower one. */
+    public long nextBatchId() {
+        synchronized (lock) {
+            return nextBatchId;
+        }
+    }
+
+    /**
+     * The stored metadata of up to {@code limit} batches from id {@code fromId} on, in id order, for inspection:
+     * damaged entries come back with the reason and stay where they are. Costs what it returns.
+     */
+    public List<StoredBatch> batches(long fromId, int limit) {
+        Lock readLock = lifecycle.readLock();
+        readLock.lock();
+        long upperId = nextBatchId();
+        try (Slice lower = new Slice(StashKeys.batch(Math.max(0, fromId)));
+             Slice upper = new Slice(StashKeys.batch(upperId));
+             ReadOptions readOptions = new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper).setFillCache(false)) {
+            ensureOpen();
+            List<StoredBatch> batches = new ArrayList<>(Math.min(limit, 1024));
+            try (RocksIterator it = db.newIterator(metaFamily, readOptions)) {
+                for (it.seekToFirst(); it.isValid() && batches.size() < limit; it.next()) {
+                    if (it.key().length == 8) {
+                        batches.add(storedBatch(StashKeys.batchId(it.key()), it.value()));
+                    }
+                }
+                it.status();
+            }
+            return batches;
+        } catch (RocksDBException e) {
+            throw failure("list batches", e);
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    /** One batch's stored metadata, for inspection; empty when there is no such batch. */
+    public java.util.Optional<StoredBatch> batch(long batchId) {
+        Lock readLock = lifecycle.readLock();
+        readLock.lock();
+        try {
+            ensureOpen();
+            byte[] bytes = db.get(metaFamily, StashKeys.batch(batchId));
+            return bytes == null ? java.util.Optional.empty() : java.util.Optional.of(storedBatch(batchId, bytes));
+        } catch (RocksDBException e) {
+            throw failure("read batch " + batchId, e);
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    private static StoredBatch storedBatch(long batchId, byte[] bytes) {
+        try {
+            BatchMetadata metadata = StashJson.readMetadata(bytes);
+            if (metadata.id() != batchId) {
+                throw new CorruptEntryException("metadata names batch " + metadata.id());
+            }
+            return new StoredBatch(batchId, metadata, null, bytes.length);
+        } catch (CorruptEntryException e) {
+            return new StoredBatch(batchId, null, e.getMessage(), bytes.length);
+        }
+    }
+
+    /**
+     * Streams one batch's records from {@code fromIndex} for inspection: unlike {@link #read}, damaged records come
+     * back with the reason and stay where they are. Close the scan when done.
+     */
+    public RecordScan scan(long batchId, int fromIndex, RecordCodec codec) {
+        Lock readLock = lifecycle.readLock();
+        readLock.lock();
+        try {
+            ensureOpen();
+            RecordScan scan = new RecordScan(this, batchId, fromIndex, codec);
+            openReaders.add(scan);
+            return scan;
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    /**
+     * Checks every entry against its checksum without changing anything: RocksDB's file checksums, each batch's
+     * metadata, each record, and the quarantine entries. Reads the whole stash once.
+     *
+     * @param maxListed how many damaged entries to list in the report (all are counted)
+     */
+    public VerifyReport verify(int maxListed) {
+        Lock readLock = lifecycle.readLock();
+        readLock.lock();
+        try {
+            ensureOpen();
+            return new StashVerifier(this, maxListed).verify(nextBatchId());
+        } catch (RocksDBException e) {
+            throw failure("verify the stash", e);
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    ColumnFamilyHandle family(String name) {
+        switch (name) {
+            case META: return metaFamily;
+            case DATA: return dataFamily;
+            case QUARANTINE: return quarantineFamily;
+            default: return defaultFamily;
+        }
+    }
+
+    /** The stashed offsets of every sink connector on this stash: connector name → partition → last stashed offset. */
+    public Map<String, Map<TopicPartition, Long>> allStashedOffsets() {
+        byte[] prefix = StashKeys.sinkOffsetPrefix();
+        Lock readLock = lifecycle.readLock();
+        readLock.lock();
+        try (Slice lower = new Slice(prefix);
+             Slice upper = new Slice(StashKeys.prefixEnd(prefix));
+             ReadOptions readOptions = new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper)) {
+            ensureOpen();
+            Map<String, Map<TopicPartition, Long>> offsets = new TreeMap<>();
+            try (RocksIterator it = db.newIterator(defaultFamily, readOptions)) {
+                for (it.seekToFirst(); it.isValid(); it.next()) {
+                    Map.Entry<String, TopicPartition> owner = StashKeys.sinkOffsetOwner(it.key(), prefix.length);
+                    offsets.computeIfAbsent(owner.getKey(), name -> new LinkedHashMap<>())
+                        .put(owner.getValue(), StashKeys.longValue(it.value()));
+                }
+            }
+            return offsets;
         } finally {
             readLock.unlock();
         }
@@ -828,7 +1152,7 @@ public final class Stash implements AutoCloseable {
                 closed = true;
                 lock.notifyAll();
             }
-            for (BatchReader reader : List.copyOf(openReaders)) {
+            for (StashCursor reader : List.copyOf(openReaders)) {
                 reader.close();
             }
             try {

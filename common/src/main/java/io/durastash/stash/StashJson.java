@@ -39,6 +39,16 @@ final class StashJson {
         return metadata;
     }
 
+    /** The group named by metadata that may be damaged, if it still parses that far; null otherwise. */
+    static String groupOf(byte[] metadataBytes) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode group = MAPPER.readTree(metadataBytes).get("group");
+            return group != null && group.isTextual() ? group.asText() : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     static QuarantinedEntry readQuarantined(byte[] bytes) {
         try {
             return MAPPER.readValue(bytes, QuarantinedEntry.class);

@@ -44,6 +44,20 @@ final class StashKeys {
         return (SINK_OFFSET_PREFIX + sinkName + "\u0000").getBytes(StandardCharsets.UTF_8);
     }
 
+    /** The prefix of every stashed-offset key, of any sink connector. */
+    static byte[] sinkOffsetPrefix() {
+        return SINK_OFFSET_PREFIX.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The sink connector and partition of a stashed-offset key, given the length of {@link #sinkOffsetPrefix()}. */
+    static java.util.Map.Entry<String, TopicPartition> sinkOffsetOwner(byte[] key, int prefixLength) {
+        String rest = new String(key, prefixLength, key.length - prefixLength, StandardCharsets.UTF_8);
+        int first = rest.indexOf('\u0000');
+        int last = rest.lastIndexOf('\u0000');
+        return java.util.Map.entry(rest.substring(0, first), new TopicPartition(rest.substring(first + 1, last),
+            Integer.parseInt(rest.substring(last + 1))));
+    }
+
     static byte[] sinkOffset(String sinkName, TopicPartition tp) {
         return (SINK_OFFSET_PREFIX + sinkName + "\u0000" + tp.topic() + "\u0000" + tp.partition()).getBytes(StandardCharsets.UTF_8);
     }

@@ -44,6 +44,10 @@ final class RawStash implements AutoCloseable {
         db.put(family(family), key, value);
     }
 
+    void delete(String family, byte[] key) throws RocksDBException {
+        db.delete(family(family), key);
+    }
+
     /** Flips one bit in the middle of the stored value. */
     void flipBit(String family, byte[] key) throws RocksDBException {
         byte[] value = get(family, key);

@@ -26,7 +26,9 @@ public final class Backpressure {
     private final int resumePercent;
     private final long resumeBelowBytes;
     private final Set<TopicPartition> pausedPartitions = new LinkedHashSet<>();
-    private boolean paused;
+    /** Volatile, with the count below, so that metrics read them from the reporter's thread. */
+    private volatile boolean paused;
+    private volatile int pausedPartitionCount;
 
     /**
      * @param stash         names the stash in log messages
@@ -56,6 +58,7 @@ public final class Backpressure {
             }
             paused = true;
             pausedPartitions.addAll(assigned);
+            pausedPartitionCount = pausedPartitions.size();
             log.warn("Stash {} holds {} bytes, more than stash.max.bytes={}: pausing input partitions {} until it is "
                     + "drained below {} bytes (stash.resume.percent={}). Nothing is dropped; consumer lag grows meanwhile. {}"
                     + "Start or scale the DuraStash source connector with the same stash.dir and stash.name on this worker, "
@@ -70,6 +73,7 @@ public final class Backpressure {
             Set<TopicPartition> resume = new LinkedHashSet<>(pausedPartitions);
             resume.retainAll(assigned);
             pausedPartitions.clear();
+            pausedPartitionCount = pausedPartitions.size();
             log.info("Stash {} drained to {} bytes, below {} ({}% of stash.max.bytes): resuming input partitions {}",
                 stash, liveBytes, resumeBelowBytes, resumePercent, resume);
             return new Decision(Set.of(), resume);
@@ -80,6 +84,7 @@ public final class Backpressure {
             return Decision.NONE;
         }
         pausedPartitions.addAll(newlyAssigned);
+        pausedPartitionCount = pausedPartitions.size();
         log.debug("Stash {} is still above its low-water mark ({} bytes); pausing newly assigned partitions {}",
             stash, liveBytes, newlyAssigned);
         return new Decision(newlyAssigned, Set.of());
@@ -88,10 +93,16 @@ public final class Backpressure {
     /** Drops the pause state of partitions this task no longer owns. */
     public void forget(Collection<TopicPartition> partitions) {
         pausedPartitions.removeAll(partitions);
+        pausedPartitionCount = pausedPartitions.size();
     }
 
     public boolean paused() {
         return paused;
+    }
+
+    /** How many partitions this task paused and still owns; safe to read from any thread. */
+    public int pausedPartitionCount() {
+        return pausedPartitionCount;
     }
 
     /** The partitions this task paused and still owns. */

@@ -1,5 +1,7 @@
 package io.durastash.sink;
 
+import io.durastash.connect.DrainerWatch;
+import io.durastash.connect.PluginMetricsGroup;
 import io.durastash.stash.Stash;
 import io.durastash.stash.StashLease;
 import io.durastash.stash.StashRegistry;
@@ -20,7 +22,8 @@ import java.util.Map;
 
 /**
  * Writes every poll into the stash as one atomic batch write, and lets Connect commit only offsets that are
- * durable there. The logic lives in {@link StashWriter}, {@link StashedOffsets} and {@link Backpressure}.
+ * durable there. The logic lives in {@link StashWriter}, {@link StashedOffsets} and {@link Backpressure}; metrics
+ * in {@link SinkMetrics}.
  */
 public class StashSinkTask extends SinkTask {
     private static final Logger log = LoggerFactory.getLogger(StashSinkTask.class);
@@ -34,6 +37,8 @@ public class StashSinkTask extends SinkTask {
     private StashWriter writer;
     private StashedOffsets offsets;
     private Backpressure backpressure;
+    private DrainerWatch drainerWatch;
+    private SinkMetrics metrics;
 
     @Override
     public String version() {
@@ -56,6 +61,8 @@ public class StashSinkTask extends SinkTask {
             offsets = new StashedOffsets();
             writer = new StashWriter(stash, name, config.grouping(), config.sync(), offsets, errantRecordReporter());
             backpressure = new Backpressure(path.toString(), config.maxBytes(), config.resumePercent());
+            drainerWatch = new DrainerWatch(path);
+            metrics = new SinkMetrics(PluginMetricsGroup.forTask(context, "Sink task of connector " + name), stash, backpressure);
         } catch (RuntimeException e) {
             stop();
             throw e;
@@ -91,15 +98,16 @@ public class StashSinkTask extends SinkTask {
 
     @Override
     public void put(Collection<SinkRecord> records) {
-        applyBackpressure();
+        StashStats stats = stash.stats();
+        applyBackpressure(stats);
+        drainerWatch.check(stats, System.currentTimeMillis());
         if (!records.isEmpty()) {
-            writer.write(records);
-            applyBackpressure();
+            metrics.recordPoll(writer.write(records), config.sync());
+            applyBackpressure(stash.stats());
         }
     }
 
-    private void applyBackpressure() {
-        StashStats stats = stash.stats();
+    private void applyBackpressure(StashStats stats) {
         Backpressure.Decision decision = backpressure.check(stats.liveBytes(), stats.drainerActive(), context.assignment());
         if (!decision.pause().isEmpty()) {
             context.pause(decision.pause().toArray(new TopicPartition[0]));
@@ -119,7 +127,9 @@ public class StashSinkTask extends SinkTask {
             return Map.of();
         }
         if (!config.sync()) {
+            long start = System.nanoTime();
             stash.sync();
+            metrics.recordWalSync(System.nanoTime() - start);
         }
         return offsets.committable(currentOffsets);
     }
@@ -127,11 +137,17 @@ public class StashSinkTask extends SinkTask {
     @Override
     public void stop() {
         StashLease held = lease;
+        Stash released = stash;
         lease = null;
         stash = null;
+        if (metrics != null) {
+            metrics.close();
+            metrics = null;
+        }
         if (held != null) {
             held.close();
-            log.info("Sink task of connector {} stopped; released stash at {}", config.connectorName(), config.stashPath());
+            log.info("Sink task of connector {} stopped; released stash {} at {}", config.connectorName(),
+                released == null ? null : released.id(), config.stashPath());
         }
     }
 

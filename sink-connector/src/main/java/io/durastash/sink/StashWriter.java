@@ -28,8 +28,8 @@ import java.util.concurrent.Future;
 public final class StashWriter {
     private static final Logger log = LoggerFactory.getLogger(StashWriter.class);
 
-    /** What one poll did. */
-    public record PollResult(int stashed, int skipped, int reported, int batches) {
+    /** What one poll did; {@code appendNanos}: how long its stash append took (0 when nothing was appended). */
+    public record PollResult(int stashed, int skipped, int reported, int batches, long appendNanos) {
     }
 
     private final Stash stash;
@@ -73,7 +73,7 @@ public final class StashWriter {
      */
     public PollResult write(Collection<SinkRecord> records) {
         if (records.isEmpty()) {
-            return new PollResult(0, 0, 0, 0);
+            return new PollResult(0, 0, 0, 0, 0);
         }
         long start = System.nanoTime();
         List<InputPosition> positions = new ArrayList<>(records.size());
@@ -115,15 +115,18 @@ public final class StashWriter {
         int stashed = 0;
         int batches = 0;
         long bytes = 0;
+        long appendNanos = 0;
         if (!poll.isEmpty()) {
             StashAppend append = poll.append();
+            long appendStart = System.nanoTime();
             stash.append(sinkName, append.batches(), append.offsets(), sync);
+            appendNanos = System.nanoTime() - appendStart;
             offsets.advance(append.offsets());
             stashed = append.recordCount();
             batches = append.batches().size();
             bytes = append.byteCount();
         }
-        PollResult result = new PollResult(stashed, skipped, reports.size(), batches);
+        PollResult result = new PollResult(stashed, skipped, reports.size(), batches, appendNanos);
         if (log.isDebugEnabled()) {
             log.debug("Stashed {} of {} records ({} bytes) in {} batches in {} µs; skipped {} already "
                     + "stashed, reported {} unencodable", stashed, records.size(), bytes, batches,

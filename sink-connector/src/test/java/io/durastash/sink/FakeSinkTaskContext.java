@@ -20,6 +20,10 @@ final class FakeSinkTaskContext implements SinkTaskContext {
     final Set<TopicPartition> assignment = new LinkedHashSet<>();
     final Set<TopicPartition> paused = new LinkedHashSet<>();
     final Map<TopicPartition, Long> offsets = new HashMap<>();
+    /** What pluginMetrics() returns; null as on a runtime that offers none. */
+    PluginMetrics pluginMetrics;
+    /** When set, pluginMetrics() throws it, as a runtime that predates the method does. */
+    Error pluginMetricsError;
     long timeoutMs = -1;
     int pauseCalls;
     int resumeCalls;
@@ -105,6 +109,9 @@ final class FakeSinkTaskContext implements SinkTaskContext {
 
     @Override
     public PluginMetrics pluginMetrics() {
-        return null;
+        if (pluginMetricsError != null) {
+            throw pluginMetricsError;
+        }
+        return pluginMetrics;
     }
 }

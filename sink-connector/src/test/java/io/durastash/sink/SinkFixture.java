@@ -10,6 +10,7 @@ import io.durastash.stash.StashRecord;
 import io.durastash.stash.StashRegistry;
 import io.durastash.stash.codec.RecordCodec;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.header.ConnectHeaders;
@@ -32,6 +33,7 @@ final class SinkFixture implements AutoCloseable {
     final Map<String, String> props = new HashMap<>();
     private final List<StashSinkTask> tasks = new ArrayList<>();
     private StashLease reader;
+    private PluginMetrics pluginMetrics;
 
     SinkFixture(Path dir) {
         this.dir = dir;
@@ -46,6 +48,12 @@ final class SinkFixture implements AutoCloseable {
         return this;
     }
 
+    /** Gives the tasks started from now on these plugin metrics. */
+    SinkFixture withPluginMetrics(PluginMetrics metrics) {
+        this.pluginMetrics = metrics;
+        return this;
+    }
+
     Path stashPath() {
         return dir.resolve("test");
     }
@@ -53,6 +61,7 @@ final class SinkFixture implements AutoCloseable {
     /** A started task that owns {@code partitions}, as the worker would set it up. */
     Started start(ErrantRecordReporter reporter, TopicPartition... partitions) {
         FakeSinkTaskContext context = new FakeSinkTaskContext(props, reporter);
+        context.pluginMetrics = pluginMetrics;
         StashSinkTask task = new StashSinkTask();
         task.initialize(context);
         task.start(new HashMap<>(props));

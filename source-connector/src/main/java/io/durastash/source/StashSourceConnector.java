@@ -36,7 +36,7 @@ public class StashSourceConnector extends SourceConnector {
     public void start(Map<String, String> props) {
         StashSourceConfig config = new StashSourceConfig(props);
         this.props = new HashMap<>(props);
-        log.info("Starting DuraStash source connector {} on stash {}", version(), config.stashPath());
+        log.info("Starting DuraStash source connector {} ({}) on stash {}", props.get("name"), version(), config.stashPath());
     }
 
     @Override
@@ -56,7 +56,7 @@ public class StashSourceConnector extends SourceConnector {
 
     @Override
     public void stop() {
-        log.info("Stopping DuraStash source connector");
+        log.info("Stopping DuraStash source connector {}", props == null ? null : props.get("name"));
     }
 
     @Override

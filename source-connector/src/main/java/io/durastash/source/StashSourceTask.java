@@ -1,5 +1,6 @@
 package io.durastash.source;
 
+import io.durastash.connect.PluginMetricsGroup;
 import io.durastash.stash.Stash;
 import io.durastash.stash.StashLease;
 import io.durastash.stash.StashRegistry;
@@ -46,6 +47,7 @@ public class StashSourceTask extends SourceTask {
     private BatchDrain drain;
     private SourceRecordMapper mapper;
     private TransactionContext transactions;
+    private SourceMetrics metrics;
     private volatile boolean drainer;
     private boolean standbyLogged;
     private volatile boolean released;
@@ -67,7 +69,12 @@ public class StashSourceTask extends SourceTask {
                 config.provenance());
             drain = new BatchDrain(stash, config.pollMaxRecords(), config.loadHoldMs(), acknowledgements);
             transactions = context.transactionContext();
+            metrics = new SourceMetrics(PluginMetricsGroup.forTask(context, "Source task on stash " + stash.path()), stash,
+                this::droppedRecords, this::isDrainer);
         } catch (RuntimeException e) {
+            if (metrics != null) {
+                metrics.close();
+            }
             lease.close();
             lease = null;
             throw e;
@@ -152,6 +159,12 @@ public class StashSourceTask extends SourceTask {
     }
 
     private List<SourceRecord> drainOnce() {
+        List<SourceRecord> records = drainRecords();
+        metrics.recordEmitted(records.size());
+        return records;
+    }
+
+    private List<SourceRecord> drainRecords() {
         List<SourceRecord> records = new ArrayList<>();
         drain.drain(config.pollMaxRecords(), (batch, entry, lastOfBatch) -> {
             SourceRecord record = mapper.toSourceRecord(batch, entry);
@@ -173,6 +186,9 @@ public class StashSourceTask extends SourceTask {
             return;
         }
         acknowledgements.acknowledged(batchId, metadata == null);
+        if (metadata != null) {
+            metrics.recordAcknowledged();
+        }
     }
 
     @Override
@@ -189,6 +205,7 @@ public class StashSourceTask extends SourceTask {
             List<Long> complete = acknowledgements.takeCompleted();
             if (!complete.isEmpty()) {
                 stash.acknowledge(complete);
+                metrics.recordBatchesDeleted(complete.size());
                 log.debug("Deleted {} acknowledged batches from stash {}: {}", complete.size(), stash.id(), complete);
             }
         }
@@ -220,6 +237,7 @@ public class StashSourceTask extends SourceTask {
                         + "{} records were dropped by the framework", stash.id(), stash.path(), inFlight, droppedRecords());
                 }
             }
+            metrics.close();
             lease.close();
             log.info("Source task on stash {} at {} stopped", stash.id(), stash.path());
         } finally {

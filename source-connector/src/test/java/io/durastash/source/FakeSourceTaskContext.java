@@ -17,6 +17,8 @@ final class FakeSourceTaskContext implements SourceTaskContext {
     final Map<String, String> configs;
     final FakeOffsetStorageReader offsets;
     final FakeTransactionContext transactions;
+    /** What pluginMetrics() returns; null as on a runtime that offers none. */
+    PluginMetrics pluginMetrics;
 
     FakeSourceTaskContext(Map<String, String> configs, boolean transactional) {
         this(configs, transactional, new FakeOffsetStorageReader());
@@ -46,7 +48,7 @@ final class FakeSourceTaskContext implements SourceTaskContext {
 
     @Override
     public PluginMetrics pluginMetrics() {
-        return null;
+        return pluginMetrics;
     }
 
     /** Committed offsets, as the offset store returns them (integers come back as Long). */

@@ -1,0 +1,186 @@
+package io.durastash.connect;
+
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.metrics.Gauge;
+import org.apache.kafka.common.metrics.Measurable;
+import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.metrics.stats.Avg;
+import org.apache.kafka.common.metrics.stats.CumulativeSum;
+import org.apache.kafka.common.metrics.stats.Max;
+import org.apache.kafka.common.metrics.stats.Meter;
+import org.apache.kafka.connect.sink.SinkTaskContext;
+import org.apache.kafka.connect.source.SourceTaskContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The metrics one task registers with Connect's plugin metrics (KIP-877, Kafka 4.1+), which the worker reports
+ * under the task's {@code connector} and {@code task} tags (JMX: {@code kafka.connect:type=plugins,connector=..,task=..}).
+ * On a runtime without plugin metrics the group is disabled: registering and recording do nothing. {@link #close()}
+ * removes everything it registered.
+ */
+public final class PluginMetricsGroup implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PluginMetricsGroup.class);
+
+    /** Records values into a sensor; does nothing when metrics are off. */
+    @FunctionalInterface
+    public interface Recorder {
+        Recorder NONE = value -> { };
+
+        void record(double value);
+    }
+
+    private final PluginMetrics metrics;
+    /** Sensors live in the worker's one Metrics registry, whose sensor names are global: this keeps ours apart. */
+    private final String sensorPrefix = "durastash-" + UUID.randomUUID() + "-";
+    private final List<MetricName> metricNames = new ArrayList<>();
+    private final List<String> sensorNames = new ArrayList<>();
+    private boolean closed;
+
+    private PluginMetricsGroup(PluginMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    /** A group on {@code metrics}; disabled when it is null. */
+    public static PluginMetricsGroup of(PluginMetrics metrics) {
+        return new PluginMetricsGroup(metrics);
+    }
+
+    public static PluginMetricsGroup disabled() {
+        return new PluginMetricsGroup(null);
+    }
+
+    /** The sink task's plugin metrics, or a disabled group (with one INFO line) on a runtime without them. */
+    public static PluginMetricsGroup forTask(SinkTaskContext context, String owner) {
+        try {
+            return available(context.pluginMetrics(), owner);
+        } catch (NoSuchMethodError | NoClassDefFoundError e) {
+            return unavailable(owner, e);
+        }
+    }
+
+    /** The source task's plugin metrics, or a disabled group (with one INFO line) on a runtime without them. */
+    public static PluginMetricsGroup forTask(SourceTaskContext context, String owner) {
+        try {
+            return available(context.pluginMetrics(), owner);
+        } catch (NoSuchMethodError | NoClassDefFoundError e) {
+            return unavailable(owner, e);
+        }
+    }
+
+    private static PluginMetricsGroup available(PluginMetrics metrics, String owner) {
+        if (metrics == null) {
+            log.info("{}: the Connect runtime provides no plugin metrics; DuraStash metrics are off", owner);
+            return disabled();
+        }
+        return of(metrics);
+    }
+
+    private static PluginMetricsGroup unavailable(String owner, LinkageError e) {
+        log.info("{}: this Connect runtime predates plugin metrics (KIP-877, Kafka 4.1); DuraStash metrics are off ({})",
+            owner, e.toString());
+        return disabled();
+    }
+
+    public boolean enabled() {
+        return metrics != null;
+    }
+
+    /** A numeric gauge, read when the metric is reported. */
+    public synchronized void gauge(String name, String description, DoubleSupplier value) {
+        if (metrics == null || closed) {
+            return;
+        }
+        MetricName metricName = name(name, description);
+        metrics.addMetric(metricName, (Measurable) (config, now) -> value.getAsDouble());
+        metricNames.add(metricName);
+    }
+
+    /** A text gauge (for example the stash path), read when the metric is reported. */
+    public synchronized void textGauge(String name, String description, Supplier<String> value) {
+        if (metrics == null || closed) {
+            return;
+        }
+        MetricName metricName = name(name, description);
+        metrics.addMetric(metricName, (Gauge<String>) (config, now) -> value.get());
+        metricNames.add(metricName);
+    }
+
+    /**
+     * A rate and a running total of what is recorded: {@code <name>-rate} (per second, over the worker's metrics
+     * window) and {@code <name>-total}.
+     */
+    public synchronized Recorder meter(String name, String rateDescription, String totalDescription) {
+        Sensor sensor = sensor(name);
+        if (sensor == null) {
+            return Recorder.NONE;
+        }
+        sensor.add(new Meter(name(name + "-rate", rateDescription), name(name + "-total", totalDescription)));
+        return sensor::record;
+    }
+
+    /** A running total of what is recorded: {@code <name>-total}. */
+    public synchronized Recorder total(String name, String description) {
+        Sensor sensor = sensor(name);
+        if (sensor == null) {
+            return Recorder.NONE;
+        }
+        sensor.add(name(name + "-total", description), new CumulativeSum());
+        return sensor::record;
+    }
+
+    /** The average and the maximum of recorded times in milliseconds: {@code <name>-avg-ms} and {@code <name>-max-ms}. */
+    public synchronized Recorder timer(String name, String avgDescription, String maxDescription) {
+        Sensor sensor = sensor(name);
+        if (sensor == null) {
+            return Recorder.NONE;
+        }
+        sensor.add(name(name + "-avg-ms", avgDescription), new Avg());
+        sensor.add(name(name + "-max-ms", maxDescription), new Max());
+        return sensor::record;
+    }
+
+    private Sensor sensor(String name) {
+        if (metrics == null || closed) {
+            return null;
+        }
+        String sensorName = sensorPrefix + name;
+        Sensor sensor = metrics.addSensor(sensorName);
+        sensorNames.add(sensorName);
+        return sensor;
+    }
+
+    private MetricName name(String name, String description) {
+        return metrics.metricName(name, description, new LinkedHashMap<>());
+    }
+
+    /** Removes every metric and sensor of this group. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (metrics == null || closed) {
+            return;
+        }
+        closed = true;
+        try {
+            for (MetricName name : metricNames) {
+                metrics.removeMetric(name);
+            }
+            for (String sensor : sensorNames) {
+                metrics.removeSensor(sensor);
+            }
+        } catch (IllegalStateException e) {
+            // The runtime closed the task's plugin metrics first, which removed them all.
+            log.debug("Plugin metrics already closed", e);
+        }
+        metricNames.clear();
+        sensorNames.clear();
+    }
+}

@@ -1,0 +1,183 @@
+package io.durastash.stash;
+
+import io.durastash.stash.codec.RecordCodec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Requeueing and purging quarantined entries: only what passes again comes back, as a whole new batch at the end. */
+class StashQuarantineTest {
+    @TempDir
+    Path dir;
+    private final TestRecords records = new TestRecords();
+
+    private Stash open() {
+        return Stash.open(dir, StashOptions.defaults());
+    }
+
+    /** Appends three batches of two records and damages the metadata of the middle one; returns its id. */
+    private long stashWithDamagedMetadata() throws Exception {
+        long damaged;
+        try (Stash stash = open()) {
+            records.appendBatch(stash, "t", 0, 0, 2);
+            damaged = records.appendBatch(stash, "t", 0, 2, 2).id();
+            records.appendBatch(stash, "t", 0, 4, 2);
+        }
+        try (RawStash raw = new RawStash(dir)) {
+            // Damaged so that the JSON still parses and fails its checksum only.
+            String json = new String(raw.get(Stash.META, StashKeys.batch(damaged)), java.nio.charset.StandardCharsets.UTF_8);
+            raw.put(Stash.META, StashKeys.batch(damaged), json.replaceAll("\"recordCount\":2", "\"recordCount\":3")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return damaged;
+    }
+
+    @Test
+    void aBatchWithDamagedMetadataIsRebuiltFromItsIntactRecordsAtTheEnd() throws Exception {
+        long damaged = stashWithDamagedMetadata();
+        try (Stash stash = open()) {
+            assertEquals(3, stash.stats().quarantinedEntries(), "quarantined on open: metadata and two records");
+            long nextBefore = stash.nextBatchId();
+
+            List<RequeueOutcome> outcomes = stash.requeueQuarantined(List.of(), false);
+
+            assertEquals(1, outcomes.size());
+            RequeueOutcome outcome = outcomes.get(0);
+            assertEquals(damaged, outcome.originalBatchId());
+            assertEquals(2, outcome.restored());
+            assertEquals(0, outcome.stillDamaged());
+            assertTrue(outcome.metadataEntryRemoved());
+            BatchMetadata rebuilt = outcome.newBatch();
+            assertEquals(nextBefore, rebuilt.id(), "a new id, after every batch");
+            assertEquals("t", rebuilt.group(), "the group still reads from the damaged metadata");
+            assertEquals(2, rebuilt.recordCount());
+            assertEquals(0, stash.stats().quarantinedEntries());
+            assertEquals(3, stash.stats().pendingBatches());
+            assertEquals(6, stash.stats().pendingRecords());
+
+            List<String> values = new ArrayList<>();
+            for (BatchMetadata batch : stash.claim(100, 0)) {
+                values.addAll(TestRecords.values(stash, batch));
+            }
+            assertEquals(List.of("value-0", "value-1", "value-4", "value-5", "value-2", "value-3"), values,
+                "the restored records come last, in their own order");
+        }
+        try (Stash stash = open()) {
+            assertEquals(3, stash.stats().pendingBatches(), "the requeue is durable");
+            assertEquals(0, stash.stats().quarantinedEntries());
+            assertTrue(stash.verify(10).clean());
+        }
+    }
+
+    @Test
+    void aRecordThatStillFailsStaysInQuarantineUntilItPassesAgain() throws Exception {
+        long batchId;
+        byte[] intact;
+        try (Stash stash = open()) {
+            batchId = records.appendBatch(stash, "t", 0, 0, 3).id();
+        }
+        try (RawStash raw = new RawStash(dir)) {
+            intact = raw.get(Stash.DATA, StashKeys.record(batchId, 1));
+            raw.flipBit(Stash.DATA, StashKeys.record(batchId, 1));
+        }
+        try (Stash stash = open()) {
+            List<BatchMetadata> claimed = stash.claim(10, 0);
+            assertEquals(List.of("value-0", "value-2"), TestRecords.values(stash, claimed.get(0)));
+            stash.acknowledge(List.of(batchId));
+            assertEquals(1, stash.stats().quarantinedEntries());
+
+            RequeueOutcome outcome = stash.requeueQuarantined(List.of(batchId), false).get(0);
+            assertEquals(0, outcome.restored());
+            assertEquals(1, outcome.stillDamaged());
+            assertNull(outcome.newBatch());
+            assertEquals(1, stash.stats().quarantinedEntries());
+            assertEquals(0, stash.stats().pendingBatches());
+        }
+        // An operator repairs the entry (here: puts the intact bytes back into it).
+        try (RawStash raw = new RawStash(dir)) {
+            byte[] key = new byte[13];
+            key[0] = 'd';
+            System.arraycopy(StashKeys.record(batchId, 1), 0, key, 1, 12);
+            QuarantinedEntry damaged = StashJson.readQuarantined(raw.get(Stash.QUARANTINE, key));
+            raw.put(Stash.QUARANTINE, key, StashJson.write(new QuarantinedEntry(damaged.family(), damaged.batchId(),
+                damaged.index(), damaged.reason(), damaged.quarantinedAt(), intact)));
+        }
+        try (Stash stash = open()) {
+            RequeueOutcome outcome = stash.requeueQuarantined(List.of(batchId), false).get(0);
+            assertEquals(1, outcome.restored());
+            assertFalse(outcome.metadataEntryRemoved(), "there was none");
+            assertTrue(outcome.newBatch().id() > batchId);
+            assertEquals(0, stash.stats().quarantinedEntries());
+            BatchMetadata restored = stash.claim(10, 0).get(0);
+            assertEquals(List.of("value-1"), TestRecords.values(stash, restored));
+            assertEquals("t", restored.offsets().get(0).topic());
+            assertEquals(1L, restored.offsets().get(0).first());
+        }
+    }
+
+    @Test
+    void aDryRunReportsWithoutChangingAnything() throws Exception {
+        long damaged = stashWithDamagedMetadata();
+        try (Stash stash = open()) {
+            long next = stash.nextBatchId();
+            RequeueOutcome outcome = stash.requeueQuarantined(List.of(damaged), true).get(0);
+            assertEquals(2, outcome.restored());
+            assertNull(outcome.newBatch());
+            assertEquals(3, stash.stats().quarantinedEntries());
+            assertEquals(2, stash.stats().pendingBatches());
+            assertEquals(next, stash.nextBatchId());
+
+            assertEquals(3, stash.purgeQuarantined(List.of(), true).size());
+            assertEquals(3, stash.stats().quarantinedEntries());
+        }
+    }
+
+    @Test
+    void requeueingAnotherBatchLeavesTheOthersAlone() throws Exception {
+        long damaged = stashWithDamagedMetadata();
+        try (Stash stash = open()) {
+            assertTrue(stash.requeueQuarantined(List.of(damaged + 100), false).isEmpty());
+            assertEquals(3, stash.quarantined(List.of(damaged)).size());
+            assertTrue(stash.quarantined(List.of(damaged + 1)).isEmpty());
+        }
+    }
+
+    @Test
+    void purgeDeletesTheEntriesOfTheNamedBatchesForGood() throws Exception {
+        long damaged = stashWithDamagedMetadata();
+        long second;
+        try (Stash stash = open()) {
+            second = records.appendBatch(stash, "t", 0, 6, 2).id();
+            try (BatchReader reader = stash.read(stash.batch(second).orElseThrow().metadata(), 0, new RecordCodec())) {
+                reader.forEachRemaining(e -> { });
+            }
+        }
+        try (RawStash raw = new RawStash(dir)) {
+            byte[] key = new byte[13];
+            key[0] = 'd';
+            System.arraycopy(StashKeys.record(second, 0), 0, key, 1, 12);
+            raw.put(Stash.QUARANTINE, key, StashJson.write(new QuarantinedEntry(Stash.DATA, second, 0, "test", 1L, new byte[] {1})));
+        }
+        try (Stash stash = open()) {
+            assertEquals(4, stash.stats().quarantinedEntries());
+            List<QuarantinedEntry> purged = stash.purgeQuarantined(List.of(damaged), false);
+            assertEquals(3, purged.size());
+            assertTrue(purged.stream().allMatch(e -> e.batchId() == damaged));
+            assertEquals(1, stash.stats().quarantinedEntries());
+            assertEquals(1, stash.purgeQuarantined(List.of(), false).size());
+            assertEquals(0, stash.stats().quarantinedEntries());
+        }
+        try (Stash stash = open()) {
+            assertEquals(0, stash.stats().quarantinedEntries(), "purged for good");
+            assertTrue(stash.quarantined().isEmpty());
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package io.durastash.sink;
+
+import io.durastash.connect.PluginMetricsGroup;
+import io.durastash.connect.StashGauges;
+import io.durastash.stash.Stash;
+
+/**
+ * The sink task's metrics: what it stashes, how long the WAL syncs take, whether backpressure pauses it, and the
+ * gauges of its stash ({@link StashGauges}). All no-ops when the runtime has no plugin metrics.
+ */
+public final class SinkMetrics implements AutoCloseable {
+    /** {@code put-record-rate} and {@code put-record-total}: records written to the stash. */
+    public static final String PUT_RECORD = "put-record";
+    /** {@code put-batch-rate} and {@code put-batch-total}: stash batches written. */
+    public static final String PUT_BATCH = "put-batch";
+    /** {@code put-skipped-record-total}: redelivered records skipped because they were already stashed. */
+    public static final String PUT_SKIPPED_RECORD = "put-skipped-record";
+    /** {@code put-reported-record-total}: records that could not be encoded, sent to the errant record reporter. */
+    public static final String PUT_REPORTED_RECORD = "put-reported-record";
+    /** {@code wal-sync-time-avg-ms} and {@code wal-sync-time-max-ms}: synced appends, or syncs before a commit. */
+    public static final String WAL_SYNC_TIME = "wal-sync-time";
+    public static final String BACKPRESSURE_PAUSED = "backpressure-paused";
+    public static final String BACKPRESSURE_PAUSED_PARTITIONS = "backpressure-paused-partitions";
+
+    private final PluginMetricsGroup metrics;
+    private final PluginMetricsGroup.Recorder putRecords;
+    private final PluginMetricsGroup.Recorder putBatches;
+    private final PluginMetricsGroup.Recorder skipped;
+    private final PluginMetricsGroup.Recorder reported;
+    private final PluginMetricsGroup.Recorder walSync;
+
+    public SinkMetrics(PluginMetricsGroup metrics, Stash stash, Backpressure backpressure) {
+        this.metrics = metrics;
+        putRecords = metrics.meter(PUT_RECORD, "Records written to the stash per second",
+            "Records written to the stash since the task started");
+        putBatches = metrics.meter(PUT_BATCH, "Stash batches written per second", "Stash batches written since the task started");
+        skipped = metrics.total(PUT_SKIPPED_RECORD, "Redelivered records skipped because the stash already held them");
+        reported = metrics.total(PUT_REPORTED_RECORD, "Records that could not be encoded and went to the errant record "
+            + "reporter (dead letter queue)");
+        walSync = metrics.timer(WAL_SYNC_TIME, "Average time in ms of a write that synced the stash's WAL (each poll "
+            + "with stash.sync=true, each offset commit otherwise)", "Longest time in ms of a write that synced the WAL");
+        metrics.gauge(BACKPRESSURE_PAUSED, "1 while the stash is above stash.max.bytes and this task's input partitions "
+            + "are paused, else 0", () -> backpressure.paused() ? 1 : 0);
+        metrics.gauge(BACKPRESSURE_PAUSED_PARTITIONS, "Input partitions this task paused because the stash is full",
+            backpressure::pausedPartitionCount);
+        StashGauges.register(metrics, stash);
+    }
+
+    /** Records what one poll did; {@code synced}: whether its append synced the WAL. */
+    void recordPoll(StashWriter.PollResult poll, boolean synced) {
+        if (poll.stashed() > 0) {
+            putRecords.record(poll.stashed());
+            putBatches.record(poll.batches());
+            if (synced) {
+                walSync.record(poll.appendNanos() / 1_000_000.0);
+            }
+        }
+        if (poll.skipped() > 0) {
+            skipped.record(poll.skipped());
+        }
+        if (poll.reported() > 0) {
+            reported.record(poll.reported());
+        }
+    }
+
+    /** Records an explicit WAL sync (before an offset commit, with stash.sync=false). */
+    void recordWalSync(long nanos) {
+        walSync.record(nanos / 1_000_000.0);
+    }
+
+    @Override
+    public void close() {
+        metrics.close();
+    }
+}

@@ -1,0 +1,71 @@
+package io.durastash.source;
+
+import io.durastash.connect.PluginMetricsGroup;
+import io.durastash.connect.StashGauges;
+import io.durastash.stash.Stash;
+
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * The source task's metrics: what it emits, what Kafka acknowledges, which batches it deletes, what the framework
+ * dropped, whether it is the drainer, and the gauges of its stash ({@link StashGauges}). All no-ops when the runtime
+ * has no plugin metrics.
+ */
+public final class SourceMetrics implements AutoCloseable {
+    /** {@code emit-record-rate} and {@code emit-record-total}: records handed to Connect by poll(). */
+    public static final String EMIT_RECORD = "emit-record";
+    /** {@code ack-record-rate} and {@code ack-record-total}: records Kafka acknowledged. */
+    public static final String ACK_RECORD = "ack-record";
+    /** {@code ack-batch-rate} and {@code ack-batch-total}: batches fully acknowledged and deleted from the stash. */
+    public static final String ACK_BATCH = "ack-batch";
+    public static final String DROPPED_RECORD_TOTAL = "dropped-record-total";
+    public static final String DRAINER = "drainer";
+
+    private final PluginMetricsGroup metrics;
+    private final PluginMetricsGroup.Recorder emitted;
+    private final PluginMetricsGroup.Recorder acknowledged;
+    private final PluginMetricsGroup.Recorder deleted;
+
+    /**
+     * @param droppedRecords records the framework dropped (commitRecord with null metadata) since the task started
+     * @param drainer        whether the task is its stash's drainer now
+     */
+    public SourceMetrics(PluginMetricsGroup metrics, Stash stash, LongSupplier droppedRecords, BooleanSupplier drainer) {
+        this.metrics = metrics;
+        emitted = metrics.meter(EMIT_RECORD, "Records handed to Connect per second", "Records handed to Connect since "
+            + "the task started (redeliveries after a restart count again)");
+        acknowledged = metrics.meter(ACK_RECORD, "Records acknowledged by Kafka per second",
+            "Records acknowledged by Kafka since the task started");
+        deleted = metrics.meter(ACK_BATCH, "Stash batches fully acknowledged and deleted per second",
+            "Stash batches fully acknowledged and deleted since the task started");
+        metrics.gauge(DROPPED_RECORD_TOTAL, "Records the framework reported as handled without writing them to Kafka "
+            + "(a transform filtered them, or errors.tolerance skipped them) since the task started",
+            droppedRecords::getAsLong);
+        metrics.gauge(DRAINER, "1 when this task drains its stash, 0 while it stands by",
+            () -> drainer.getAsBoolean() ? 1 : 0);
+        StashGauges.register(metrics, stash);
+    }
+
+    void recordEmitted(int records) {
+        if (records > 0) {
+            emitted.record(records);
+        }
+    }
+
+    /** One record acknowledged by Kafka (not dropped). Called from producer threads. */
+    void recordAcknowledged() {
+        acknowledged.record(1);
+    }
+
+    void recordBatchesDeleted(int batches) {
+        if (batches > 0) {
+            deleted.record(batches);
+        }
+    }
+
+    @Override
+    public void close() {
+        metrics.close();
+    }
+}
