@@ -130,6 +130,8 @@ public final class Stash implements AutoCloseable {
         prepareDirectory(path);
         RocksDB.loadLibrary();
         List<AutoCloseable> resources = new ArrayList<>();
+        // First in, so closed last: the directory stays locked until RocksDB has let go of it.
+        resources.add(StashDirectoryLock.acquire(path));
         List<ColumnFamilyHandle> handles = new ArrayList<>();
         RocksDB db = null;
         try {
@@ -212,9 +214,7 @@ public final class Stash implements AutoCloseable {
                 + "registry. Open stashes through StashRegistry so that tasks share one handle.", e);
         }
         if (message.contains("LOCK") || message.toLowerCase().contains("lock file")) {
-            return new StashException("The stash directory " + path + " is locked by another process (RocksDB LOCK file): "
-                + "only one process may open a stash. Stop the other worker or tool that holds it, or give this "
-                + "connector a different stash.dir or stash.name.", e);
+            return StashDirectoryLock.lockedByAnotherProcess(path, e);
         }
         return failureMessage(path, "open the stash", e);
     }
