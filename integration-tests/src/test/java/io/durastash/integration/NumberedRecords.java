@@ -3,9 +3,13 @@ package io.durastash.integration;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.connect.util.clusters.EmbeddedKafkaCluster;
 
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicReference;
@@ -16,6 +20,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * 0, 1, 2, ... in order. The {@link RecordNumber} travels in the key or in the {@value #NUMBER_HEADER} header;
  * the value is {@code valueBytes} pseudo-random bytes derived from the number, so a reader can tell a record
  * that arrived altered from one that arrived intact.
+ *
+ * <p>{@link #varied()} records exercise what a faithful copy must keep: null keys, tombstones (null values),
+ * empty, null-valued and repeated header keys, and fixed create timestamps; a reader then checks all of it.
  */
 public final class NumberedRecords {
     public static final String NUMBER_HEADER = "durastash.test.number";
@@ -28,8 +35,9 @@ public final class NumberedRecords {
     private final long count;
     private final int valueBytes;
     private final Carrier carrier;
+    private final boolean varied;
 
-    private NumberedRecords(String topic, int partitions, long count, int valueBytes, Carrier carrier) {
+    private NumberedRecords(String topic, int partitions, long count, int valueBytes, Carrier carrier, boolean varied) {
         if (partitions < 1 || count < 0 || valueBytes < 0) {
             throw new IllegalArgumentException("partitions >= 1, count >= 0, valueBytes >= 0");
         }
@@ -38,19 +46,28 @@ public final class NumberedRecords {
         this.count = count;
         this.valueBytes = valueBytes;
         this.carrier = carrier;
+        this.varied = varied;
     }
 
     /** {@code count} records of 100-byte values, numbered in the key. */
     public static NumberedRecords of(String topic, int partitions, long count) {
-        return new NumberedRecords(topic, partitions, count, 100, Carrier.KEY);
+        return new NumberedRecords(topic, partitions, count, 100, Carrier.KEY, false);
     }
 
     public NumberedRecords withValueBytes(int valueBytes) {
-        return new NumberedRecords(topic, partitions, count, valueBytes, carrier);
+        return new NumberedRecords(topic, partitions, count, valueBytes, carrier, varied);
     }
 
     public NumberedRecords numberedIn(Carrier carrier) {
-        return new NumberedRecords(topic, partitions, count, valueBytes, carrier);
+        return new NumberedRecords(topic, partitions, count, valueBytes, carrier, varied);
+    }
+
+    /**
+     * Numbers in a header, and every record shaped by its number: every other key null, every tenth value a
+     * tombstone, headers with empty, null and repeated keys, and a fixed create timestamp.
+     */
+    public NumberedRecords varied() {
+        return new NumberedRecords(topic, partitions, count, valueBytes, Carrier.HEADER, true);
     }
 
     public String topic() {
@@ -80,13 +97,19 @@ public final class NumberedRecords {
 
     /** The value record {@code number} carries. */
     public byte[] value(RecordNumber number) {
+        if (varied && number.seq() % 10 == 3) {
+            return null;
+        }
         byte[] value = new byte[valueBytes];
         new SplittableRandom(number.toString().hashCode() * 31L + number.seq()).nextBytes(value);
         return value;
     }
 
     public ProducerRecord<byte[], byte[]> record(long index) {
-        RecordNumber number = number(index);
+        return record(number(index));
+    }
+
+    private ProducerRecord<byte[], byte[]> record(RecordNumber number) {
         RecordHeaders headers = new RecordHeaders();
         byte[] key = null;
         if (carrier == Carrier.KEY) {
@@ -94,7 +117,44 @@ public final class NumberedRecords {
         } else {
             headers.add(NUMBER_HEADER, number.toBytes());
         }
-        return new ProducerRecord<>(topic, number.partition(), key, value(number), headers);
+        Long timestamp = null;
+        if (varied) {
+            key = number.seq() % 2 == 0 ? null : ("key-" + number.seq()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            headers.add("empty", new byte[0]);
+            headers.add("repeated", new byte[] {1});
+            headers.add("repeated", new byte[] {2});
+            headers.add("null-value", null);
+            timestamp = 1_600_000_000_000L + number.seq();
+        }
+        return new ProducerRecord<>(topic, number.partition(), timestamp, key, value(number), headers);
+    }
+
+    /**
+     * Whether what a reader got is what was sent for {@code number}: the value always; for varied records also
+     * the key, every header in order, and the timestamp.
+     */
+    public boolean arrivedIntact(RecordNumber number, byte[] key, byte[] value, Headers headers, long timestamp) {
+        ProducerRecord<byte[], byte[]> sent = record(number);
+        if (!Arrays.equals(sent.value(), value)) {
+            return false;
+        }
+        if (!varied) {
+            return true;
+        }
+        return Arrays.equals(sent.key(), key) && sent.timestamp() == timestamp && sameHeaders(sent.headers(), headers);
+    }
+
+    private static boolean sameHeaders(Headers sent, Headers got) {
+        Iterator<Header> a = sent.iterator();
+        Iterator<Header> b = got.iterator();
+        while (a.hasNext() && b.hasNext()) {
+            Header x = a.next();
+            Header y = b.next();
+            if (!x.key().equals(y.key()) || !Arrays.equals(x.value(), y.value())) {
+                return false;
+            }
+        }
+        return !a.hasNext() && !b.hasNext();
     }
 
     /**

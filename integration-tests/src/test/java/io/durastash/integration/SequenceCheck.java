@@ -55,10 +55,11 @@ public final class SequenceCheck {
     }
 
     public void add(ConsumerRecord<byte[], byte[]> record) {
-        add(record.topic(), record.partition(), record.offset(), record.key(), record.value(), record.headers());
+        add(record.topic(), record.partition(), record.offset(), record.key(), record.value(), record.headers(),
+            record.timestamp());
     }
 
-    public void add(String topic, int partition, long offset, byte[] key, byte[] value, Headers headers) {
+    public void add(String topic, int partition, long offset, byte[] key, byte[] value, Headers headers, long timestamp) {
         records++;
         String where = topic + "-" + partition + "@" + offset;
         RecordNumber number = numberOf(key, headers);
@@ -69,7 +70,7 @@ public final class SequenceCheck {
             example("not one of ours: " + where + (number == null ? "" : " carries " + number));
             return;
         }
-        if (!Arrays.equals(input.value(number), value)) {
+        if (!input.arrivedIntact(number, key, value, headers, timestamp)) {
             altered++;
             example("altered value: " + number + " at " + where);
         }

@@ -84,9 +84,9 @@ class SequenceCheckTest {
         RecordNumber number = INPUT.number(0);
         byte[] value = INPUT.value(number);
         value[3] ^= 1;
-        check.add("out", 0, 0, number.toBytes(), value, new RecordHeaders());
-        check.add("out", 0, 1, "hello".getBytes(), new byte[0], new RecordHeaders());
-        check.add("out", 0, 2, new RecordNumber("in", 0, 99).toBytes(), new byte[0], new RecordHeaders());
+        check.add("out", 0, 0, number.toBytes(), value, new RecordHeaders(), -1L);
+        check.add("out", 0, 1, "hello".getBytes(), new byte[0], new RecordHeaders(), -1L);
+        check.add("out", 0, 2, new RecordNumber("in", 0, 99).toBytes(), new byte[0], new RecordHeaders(), -1L);
         assertEquals(1, check.altered());
         assertEquals(2, check.foreign());
         assertFalse(check.toString().isEmpty());
@@ -98,7 +98,7 @@ class SequenceCheckTest {
         SequenceCheck check = SequenceCheck.of(input);
         for (long i = 0; i < 3; i++) {
             var record = input.record(i);
-            check.add("out", 0, i, record.key(), record.value(), record.headers());
+            check.add("out", 0, i, record.key(), record.value(), record.headers(), -1L);
         }
         assertDoesNotThrow(check::assertExactlyOnce);
     }
@@ -113,6 +113,6 @@ class SequenceCheckTest {
 
     private static void deliver(SequenceCheck check, long index, String topic, int partition) {
         var record = INPUT.record(index);
-        check.add(topic, partition, -1, record.key(), record.value(), record.headers());
+        check.add(topic, partition, -1, record.key(), record.value(), record.headers(), -1L);
     }
 }

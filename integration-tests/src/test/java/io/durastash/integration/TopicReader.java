@@ -27,16 +27,17 @@ public final class TopicReader {
     private static final Duration POLL = Duration.ofMillis(200);
 
     private final EmbeddedKafkaCluster kafka;
-    private final String topic;
+    private final List<String> topics;
     private IsolationLevel isolation = IsolationLevel.READ_UNCOMMITTED;
 
-    private TopicReader(EmbeddedKafkaCluster kafka, String topic) {
+    private TopicReader(EmbeddedKafkaCluster kafka, List<String> topics) {
         this.kafka = kafka;
-        this.topic = topic;
+        this.topics = topics;
     }
 
-    public static TopicReader of(EmbeddedKafkaCluster kafka, String topic) {
-        return new TopicReader(kafka, topic);
+    /** Reads {@code topics} together, as one consumer: a check over several inputs may span several outputs. */
+    public static TopicReader of(EmbeddedKafkaCluster kafka, String... topics) {
+        return new TopicReader(kafka, List.of(topics));
     }
 
     /** {@code read_committed} to see only committed transactions (exactly-once source), or the default. */
@@ -53,7 +54,10 @@ public final class TopicReader {
             ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
             ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
         try (KafkaConsumer<byte[], byte[]> consumer = kafka.createConsumer(props)) {
-            List<TopicPartition> partitions = awaitPartitions(consumer, deadline);
+            List<TopicPartition> partitions = new java.util.ArrayList<>();
+            for (String topic : topics) {
+                partitions.addAll(awaitPartitions(consumer, topic, deadline));
+            }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             while (!check.complete() && System.nanoTime() < deadline) {
@@ -67,7 +71,7 @@ public final class TopicReader {
                 }
             }
         }
-        log.info("Read {} ({}): {}", topic, isolation, check);
+        log.info("Read {} ({}): {}", topics, isolation, check);
         return check;
     }
 
@@ -82,7 +86,7 @@ public final class TopicReader {
     }
 
     /** The topic's partitions; a source connector may create its output topic only when it first writes. */
-    private List<TopicPartition> awaitPartitions(KafkaConsumer<byte[], byte[]> consumer, long deadline) {
+    private static List<TopicPartition> awaitPartitions(KafkaConsumer<byte[], byte[]> consumer, String topic, long deadline) {
         while (true) {
             List<PartitionInfo> infos;
             try {

@@ -1,0 +1,114 @@
+package io.durastash.integration;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Distributed workers with exactly-once source support: the source resumes from its committed offset
+ * (stash id, batch, index) and, with {@code transaction.boundary=connector}, commits one Kafka transaction
+ * per stash batch. A {@code read_committed} consumer must see every number exactly once, and each batch
+ * whole, even when the source tasks restart mid-stream.
+ */
+@Tag("integration")
+class ExactlyOnceIntegrationTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(180);
+    private static final String BATCH_HEADER = "durastash.batch.id";
+
+    @RegisterExtension
+    static final ConnectClusterFixture CLUSTER = ConnectClusterFixture.builder("exactly-once").workers(2)
+        .exactlyOnceSource(true).build();
+
+    @TempDir
+    Path stashDir;
+
+    @Test
+    void restartedSourceTasksEmitEveryNumberOnceAndEachStashBatchAsOneTransaction() throws Exception {
+        NumberedRecords input = NumberedRecords.of("eos", 3, 40_000);
+        CLUSTER.createTopic(input.topic(), input.partitions());
+        CLUSTER.createTopic(Pipeline.out(input.topic()), input.partitions());
+        Pipeline pipeline = new Pipeline("eos", stashDir);
+        Map<String, String> source = pipeline.sourceConfig(1);
+        source.put("exactly.once.support", "required");
+        source.put("transaction.boundary", "connector");
+        source.put("provenance.headers", "true");
+        CLUSTER.connect().configureConnector(pipeline.sinkName(), pipeline.sinkConfig(input.topic(), 2));
+        CLUSTER.connect().configureConnector(pipeline.sourceName(), source);
+        CLUSTER.awaitRunning(pipeline.sinkName(), 2, TIMEOUT);
+        CLUSTER.awaitRunning(pipeline.sourceName(), 1, TIMEOUT);
+
+        BackgroundProducer producer = BackgroundProducer.start(input, CLUSTER);
+        for (int restart = 0; restart < 3; restart++) {
+            Thread.sleep(700);
+            CLUSTER.connect().restartConnectorAndTasks(pipeline.sourceName(), false, true, false);
+        }
+        producer.awaitDone(TIMEOUT.toMillis());
+        CLUSTER.awaitRunning(pipeline.sourceName(), 1, TIMEOUT);
+
+        TopicReader.of(CLUSTER.kafka(), Pipeline.out(input.topic())).isolation(IsolationLevel.READ_COMMITTED)
+            .readInto(SequenceCheck.of(input), TIMEOUT).assertExactlyOnce();
+        assertEquals(0, pipeline.awaitEmpty(TIMEOUT).liveRecords());
+        assertEachBatchIsOneTransaction(Pipeline.out(input.topic()), input.partitions());
+    }
+
+    /**
+     * In each output partition (one producer writes it), the records of one committed transaction sit at
+     * consecutive offsets and a commit marker takes the offset after them. So: records of one stash batch
+     * must be contiguous, and two batches must never be adjacent (that would be one transaction for both).
+     */
+    private static void assertEachBatchIsOneTransaction(String topic, int partitions) {
+        Map<String, Object> props = Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+            ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
+        int batchesSeen = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer = CLUSTER.kafka().createConsumer(props)) {
+            for (int p = 0; p < partitions; p++) {
+                TopicPartition partition = new TopicPartition(topic, p);
+                consumer.assign(List.of(partition));
+                consumer.seekToBeginning(List.of(partition));
+                long end = consumer.endOffsets(List.of(partition)).get(partition);
+                List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+                while (consumer.position(partition) < end) {
+                    consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+                }
+                Map<String, Long> lastOffsetOfBatch = new HashMap<>();
+                String previousBatch = null;
+                long previousOffset = -1;
+                for (ConsumerRecord<byte[], byte[]> record : records) {
+                    Header header = record.headers().lastHeader(BATCH_HEADER);
+                    assertTrue(header != null, "provenance header missing at " + record.offset());
+                    String batch = new String(header.value(), StandardCharsets.UTF_8);
+                    if (batch.equals(previousBatch)) {
+                        assertEquals(previousOffset + 1, record.offset(), "batch " + batch + " split in " + partition);
+                    } else {
+                        assertTrue(record.offset() > previousOffset + 1 || previousOffset < 0,
+                            "batches " + previousBatch + " and " + batch + " share a transaction in " + partition);
+                        assertTrue(!lastOffsetOfBatch.containsKey(batch), "batch " + batch + " committed twice");
+                        batchesSeen++;
+                    }
+                    lastOffsetOfBatch.put(batch, record.offset());
+                    previousBatch = batch;
+                    previousOffset = record.offset();
+                }
+            }
+        }
+        assertTrue(batchesSeen > 1, "saw " + batchesSeen + " batches");
+    }
+}
