@@ -157,6 +157,14 @@ public final class NumberedRecords {
         return !a.hasNext() && !b.hasNext();
     }
 
+    private static final Map<String, Object> PRODUCER_PROPS = Map.of(
+        ProducerConfig.ACKS_CONFIG, "all",
+        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1,
+        ProducerConfig.LINGER_MS_CONFIG, 10,
+        ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
+        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000);
+
     /**
      * Produces all records, in order, with an idempotent producer ({@code acks=all}), and returns once every one
      * is acknowledged. The topic must exist with at least {@link #partitions()} partitions, each with a leader
@@ -168,24 +176,32 @@ public final class NumberedRecords {
      * seen with Kafka 4.3.1 in these tests). The input's order and completeness are the premise of every check.
      */
     public void produceTo(EmbeddedKafkaCluster kafka) {
-        Map<String, Object> props = Map.of(
-            ProducerConfig.ACKS_CONFIG, "all",
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-            ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1,
-            ProducerConfig.LINGER_MS_CONFIG, 10,
-            ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
-            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000);
-        AtomicReference<Exception> failure = new AtomicReference<>();
-        try (KafkaProducer<byte[], byte[]> producer = kafka.createProducer(props)) {
-            for (long i = 0; i < count && failure.get() == null; i++) {
-                producer.send(record(i), (metadata, e) -> {
-                    if (e != null) {
-                        failure.compareAndSet(null, e);
-                    }
-                });
-            }
-            producer.flush();
+        try (KafkaProducer<byte[], byte[]> producer = kafka.createProducer(PRODUCER_PROPS)) {
+            produceWith(producer);
         }
+    }
+
+    /** The same as {@link #produceTo(EmbeddedKafkaCluster)}, against any broker. */
+    public void produceTo(String bootstrapServers) {
+        Map<String, Object> props = new java.util.HashMap<>(PRODUCER_PROPS);
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props,
+            new org.apache.kafka.common.serialization.ByteArraySerializer(),
+            new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            produceWith(producer);
+        }
+    }
+
+    private void produceWith(KafkaProducer<byte[], byte[]> producer) {
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        for (long i = 0; i < count && failure.get() == null; i++) {
+            producer.send(record(i), (metadata, e) -> {
+                if (e != null) {
+                    failure.compareAndSet(null, e);
+                }
+            });
+        }
+        producer.flush();
         if (failure.get() != null) {
             throw new AssertionError("Could not produce " + this, failure.get());
         }
