@@ -61,7 +61,7 @@ public final class BatchReader implements Iterator<StashEntry>, StashCursor {
                     next = new StashEntry(batchId, index, codec.decode(value));
                     return true;
                 } catch (CorruptEntryException e) {
-                    stash.quarantineRecord(batchId, index, value, e.getMessage());
+                    stash.quarantine().setAsideRecord(batchId, index, value, e.getMessage());
                 }
             }
             iterator.status();

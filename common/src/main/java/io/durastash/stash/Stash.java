@@ -40,7 +40,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -61,9 +60,7 @@ public final class Stash implements AutoCloseable {
     static final String META = "meta";
     static final String DATA = "data";
     static final String QUARANTINE = "quarantine";
-    private static final byte QUARANTINE_META = 'm';
     private static final int MEMTABLE_MAX_RANGE_DELETIONS = 256;
-    private static final byte QUARANTINE_DATA = 'd';
 
     private final Path path;
     private final Clock clock;
@@ -92,10 +89,8 @@ public final class Stash implements AutoCloseable {
     private Object drainer;
     private long wakeUps;
     private boolean closed;
-    private final AtomicLong quarantined = new AtomicLong();
+    private final Quarantine quarantine = new Quarantine(this);
     private final Set<StashCursor> openReaders = ConcurrentHashMap.newKeySet();
-    /** Serialises the tool's quarantine operations (requeue, purge) with each other. */
-    private final Object quarantineLock = new Object();
 
     private Stash(Path path, StashOptions options, RocksDB db, List<ColumnFamilyHandle> handles, List<AutoCloseable> resources) {
         this.path = path;
@@ -219,7 +214,7 @@ public final class Stash implements AutoCloseable {
         return failureMessage(path, "open the stash", e);
     }
 
-    private StashException failure(String what, RocksDBException e) {
+    StashException failure(String what, RocksDBException e) {
         return failureMessage(path, what, e);
     }
 
@@ -291,7 +286,7 @@ public final class Stash implements AutoCloseable {
         }
         for (Map.Entry<Long, CorruptMetadata> e : corrupt.entrySet()) {
             if (quarantineDamaged) {
-                quarantineBatch(e.getKey(), e.getValue().bytes, e.getValue().reason);
+                quarantine.setAsideBatch(e.getKey(), e.getValue().bytes, e.getValue().reason);
             } else {
                 log.warn("Stash {}: the metadata of batch {} is damaged ({}); left in place and not queued, since this "
                     + "stash was opened for inspection", path, e.getKey(), e.getValue().reason);
@@ -306,18 +301,7 @@ public final class Stash implements AutoCloseable {
         }
         byte[] storedNext = db.get(defaultFamily, StashKeys.NEXT_BATCH_ID);
         nextBatchId = Math.max(Math.max(maxId, maxDataId) + 1, storedNext == null ? 1 : StashKeys.longValue(storedNext));
-        try (RocksIterator it = db.newIterator(quarantineFamily)) {
-            long count = 0;
-            for (it.seekToFirst(); it.isValid(); it.next()) {
-                count++;
-            }
-            quarantined.set(count);
-        }
-        if (quarantined.get() > 0) {
-            log.warn("Stash {} holds {} quarantined entries (damaged records or batch metadata, set aside and not "
-                + "delivered). Inspect them with 'durastash --dir {} quarantine list' while no worker has the stash "
-                + "open, then requeue what is intact again or purge them.", path, quarantined.get(), path);
-        }
+        quarantine.countOnOpen();
         if (wasLoaded > 0) {
             log.info("Stash {}: {} batches were loaded but never acknowledged before the last shutdown; they will be delivered again",
                 path, wasLoaded);
@@ -386,7 +370,7 @@ public final class Stash implements AutoCloseable {
      *
      * @param writeIfNoBatches whether to write {@code alongside} when no content is non-empty
      */
-    private List<BatchMetadata> append(List<BatchContent> contents, AlongsideWrites alongside, boolean writeIfNoBatches,
+    List<BatchMetadata> append(List<BatchContent> contents, AlongsideWrites alongside, boolean writeIfNoBatches,
                                        boolean sync) {
         List<BatchContent> nonEmpty = new ArrayList<>(contents.size());
         for (BatchContent content : contents) {
@@ -551,7 +535,7 @@ public final class Stash implements AutoCloseable {
                     write.put(metaFamily, keys.get(i), StashJson.write(marked));
                     claimed.add(marked);
                 } catch (CorruptEntryException e) {
-                    quarantineBatch(batchId, bytes, e.getMessage());
+                    quarantine.setAsideBatch(batchId, bytes, e.getMessage());
                 }
             }
             // Not synced: a LOADED mark lost in a crash leaves the batch PENDING, which is delivered the same way.
@@ -652,231 +636,17 @@ public final class Stash implements AutoCloseable {
         }
     }
 
-    /** Moves one damaged record into quarantine; called by readers. */
-    void quarantineRecord(long batchId, int index, byte[] bytes, String reason) {
-        byte[] key = StashKeys.record(batchId, index);
-        QuarantinedEntry entry = new QuarantinedEntry(DATA, batchId, index, reason, clock.millis(), bytes);
-        try (WriteBatch write = new WriteBatch()) {
-            write.put(quarantineFamily, quarantineKey(QUARANTINE_DATA, key), StashJson.write(entry));
-            write.delete(dataFamily, key);
-            db.write(syncedWrites, write);
-        } catch (RocksDBException e) {
-            throw failure("quarantine record " + index + " of batch " + batchId, e);
-        }
-        quarantined.incrementAndGet();
-        log.error("Stash {}: record {} of batch {} is corrupt ({}); moved it to the quarantine column family and skipped it. "
-            + "The rest of the stash keeps flowing. Inspect it with 'durastash --dir {} quarantine list' once no worker "
-            + "has the stash open.", path, index, batchId, reason, path);
+    /** Damaged entries set aside, and what an operator can do with them. */
+    public Quarantine quarantine() {
+        return quarantine;
     }
 
-    /** Moves a batch whose metadata is damaged, with all its records, into quarantine. */
-    private void quarantineBatch(long batchId, byte[] metadataBytes, String reason) throws RocksDBException {
-        long now = clock.millis();
-        int records = 0;
-        try (WriteBatch write = new WriteBatch();
-             Slice lower = new Slice(StashKeys.record(batchId, 0));
-             Slice upper = new Slice(StashKeys.record(batchId + 1, 0));
-             ReadOptions readOptions = new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
-             RocksIterator it = db.newIterator(dataFamily, readOptions)) {
-            write.put(quarantineFamily, quarantineKey(QUARANTINE_META, StashKeys.batch(batchId)),
-                StashJson.write(new QuarantinedEntry(META, batchId, -1, reason, now, metadataBytes)));
-            for (it.seekToFirst(); it.isValid(); it.next()) {
-                byte[] key = it.key();
-                write.put(quarantineFamily, quarantineKey(QUARANTINE_DATA, key), StashJson.write(new QuarantinedEntry(
-                    DATA, batchId, StashKeys.recordIndex(key), "metadata of its batch is corrupt: " + reason, now, it.value())));
-                records++;
-            }
-            it.status();
-            write.deleteRange(dataFamily, StashKeys.record(batchId, 0), StashKeys.record(batchId + 1, 0));
-            write.delete(metaFamily, StashKeys.batch(batchId));
-            db.write(syncedWrites, write);
-        }
-        quarantined.addAndGet(1 + records);
-        log.error("Stash {}: the metadata of batch {} is corrupt ({}); moved the batch and its {} records to the quarantine "
-            + "column family. The rest of the stash keeps flowing. Once no worker has the stash open, 'durastash --dir {} "
-            + "quarantine requeue {}' rebuilds a batch from its intact records.", path, batchId, reason, records, path, batchId);
+    WriteOptions syncedWrites() {
+        return syncedWrites;
     }
 
-    private static byte[] quarantineKey(byte family, byte[] key) {
-        byte[] out = new byte[key.length + 1];
-        out[0] = family;
-        System.arraycopy(key, 0, out, 1, key.length);
-        return out;
-    }
-
-    /** The entries set aside because they failed their checksum or did not decode, in batch order. */
-    public List<QuarantinedEntry> quarantined() {
-        return quarantined(List.of());
-    }
-
-    /** The quarantined entries of the given original batches (all when empty), in batch order. */
-    public List<QuarantinedEntry> quarantined(Collection<Long> batchIds) {
-        Lock readLock = lifecycle.readLock();
-        readLock.lock();
-        try {
-            ensureOpen();
-            List<QuarantinedEntry> entries = new ArrayList<>();
-            for (QuarantineRequeue.KeyedEntry keyed : quarantineEntries(batchIds)) {
-                entries.add(keyed.entry());
-            }
-            return entries;
-        } catch (RocksDBException e) {
-            throw failure("read the quarantine", e);
-        } finally {
-            readLock.unlock();
-        }
-    }
-
-    /** The family name of an entry whose quarantine record itself does not parse. */
-    static final String UNREADABLE = "unreadable";
-
-    /** Reads a quarantine entry; one that does not parse comes back as an {@link #UNREADABLE} entry named by its key. */
-    static QuarantinedEntry readQuarantineEntry(byte[] key, byte[] value) {
-        try {
-            return StashJson.readQuarantined(value);
-        } catch (RuntimeException e) {
-            long batchId = key.length >= 9 ? StashKeys.batchId(java.util.Arrays.copyOfRange(key, 1, 9)) : -1;
-            int index = key.length == 13 ? StashKeys.recordIndex(java.util.Arrays.copyOfRange(key, 1, 13)) : -1;
-            return new QuarantinedEntry(UNREADABLE, batchId, index, "quarantine entry does not parse: " + e.getMessage(), 0L, value);
-        }
-    }
-
-    /** Quarantine entries with their keys, of the given original batches (all when empty), by batch and index. */
-    private List<QuarantineRequeue.KeyedEntry> quarantineEntries(Collection<Long> batchIds) throws RocksDBException {
-        List<QuarantineRequeue.KeyedEntry> entries = new ArrayList<>();
-        if (batchIds.isEmpty()) {
-            try (RocksIterator it = db.newIterator(quarantineFamily)) {
-                for (it.seekToFirst(); it.isValid(); it.next()) {
-                    entries.add(new QuarantineRequeue.KeyedEntry(it.key(), readQuarantineEntry(it.key(), it.value())));
-                }
-                it.status();
-            }
-            // Keys put every record entry before every metadata entry; show them by batch, metadata first.
-            entries.sort(java.util.Comparator.comparingLong((QuarantineRequeue.KeyedEntry k) -> k.entry().batchId())
-                .thenComparingInt(k -> k.entry().index()));
-            return entries;
-        }
-        for (long batchId : new java.util.TreeSet<>(batchIds)) {
-            byte[] metaKey = quarantineKey(QUARANTINE_META, StashKeys.batch(batchId));
-            byte[] metaValue = db.get(quarantineFamily, metaKey);
-            if (metaValue != null) {
-                entries.add(new QuarantineRequeue.KeyedEntry(metaKey, readQuarantineEntry(metaKey, metaValue)));
-            }
-            try (Slice lower = new Slice(quarantineKey(QUARANTINE_DATA, StashKeys.record(batchId, 0)));
-                 Slice upper = new Slice(quarantineKey(QUARANTINE_DATA, StashKeys.record(batchId + 1, 0)));
-                 ReadOptions readOptions = new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
-                 RocksIterator it = db.newIterator(quarantineFamily, readOptions)) {
-                for (it.seekToFirst(); it.isValid(); it.next()) {
-                    entries.add(new QuarantineRequeue.KeyedEntry(it.key(), readQuarantineEntry(it.key(), it.value())));
-                }
-                it.status();
-            }
-        }
-        return entries;
-    }
-
-    /**
-     * Re-checks the quarantined records of the given original batches (all when empty) and restores those that now
-     * pass their checksum and decode: per original batch, one new batch at the end of the stash holding them in
-     * their original order, written in one synced WriteBatch with the removal of their quarantine entries (and of
-     * the batch's quarantined metadata, which the new batch's metadata replaces). Records that still fail stay in
-     * quarantine. Restored records are delivered after everything already stashed. Meant for the stash tool, on a
-     * stash no worker has open.
-     *
-     * @param dryRun only report what would be restored
-     */
-    public List<RequeueOutcome> requeueQuarantined(Collection<Long> batchIds, boolean dryRun) {
-        Lock readLock = lifecycle.readLock();
-        readLock.lock();
-        try {
-            ensureOpen();
-            synchronized (quarantineLock) {
-                List<QuarantineRequeue.Plan> plans = QuarantineRequeue.plan(quarantineEntries(batchIds), this::liveGroup,
-                    new RecordCodec());
-                List<QuarantineRequeue.Plan> restoring = new ArrayList<>();
-                List<BatchContent> contents = new ArrayList<>();
-                for (QuarantineRequeue.Plan plan : plans) {
-                    if (plan.restores()) {
-                        restoring.add(plan);
-                        contents.add(new BatchContent(plan.group, plan.records));
-                    }
-                }
-                List<BatchMetadata> created = List.of();
-                if (!dryRun && !restoring.isEmpty()) {
-                    created = append(contents, write -> {
-                        for (QuarantineRequeue.Plan plan : restoring) {
-                            for (byte[] key : plan.keysToRemove()) {
-                                write.delete(quarantineFamily, key);
-                            }
-                        }
-                    }, false, true);
-                }
-                List<RequeueOutcome> outcomes = new ArrayList<>(plans.size());
-                int next = 0;
-                long removed = 0;
-                for (QuarantineRequeue.Plan plan : plans) {
-                    BatchMetadata newBatch = plan.restores() && !dryRun ? created.get(next++) : null;
-                    outcomes.add(new RequeueOutcome(plan.originalBatchId, plan.records.size(), plan.stillDamaged,
-                        plan.metadataKey != null, newBatch));
-                    if (newBatch != null) {
-                        removed += plan.keysToRemove().size();
-                        log.info("Stash {}: requeued {} intact records quarantined from batch {} as batch {}; {} still damaged "
-                            + "stay in quarantine", path, plan.records.size(), plan.originalBatchId, newBatch.id(), plan.stillDamaged);
-                    }
-                }
-                quarantined.addAndGet(-removed);
-                return outcomes;
-            }
-        } catch (RocksDBException e) {
-            throw failure("requeue quarantined entries", e);
-        } finally {
-            readLock.unlock();
-        }
-    }
-
-    /** The group of a batch still in the stash, or null when it is gone or its metadata is damaged. */
-    private String liveGroup(long batchId) {
-        try {
-            byte[] bytes = db.get(metaFamily, StashKeys.batch(batchId));
-            return bytes == null ? null : StashJson.readMetadata(bytes).group();
-        } catch (RocksDBException | CorruptEntryException e) {
-            return null;
-        }
-    }
-
-    /**
-     * Deletes the quarantined entries of the given original batches (all when empty) for good, in one synced write.
-     * Returns the entries deleted (or, in a dry run, that would be).
-     */
-    public List<QuarantinedEntry> purgeQuarantined(Collection<Long> batchIds, boolean dryRun) {
-        Lock readLock = lifecycle.readLock();
-        readLock.lock();
-        try {
-            ensureOpen();
-            synchronized (quarantineLock) {
-                List<QuarantineRequeue.KeyedEntry> entries = quarantineEntries(batchIds);
-                List<QuarantinedEntry> purged = new ArrayList<>(entries.size());
-                for (QuarantineRequeue.KeyedEntry keyed : entries) {
-                    purged.add(keyed.entry());
-                }
-                if (dryRun || entries.isEmpty()) {
-                    return purged;
-                }
-                try (WriteBatch write = new WriteBatch()) {
-                    for (QuarantineRequeue.KeyedEntry keyed : entries) {
-                        write.delete(quarantineFamily, keyed.key());
-                    }
-                    db.write(syncedWrites, write);
-                }
-                quarantined.addAndGet(-entries.size());
-                log.info("Stash {}: purged {} quarantined entries for good", path, entries.size());
-                return purged;
-            }
-        } catch (RocksDBException e) {
-            throw failure("purge quarantined entries", e);
-        } finally {
-            readLock.unlock();
-        }
+    Clock clock() {
+        return clock;
     }
 
     /** The id the next appended batch gets: every stored batch has a lower one. */
@@ -1136,7 +906,7 @@ public final class Stash implements AutoCloseable {
         synchronized (lock) {
             long oldestAge = pending.isEmpty() ? 0 : Math.max(0, clock.millis() - pending.headCreatedAt());
             return new StashStats(pending.size(), pending.totalRecords(), pending.totalBytes(), loaded.size(),
-                loadedRecords, loadedBytes, oldestAge, quarantined.get(), drainer != null);
+                loadedRecords, loadedBytes, oldestAge, quarantine.size(), drainer != null);
         }
     }
 

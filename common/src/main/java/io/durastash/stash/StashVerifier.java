@@ -148,8 +148,8 @@ final class StashVerifier {
         try (RocksIterator it = db.newIterator(stash.family(Stash.QUARANTINE))) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
                 count++;
-                QuarantinedEntry entry = Stash.readQuarantineEntry(it.key(), it.value());
-                if (Stash.UNREADABLE.equals(entry.family())) {
+                QuarantinedEntry entry = Quarantine.readEntry(it.key(), it.value());
+                if (Quarantine.UNREADABLE.equals(entry.family())) {
                     damage(VerifyReport.Kind.QUARANTINE_ENTRY, entry.batchId(), entry.index(), entry.reason());
                 }
             }

@@ -38,7 +38,7 @@ class StashCorruptionTest {
             assertEquals(List.of(0, 2), indexes);
             assertEquals(List.of("value-3", "value-4"), TestRecords.values(stash, claimed.get(1)));
             assertEquals(1, stash.stats().quarantinedEntries());
-            QuarantinedEntry entry = stash.quarantined().get(0);
+            QuarantinedEntry entry = stash.quarantine().list().get(0);
             assertEquals(Stash.DATA, entry.family());
             assertEquals(batchId, entry.batchId());
             assertEquals(1, entry.index());
@@ -71,7 +71,7 @@ class StashCorruptionTest {
                 values.addAll(TestRecords.values(stash, batch));
             }
             assertEquals(List.of("value-0", "value-1", "value-4", "value-5"), values);
-            List<QuarantinedEntry> quarantined = stash.quarantined();
+            List<QuarantinedEntry> quarantined = stash.quarantine().list();
             assertTrue(quarantined.stream().allMatch(q -> q.batchId() == damaged));
             assertTrue(quarantined.stream().anyMatch(q -> q.family().equals(Stash.META) && q.bytes().length > 0));
         }
@@ -93,7 +93,7 @@ class StashCorruptionTest {
         }
         try (Stash stash = openStash()) {
             assertEquals(1, stash.stats().pendingBatches());
-            assertTrue(stash.quarantined().get(0).reason().contains("parse"), stash.quarantined().get(0).reason());
+            assertTrue(stash.quarantine().list().get(0).reason().contains("parse"), stash.quarantine().list().get(0).reason());
         }
     }
 

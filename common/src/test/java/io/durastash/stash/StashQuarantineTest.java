@@ -47,7 +47,7 @@ class StashQuarantineTest {
             assertEquals(3, stash.stats().quarantinedEntries(), "quarantined on open: metadata and two records");
             long nextBefore = stash.nextBatchId();
 
-            List<RequeueOutcome> outcomes = stash.requeueQuarantined(List.of(), false);
+            List<RequeueOutcome> outcomes = stash.quarantine().requeue(List.of(), false);
 
             assertEquals(1, outcomes.size());
             RequeueOutcome outcome = outcomes.get(0);
@@ -94,7 +94,7 @@ class StashQuarantineTest {
             stash.acknowledge(List.of(batchId));
             assertEquals(1, stash.stats().quarantinedEntries());
 
-            RequeueOutcome outcome = stash.requeueQuarantined(List.of(batchId), false).get(0);
+            RequeueOutcome outcome = stash.quarantine().requeue(List.of(batchId), false).get(0);
             assertEquals(0, outcome.restored());
             assertEquals(1, outcome.stillDamaged());
             assertNull(outcome.newBatch());
@@ -111,7 +111,7 @@ class StashQuarantineTest {
                 damaged.index(), damaged.reason(), damaged.quarantinedAt(), intact)));
         }
         try (Stash stash = open()) {
-            RequeueOutcome outcome = stash.requeueQuarantined(List.of(batchId), false).get(0);
+            RequeueOutcome outcome = stash.quarantine().requeue(List.of(batchId), false).get(0);
             assertEquals(1, outcome.restored());
             assertFalse(outcome.metadataEntryRemoved(), "there was none");
             assertTrue(outcome.newBatch().id() > batchId);
@@ -128,14 +128,14 @@ class StashQuarantineTest {
         long damaged = stashWithDamagedMetadata();
         try (Stash stash = open()) {
             long next = stash.nextBatchId();
-            RequeueOutcome outcome = stash.requeueQuarantined(List.of(damaged), true).get(0);
+            RequeueOutcome outcome = stash.quarantine().requeue(List.of(damaged), true).get(0);
             assertEquals(2, outcome.restored());
             assertNull(outcome.newBatch());
             assertEquals(3, stash.stats().quarantinedEntries());
             assertEquals(2, stash.stats().pendingBatches());
             assertEquals(next, stash.nextBatchId());
 
-            assertEquals(3, stash.purgeQuarantined(List.of(), true).size());
+            assertEquals(3, stash.quarantine().purge(List.of(), true).size());
             assertEquals(3, stash.stats().quarantinedEntries());
         }
     }
@@ -144,9 +144,9 @@ class StashQuarantineTest {
     void requeueingAnotherBatchLeavesTheOthersAlone() throws Exception {
         long damaged = stashWithDamagedMetadata();
         try (Stash stash = open()) {
-            assertTrue(stash.requeueQuarantined(List.of(damaged + 100), false).isEmpty());
-            assertEquals(3, stash.quarantined(List.of(damaged)).size());
-            assertTrue(stash.quarantined(List.of(damaged + 1)).isEmpty());
+            assertTrue(stash.quarantine().requeue(List.of(damaged + 100), false).isEmpty());
+            assertEquals(3, stash.quarantine().list(List.of(damaged)).size());
+            assertTrue(stash.quarantine().list(List.of(damaged + 1)).isEmpty());
         }
     }
 
@@ -168,16 +168,16 @@ class StashQuarantineTest {
         }
         try (Stash stash = open()) {
             assertEquals(4, stash.stats().quarantinedEntries());
-            List<QuarantinedEntry> purged = stash.purgeQuarantined(List.of(damaged), false);
+            List<QuarantinedEntry> purged = stash.quarantine().purge(List.of(damaged), false);
             assertEquals(3, purged.size());
             assertTrue(purged.stream().allMatch(e -> e.batchId() == damaged));
             assertEquals(1, stash.stats().quarantinedEntries());
-            assertEquals(1, stash.purgeQuarantined(List.of(), false).size());
+            assertEquals(1, stash.quarantine().purge(List.of(), false).size());
             assertEquals(0, stash.stats().quarantinedEntries());
         }
         try (Stash stash = open()) {
             assertEquals(0, stash.stats().quarantinedEntries(), "purged for good");
-            assertTrue(stash.quarantined().isEmpty());
+            assertTrue(stash.quarantine().list().isEmpty());
         }
     }
 }

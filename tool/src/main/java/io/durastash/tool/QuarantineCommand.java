@@ -50,14 +50,14 @@ final class QuarantineCommand implements Command {
             case "list":
                 return list(in, ids, in.args().intOption("--limit", DEFAULT_LIMIT, 1));
             case "requeue":
-                return requeue(in, in.stash().requeueQuarantined(ids, dryRun), dryRun);
+                return requeue(in, in.stash().quarantine().requeue(ids, dryRun), dryRun);
             default:
-                return purge(in, in.stash().purgeQuarantined(ids, dryRun), dryRun);
+                return purge(in, in.stash().quarantine().purge(ids, dryRun), dryRun);
         }
     }
 
     private static int list(Invocation in, List<Long> ids, int limit) {
-        List<QuarantinedEntry> entries = in.stash().quarantined(ids);
+        List<QuarantinedEntry> entries = in.stash().quarantine().list(ids);
         RecordCodec codec = new RecordCodec();
         Output out = in.out();
         List<QuarantinedEntry> shown = entries.subList(0, Math.min(limit, entries.size()));
