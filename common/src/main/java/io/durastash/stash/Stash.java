@@ -90,7 +90,7 @@ public final class Stash implements AutoCloseable {
     private long wakeUps;
     private boolean closed;
     private final Quarantine quarantine = new Quarantine(this);
-    private final Set<StashCursor> openReaders = ConcurrentHashMap.newKeySet();
+    private final Set<BatchCursor> openCursors = ConcurrentHashMap.newKeySet();
 
     private Stash(Path path, StashOptions options, RocksDB db, List<ColumnFamilyHandle> handles, List<AutoCloseable> resources) {
         this.path = path;
@@ -611,7 +611,7 @@ public final class Stash implements AutoCloseable {
         try {
             ensureOpen();
             BatchReader reader = new BatchReader(this, batch.id(), fromIndex, codec);
-            openReaders.add(reader);
+            openCursors.add(reader);
             return reader;
         } finally {
             readLock.unlock();
@@ -626,8 +626,8 @@ public final class Stash implements AutoCloseable {
         return lifecycle.readLock();
     }
 
-    void readerClosed(StashCursor reader) {
-        openReaders.remove(reader);
+    void cursorClosed(BatchCursor cursor) {
+        openCursors.remove(cursor);
     }
 
     void ensureOpen() {
@@ -722,7 +722,7 @@ public final class Stash implements AutoCloseable {
         try {
             ensureOpen();
             RecordScan scan = new RecordScan(this, batchId, fromIndex, codec);
-            openReaders.add(scan);
+            openCursors.add(scan);
             return scan;
         } finally {
             readLock.unlock();
@@ -922,8 +922,8 @@ public final class Stash implements AutoCloseable {
                 closed = true;
                 lock.notifyAll();
             }
-            for (StashCursor reader : List.copyOf(openReaders)) {
-                reader.close();
+            for (BatchCursor cursor : List.copyOf(openCursors)) {
+                cursor.close();
             }
             try {
                 db.syncWal();
