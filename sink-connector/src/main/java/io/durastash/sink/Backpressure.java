@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Bounds the stash's disk: above {@code stash.max.bytes} the task's partitions are paused, below the low-water mark
@@ -26,6 +27,10 @@ public final class Backpressure {
     private final int resumePercent;
     private final long resumeBelowBytes;
     private final Set<TopicPartition> pausedPartitions = new LinkedHashSet<>();
+    /** A stash that drains about as fast as it fills pauses every few seconds: warn once per interval. */
+    static final long WARN_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(5);
+    private long lastWarnNanos;
+    private int pausesSinceWarning;
     /** Volatile, with the count below, so that metrics read them from the reporter's thread. */
     private volatile boolean paused;
     private volatile int pausedPartitionCount;
@@ -59,13 +64,23 @@ public final class Backpressure {
             paused = true;
             pausedPartitions.addAll(assigned);
             pausedPartitionCount = pausedPartitions.size();
+            long now = System.nanoTime();
+            if (pausesSinceWarning > 0 && now - lastWarnNanos < WARN_INTERVAL_NANOS) {
+                pausesSinceWarning++;
+                log.debug("Stash {} holds {} bytes, more than stash.max.bytes={}: pausing input partitions {} again",
+                    stash, liveBytes, maxBytes, assigned);
+                return new Decision(Set.copyOf(assigned), Set.of());
+            }
             log.warn("Stash {} holds {} bytes, more than stash.max.bytes={}: pausing input partitions {} until it is "
                     + "drained below {} bytes (stash.resume.percent={}). Nothing is dropped; consumer lag grows meanwhile. {}"
                     + "Start or scale the DuraStash source connector with the same stash.dir and stash.name on this worker, "
-                    + "or raise stash.max.bytes if the disk has room.",
+                    + "or raise stash.max.bytes if the disk has room. {}",
                 stash, liveBytes, maxBytes, assigned, resumeBelowBytes, resumePercent,
                 drainerActive ? "The source connector drains more slowly than this sink writes. "
-                    : "No source connector is draining this stash. ");
+                    : "No source connector is draining this stash. ",
+                pausesSinceWarning > 1 ? "(Paused " + pausesSinceWarning + " times since the last warning.)" : "");
+            lastWarnNanos = now;
+            pausesSinceWarning = 1;
             return new Decision(Set.copyOf(assigned), Set.of());
         }
         if (liveBytes < resumeBelowBytes) {

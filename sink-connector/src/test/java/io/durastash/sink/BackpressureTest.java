@@ -56,4 +56,14 @@ class BackpressureTest {
             new Backpressure("big", Long.MAX_VALUE, 99).resumeBelowBytes(), "no overflow");
         assertThrows(IllegalArgumentException.class, () -> new Backpressure("bad", 1000, 100));
     }
+
+    @Test
+    void aStashThatFillsAsFastAsItDrainsPausesEveryTime() {
+        Backpressure backpressure = new Backpressure("stash", 1000, 80);
+        Set<TopicPartition> assigned = Set.of(new TopicPartition("t", 0));
+        for (int cycle = 0; cycle < 5; cycle++) {
+            assertEquals(assigned, backpressure.check(1500, true, assigned).pause(), "cycle " + cycle);
+            assertEquals(assigned, backpressure.check(100, true, assigned).resume(), "cycle " + cycle);
+        }
+    }
 }
