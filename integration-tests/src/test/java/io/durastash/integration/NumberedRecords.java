@@ -36,8 +36,14 @@ public final class NumberedRecords {
     private final int valueBytes;
     private final Carrier carrier;
     private final boolean varied;
+    /**
+     * Varied records' create timestamps start here: fixed per input, and recent, because the broker deletes
+     * segments by the timestamps in them (records stamped years ago vanish at the next retention check).
+     */
+    private final long timestampBase;
 
-    private NumberedRecords(String topic, int partitions, long count, int valueBytes, Carrier carrier, boolean varied) {
+    private NumberedRecords(String topic, int partitions, long count, int valueBytes, Carrier carrier, boolean varied,
+                            long timestampBase) {
         if (partitions < 1 || count < 0 || valueBytes < 0) {
             throw new IllegalArgumentException("partitions >= 1, count >= 0, valueBytes >= 0");
         }
@@ -47,19 +53,21 @@ public final class NumberedRecords {
         this.valueBytes = valueBytes;
         this.carrier = carrier;
         this.varied = varied;
+        this.timestampBase = timestampBase;
     }
 
     /** {@code count} records of 100-byte values, numbered in the key. */
     public static NumberedRecords of(String topic, int partitions, long count) {
-        return new NumberedRecords(topic, partitions, count, 100, Carrier.KEY, false);
+        return new NumberedRecords(topic, partitions, count, 100, Carrier.KEY, false,
+            System.currentTimeMillis() - 60_000);
     }
 
     public NumberedRecords withValueBytes(int valueBytes) {
-        return new NumberedRecords(topic, partitions, count, valueBytes, carrier, varied);
+        return new NumberedRecords(topic, partitions, count, valueBytes, carrier, varied, timestampBase);
     }
 
     public NumberedRecords numberedIn(Carrier carrier) {
-        return new NumberedRecords(topic, partitions, count, valueBytes, carrier, varied);
+        return new NumberedRecords(topic, partitions, count, valueBytes, carrier, varied, timestampBase);
     }
 
     /**
@@ -67,7 +75,7 @@ public final class NumberedRecords {
      * tombstone, headers with empty, null and repeated keys, and a fixed create timestamp.
      */
     public NumberedRecords varied() {
-        return new NumberedRecords(topic, partitions, count, valueBytes, Carrier.HEADER, true);
+        return new NumberedRecords(topic, partitions, count, valueBytes, Carrier.HEADER, true, timestampBase);
     }
 
     public String topic() {
@@ -124,7 +132,7 @@ public final class NumberedRecords {
             headers.add("repeated", new byte[] {1});
             headers.add("repeated", new byte[] {2});
             headers.add("null-value", null);
-            timestamp = 1_600_000_000_000L + number.seq();
+            timestamp = timestampBase + number.seq();
         }
         return new ProducerRecord<>(topic, number.partition(), timestamp, key, value(number), headers);
     }

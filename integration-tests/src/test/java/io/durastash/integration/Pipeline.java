@@ -79,6 +79,29 @@ final class Pipeline {
         }
     }
 
+    /**
+     * Where the records are, for a failure message: the stash's counters, and the sink's committed offsets
+     * against the input topics' end offsets.
+     */
+    String diagnose(org.apache.kafka.connect.util.clusters.EmbeddedKafkaCluster kafka) {
+        StringBuilder text = new StringBuilder("stash ").append(stats());
+        try (org.apache.kafka.clients.admin.Admin admin = kafka.createAdminClient()) {
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed =
+                admin.listConsumerGroupOffsets("connect-" + sinkName()).partitionsToOffsetAndMetadata()
+                    .get(30, java.util.concurrent.TimeUnit.SECONDS);
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
+            for (org.apache.kafka.common.TopicPartition tp : committed.keySet()) {
+                latest.put(tp, org.apache.kafka.clients.admin.OffsetSpec.latest());
+            }
+            var ends = admin.listOffsets(latest).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            committed.forEach((tp, offset) -> text.append("\n  sink committed ").append(tp).append(" = ")
+                .append(offset.offset()).append(" of ").append(ends.get(tp).offset()));
+        } catch (Exception e) {
+            text.append("\n  (sink offsets unavailable: ").append(e).append(')');
+        }
+        return text.toString();
+    }
+
     /** The stash's counters now. */
     StashStats stats() {
         try (StashLease lease = StashRegistry.jvm().acquire(stashPath(), StashOptions.defaults())) {

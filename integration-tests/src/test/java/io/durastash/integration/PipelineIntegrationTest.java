@@ -69,10 +69,44 @@ class PipelineIntegrationTest {
 
         SequenceCheck check = TopicReader.of(CLUSTER.kafka(), Pipeline.out("orders"), Pipeline.out("payments"))
             .readInto(SequenceCheck.of(orders, payments), TIMEOUT);
+        if (!check.complete()) {
+            throw new AssertionError(check + "\n" + pipeline.diagnose(CLUSTER.kafka()));
+        }
         check.assertExactlyOnce();
         assertEquals(105_000, check.records());
         StashStats stats = pipeline.awaitEmpty(TIMEOUT);
         assertEquals(0, stats.liveRecords(), "stash after the drain: " + stats);
+    }
+
+    @Test
+    void metricsAreReadOverJmxFromTheRunningWorker() throws InterruptedException {
+        NumberedRecords input = NumberedRecords.of("metered", 2, 5_000);
+        createTopics(input);
+        Pipeline pipeline = new Pipeline("metrics", stashDir);
+        start(pipeline, input.topic());
+        input.produceTo(CLUSTER.kafka());
+        TopicReader.of(CLUSTER.kafka(), Pipeline.out(input.topic())).readInto(SequenceCheck.of(input), TIMEOUT)
+            .assertExactlyOnce();
+        pipeline.awaitEmpty(TIMEOUT);
+
+        double put = 0;
+        for (int task = 0; task < 2; task++) {
+            put += Jmx.number(pipeline.sinkName(), task, "put-record-total");
+            assertEquals(0.0, Jmx.number(pipeline.sinkName(), task, "backpressure-paused"));
+            assertEquals(pipeline.stashPath().toString(), Jmx.attribute(pipeline.sinkName(), task, "stash-path"));
+        }
+        assertEquals(5_000.0, put, "records stashed by both sink tasks");
+        assertEquals(5_000.0, Jmx.number(pipeline.sourceName(), 0, "emit-record-total"));
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (Jmx.number(pipeline.sourceName(), 0, "ack-record-total") < 5_000 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals(5_000.0, Jmx.number(pipeline.sourceName(), 0, "ack-record-total"));
+        assertEquals(1.0, Jmx.number(pipeline.sourceName(), 0, "drainer"));
+        assertEquals(1.0, Jmx.number(pipeline.sourceName(), 0, "stash-drainer-active"));
+        assertEquals(0.0, Jmx.number(pipeline.sourceName(), 0, "stash-pending-records"));
+        assertEquals(0.0, Jmx.number(pipeline.sourceName(), 0, "dropped-record-total"));
+        assertTrue(Jmx.number(pipeline.sinkName(), 0, "wal-sync-time-max-ms") >= 0);
     }
 
     @Test
@@ -166,6 +200,8 @@ class PipelineIntegrationTest {
         assertTrue(paused.liveBytes() > maxBytes, "the stash filled up: " + paused);
         assertTrue(paused.liveBytes() < maxBytes + 2 * 1024 * 1024, "the paused sink stopped stashing: " + paused);
         assertTrue(paused.liveRecords() < input.count(), "not everything was stashed: " + paused);
+        assertEquals(1.0, Jmx.number(pipeline.sinkName(), 0, "backpressure-paused"), "paused, as JMX shows it");
+        assertEquals(1.0, Jmx.number(pipeline.sinkName(), 0, "stash-pending-without-drainer"));
 
         CLUSTER.connect().configureConnector(pipeline.sourceName(), pipeline.sourceConfig(1));
         SequenceCheck check = TopicReader.of(CLUSTER.kafka(), Pipeline.out(input.topic()))
