@@ -88,7 +88,8 @@ public final class Stash implements AutoCloseable {
     private long nextBatchId;
     private Object drainer;
     private long wakeUps;
-    private boolean closed;
+    private volatile boolean closed;
+    private volatile StashException hardFailure;
     private final Quarantine quarantine = new Quarantine(this);
     private final Set<BatchCursor> openCursors = ConcurrentHashMap.newKeySet();
 
@@ -215,7 +216,27 @@ public final class Stash implements AutoCloseable {
     }
 
     StashException failure(String what, RocksDBException e) {
-        return failureMessage(path, what, e);
+        StashException failure = failureMessage(path, what, e);
+        if (isHardFailure(e)) {
+            // RocksDB accepts no more writes on this handle: the registry replaces it when a task restarts.
+            hardFailure = failure;
+        }
+        return failure;
+    }
+
+    /** An I/O failure (a full disk, a failed device) after which RocksDB stops accepting writes on this handle. */
+    private static boolean isHardFailure(RocksDBException e) {
+        Status status = e.getStatus();
+        return String.valueOf(e.getMessage()).contains("No space left")
+            || (status != null && (status.getCode() == Status.Code.IOError || status.getSubCode() == Status.SubCode.NoSpace));
+    }
+
+    /**
+     * The I/O failure after which this handle accepts no more writes, or null. {@link StashRegistry#acquire}
+     * then opens a new handle on the stash, which recovers everything written before.
+     */
+    StashException hardFailure() {
+        return hardFailure;
     }
 
     private static StashException failureMessage(Path path, String what, RocksDBException e) {
@@ -223,7 +244,8 @@ public final class Stash implements AutoCloseable {
         String message = String.valueOf(e.getMessage());
         if (message.contains("No space left") || (status != null && status.getSubCode() == Status.SubCode.NoSpace)) {
             return new StashException("Could not " + what + " at " + path + ": the filesystem is full. Nothing "
-                + "already stashed is lost; free disk space or lower stash.max.bytes, then restart the task.", e);
+                + "already stashed is lost. Free disk space (a lower stash.max.bytes keeps the stash smaller), then "
+                + "restart the connector's tasks: they reopen the stash.", e);
         }
         return new StashException("Could not " + what + " at " + path + ": " + message, e);
     }
@@ -632,7 +654,9 @@ public final class Stash implements AutoCloseable {
 
     void ensureOpen() {
         if (closed) {
-            throw new StashException("The stash at " + path + " is closed");
+            throw hardFailure == null ? new StashException("The stash at " + path + " is closed")
+                : new StashException("The stash at " + path + " was reopened after an I/O failure (" + hardFailure.getMessage()
+                + "). Restart this task to use the new handle; nothing stashed is lost.", hardFailure);
         }
     }
 

@@ -90,4 +90,26 @@ class StashRegistryTest {
             assertEquals(threads * (rounds / 10), lease.stash().stats().pendingBatches());
         }
     }
+
+    @Test
+    void aHandleThatFailedOnIoIsReplacedForTheNextHolder() {
+        StashLease paused = registry.acquire(dir.resolve("full"), StashOptions.defaults());
+        Stash failed = paused.stash();
+        new TestRecords().appendBatch(failed, "t", 0, 0, 3);
+        StashException full = failed.failure("append 1 batches", new org.rocksdb.RocksDBException("No space left on device",
+            new org.rocksdb.Status(org.rocksdb.Status.Code.IOError, org.rocksdb.Status.SubCode.NoSpace, "No space left on device")));
+        assertTrue(full.getMessage().contains("filesystem is full") && full.getMessage().contains("restart"), full.getMessage());
+
+        try (StashLease restarted = registry.acquire(dir.resolve("full"), StashOptions.defaults())) {
+            assertNotSame(failed, restarted.stash(), "a restarted task gets a new handle");
+            assertEquals(1, restarted.stash().stats().pendingBatches(), "everything written before is there");
+            assertEquals(List.of("value-0", "value-1", "value-2"),
+                TestRecords.values(restarted.stash(), restarted.stash().claim(10, 0).get(0)));
+            StashException stale = assertThrows(StashException.class, () -> failed.claim(10, 0));
+            assertTrue(stale.getMessage().contains("Restart this task"), stale.getMessage());
+            paused.close(); // the old holder's release leaves the new handle alone
+            assertEquals(1, registry.holders(dir.resolve("full")));
+            assertTrue(!restarted.stash().isClosed());
+        }
+    }
 }
