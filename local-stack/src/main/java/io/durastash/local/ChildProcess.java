@@ -110,6 +110,18 @@ final class ChildProcess {
         return stop(process.toHandle(), grace);
     }
 
+    /** SIGKILL, as {@code kill -9} or the OOM killer would: no shutdown hook runs. Returns once the process is gone. */
+    void kill() {
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("The " + name + " (pid " + pid() + ") survived SIGKILL for 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     static boolean stop(ProcessHandle handle, Duration grace) {
         if (!handle.isAlive()) {
             return true;

@@ -53,6 +53,10 @@ final class ConnectRest {
         return send(HttpRequest.newBuilder(base.resolve(path)).POST(HttpRequest.BodyPublishers.ofString(body.toString())));
     }
 
+    Response delete(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(base.resolve(path)).DELETE());
+    }
+
     private Response send(HttpRequest.Builder request) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(request.header("Content-Type", "application/json")
             .header("Accept", "application/json").timeout(Duration.ofSeconds(30)).build(),

@@ -15,6 +15,8 @@ import java.util.Map;
  */
 final class ConnectWorker {
     static final String ROLE = "connect-worker";
+    static final String STANDALONE = "org.apache.kafka.connect.cli.ConnectStandalone";
+    static final String DISTRIBUTED = "org.apache.kafka.connect.cli.ConnectDistributed";
     static final String ENV_BOOTSTRAP = "DURASTASH_BOOTSTRAP_SERVERS";
     static final String ENV_PORT = "DURASTASH_CONNECT_PORT";
     static final String ENV_DATA_DIR = "DURASTASH_DATA_DIR";
@@ -28,6 +30,16 @@ final class ConnectWorker {
     }
 
     static ConnectWorker start(KafkaRuntime runtime, DataDir dataDir, Path workerProperties, String bootstrap, int port) {
+        return start(runtime, dataDir, STANDALONE, workerProperties, bootstrap, port, "connect");
+    }
+
+    /**
+     * Starts {@code mainClass} ({@link #STANDALONE} or {@link #DISTRIBUTED}) with {@code workerProperties}, logging
+     * to {@code <data dir>/logs/<logName>.log}: the hook the fault tests use to run a distributed worker, or a second
+     * worker next to the first.
+     */
+    static ConnectWorker start(KafkaRuntime runtime, DataDir dataDir, String mainClass, Path workerProperties,
+                               String bootstrap, int port, String logName) {
         if (!Files.isRegularFile(workerProperties)) {
             throw StackFailure.environment("The worker config " + workerProperties + " is missing.");
         }
@@ -40,10 +52,9 @@ final class ConnectWorker {
         Map<String, String> env = Map.of(ENV_BOOTSTRAP, bootstrap, ENV_PORT, String.valueOf(port),
             ENV_DATA_DIR, dataDir.root().toString());
         ChildProcess process = ChildProcess.start("Connect worker",
-            runtime.command("org.apache.kafka.connect.cli.ConnectStandalone", "1g",
-                List.of(workerProperties.toAbsolutePath().toString())),
-            dataDir.root(), env, dataDir.logs().resolve("connect.log"));
-        dataDir.recordChild(ROLE, process.pid());
+            runtime.command(mainClass, "1g", List.of(workerProperties.toAbsolutePath().toString())),
+            dataDir.root(), env, dataDir.logs().resolve(logName + ".log"));
+        dataDir.recordChild("connect".equals(logName) ? ROLE : ROLE + "-" + logName, process.pid());
         return new ConnectWorker(process, new ConnectRest(port));
     }
 

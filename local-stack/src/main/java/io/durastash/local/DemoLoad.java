@@ -24,12 +24,19 @@ final class DemoLoad {
     private final String topic;
     private final int recordSize;
     private final long rate;
+    private final Map<String, String> producerOverrides;
 
     DemoLoad(KafkaCluster cluster, String topic, int recordSize, long rate) {
+        this(cluster, topic, recordSize, rate, Map.of());
+    }
+
+    /** With {@code producerOverrides} on top of the demo's producer config (e.g. max.request.size for large records). */
+    DemoLoad(KafkaCluster cluster, String topic, int recordSize, long rate, Map<String, String> producerOverrides) {
         this.cluster = cluster;
         this.topic = topic;
         this.recordSize = recordSize;
         this.rate = rate;
+        this.producerOverrides = Map.copyOf(producerOverrides);
     }
 
     /** What a load did: records acknowledged by Kafka, and how many did not land at the offset of their number. */
@@ -95,6 +102,7 @@ final class DemoLoad {
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(Duration.ofMinutes(2).toMillis()));
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.putAll(producerOverrides);
         return props;
     }
 }

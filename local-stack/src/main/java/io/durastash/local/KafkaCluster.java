@@ -101,12 +101,17 @@ final class KafkaCluster implements AutoCloseable {
      * exists; returns its partition count.
      */
     int ensureTopic(String topic, int partitions) {
+        return ensureTopic(topic, partitions, Map.of());
+    }
+
+    /** The same, creating the topic with {@code configs} (e.g. max.message.bytes); an existing topic is kept as it is. */
+    int ensureTopic(String topic, int partitions, Map<String, String> configs) {
         Optional<TopicDescription> existing = describe(topic);
         if (existing.isPresent()) {
             return existing.get().partitions().size();
         }
         try {
-            admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty())))
+            admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty()).configs(configs)))
                 .all().get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {

@@ -29,12 +29,20 @@ final class LocalBroker {
 
     /** Writes the broker's config, formats its storage on first use and starts it; does not wait for it. */
     static LocalBroker start(KafkaRuntime runtime, DataDir dataDir, int port, int controllerPort, int partitions) {
+        return start(runtime, dataDir, port, controllerPort, partitions, Map.of());
+    }
+
+    /** The same, with {@code extra} broker properties appended (they override the defaults), e.g. message.max.bytes. */
+    static LocalBroker start(KafkaRuntime runtime, DataDir dataDir, int port, int controllerPort, int partitions,
+                             Map<String, String> extra) {
         Path home = dataDir.kafka();
         Path logDir = home.resolve("data");
         Path config = home.resolve("broker.properties");
         try {
             Files.createDirectories(home);
-            Files.writeString(config, properties(logDir, port, controllerPort, partitions), StandardCharsets.UTF_8);
+            StringBuilder text = new StringBuilder(properties(logDir, port, controllerPort, partitions));
+            extra.forEach((key, value) -> text.append(key).append('=').append(value).append(System.lineSeparator()));
+            Files.writeString(config, text, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw StackFailure.environment("Cannot write the broker config " + config + ": " + e.getMessage());
         }

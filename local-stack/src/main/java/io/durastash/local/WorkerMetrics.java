@@ -51,6 +51,36 @@ final class WorkerMetrics implements AutoCloseable {
         }
     }
 
+    /**
+     * The sum of the numeric {@code attribute} over the MBeans matching {@code objectNamePattern} (e.g. DuraStash's
+     * plugin metrics, {@code kafka.connect:type=plugins,connector=<name>,*}); -1 when they cannot be read, 0 when no
+     * MBean matches.
+     */
+    double sum(String objectNamePattern, String attribute) {
+        try {
+            MBeanServerConnection mbeans = connect();
+            if (mbeans == null) {
+                return -1;
+            }
+            double total = 0;
+            for (ObjectName name : mbeans.queryNames(new ObjectName(objectNamePattern), null)) {
+                Object value;
+                try {
+                    value = mbeans.getAttribute(name, attribute);
+                } catch (javax.management.AttributeNotFoundException e) {
+                    continue;
+                }
+                if (value instanceof Number n && !Double.isNaN(n.doubleValue())) {
+                    total += n.doubleValue();
+                }
+            }
+            return total;
+        } catch (Exception e) {
+            close();
+            return -1;
+        }
+    }
+
     /** Why the metrics are unavailable, or null. */
     String unavailableReason() {
         return unavailable;

@@ -1,0 +1,137 @@
+package io.durastash.local;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The broker process goes away mid-stream, twice: first a clean stop (SIGTERM, kafka-server-stop.sh), then a SIGKILL,
+ * each time for {@link #OUTAGE} before it is started again on the same log dirs. The standalone worker (config/local
+ * as it is) keeps running; its tasks must recover by themselves (no REST restart is ever sent, and no task is ever
+ * seen FAILED) and every number must arrive, in order.
+ */
+@Tag("fault-full")
+class BrokerOutageFaultTest {
+    static final Duration OUTAGE = Duration.ofSeconds(15);
+    static final long RATE = 2_000;
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    void tasksRecoverByThemselvesAfterTheBrokerIsStoppedAndKilledAndNothingIsLost() {
+        FaultReport report = FaultReport.of("broker-outage");
+        try (FaultStack stack = FaultStack.start(FaultData.fresh("broker-outage"))) {
+            String in = stack.inputTopic();
+            String out = stack.outputTopic();
+            stack.createTopics(in, out, Map.of());
+            ConnectorConfigFile sink = stack.sink();
+            ConnectorConfigFile source = stack.source();
+            ConnectWorker worker = stack.startStandalone(Ports.anyFree());
+            FaultStack.deploy(worker, sink, false);
+            FaultStack.deploy(worker, source, false);
+            StatusWatch watch = StatusWatch.start(worker, List.of(sink.name(), source.name()));
+            BackgroundLoad load = BackgroundLoad.start(stack.cluster(), in, 100, RATE);
+            report.line("pair RUNNING on a standalone worker (pid %d); numbered records at %d/s", worker.process().pid(), RATE);
+
+            for (String how : List.of("SIGTERM", "SIGKILL")) {
+                StandaloneSigkillFaultTest.awaitFlowing(stack, in, out, sink.sinkGroup());
+                FaultStack.sleep(2_000);
+                long t0 = System.nanoTime();
+                long pid = stack.brokerProcess().pid();
+                if ("SIGTERM".equals(how)) {
+                    boolean clean = stack.stopBroker();
+                    report.line("broker pid %d stopped with SIGTERM in %.1f s%s", pid, (System.nanoTime() - t0) / 1e9,
+                        clean ? "" : " (it needed a SIGKILL after the grace period)");
+                } else {
+                    stack.killBroker();
+                    report.line("broker pid %d killed with SIGKILL", pid);
+                }
+                FaultStack.sleep(OUTAGE.toMillis());
+                long t1 = System.nanoTime();
+                stack.startBroker();
+                report.line("no broker for %.1f s (the outage, then its start): started again (pid %d), answering "
+                    + "after %.1f s",
+                    (System.nanoTime() - t0) / 1e9, stack.brokerProcess().pid(), (System.nanoTime() - t1) / 1e9);
+                long flowing = StandaloneSigkillFaultTest.awaitFlowing(stack, in, out, sink.sinkGroup());
+                report.line("records flow end to end again %.1f s after the broker answered; task states seen so far: %s",
+                    flowing / 1e3, watch.statesSeen());
+            }
+            FaultStack.sleep(2_000);
+            long produced = load.stop();
+            report.line("load stopped: %d numbered records produced at %d/s", produced, RATE);
+            Verdict verdict = stack.verdict(in, out, Duration.ofSeconds(60));
+            watch.stop();
+            report.verdict(verdict);
+            assertTrue(verdict.passed(), verdict.describe(in, out));
+            assertEquals(produced, verdict.expected());
+            assertEquals(List.of(), watch.failures(), "a task FAILED during the outage");
+            assertTrue(worker.process().isAlive(), "the worker died");
+            for (ConnectorConfigFile connector : List.of(sink, source)) {
+                ConnectRest.Status status = FaultStack.status(worker, connector.name());
+                assertEquals("RUNNING", status.connector(), connector.name() + ": " + status);
+                assertTrue(status.tasks().values().stream().allMatch("RUNNING"::equals), connector.name() + ": " + status);
+            }
+            report.line("connector and task states seen every 500 ms through both outages: %s; no restart requested",
+                watch.statesSeen());
+            report.line("SUMMARY broker-outage: %d records, broker stopped once and killed once (%d s each), lost %d, "
+                + "duplicated %d, out of order %d, tasks FAILED %d, %.0f s", produced, OUTAGE.toSeconds(),
+                verdict.missing(), verdict.duplicates(), verdict.outOfOrder(), watch.failures().size(), report.seconds());
+        }
+    }
+
+    /** Polls the connectors' status every 500 ms on a thread of its own and remembers every state it saw. */
+    static final class StatusWatch {
+        private final Thread thread;
+        private final List<String> failures = new CopyOnWriteArrayList<>();
+        private final java.util.Set<String> states = new java.util.concurrent.ConcurrentSkipListSet<>();
+        private volatile boolean stop;
+
+        private StatusWatch(ConnectWorker worker, List<String> connectors) {
+            thread = new Thread(() -> {
+                while (!stop) {
+                    for (String connector : connectors) {
+                        ConnectRest.Status status = FaultStack.status(worker, connector);
+                        states.add(status.connector());
+                        states.addAll(status.tasks().values());
+                        if ("FAILED".equals(status.connector()) || status.tasks().containsValue("FAILED")) {
+                            failures.add(connector + ": " + status);
+                        }
+                    }
+                    FaultStack.sleep(500);
+                }
+            }, "status-watch");
+            thread.setDaemon(true);
+        }
+
+        static StatusWatch start(ConnectWorker worker, List<String> connectors) {
+            StatusWatch watch = new StatusWatch(worker, connectors);
+            watch.thread.start();
+            return watch;
+        }
+
+        List<String> failures() {
+            return List.copyOf(failures);
+        }
+
+        java.util.Set<String> statesSeen() {
+            return java.util.Set.copyOf(states);
+        }
+
+        void stop() {
+            stop = true;
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
