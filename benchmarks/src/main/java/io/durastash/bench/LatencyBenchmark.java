@@ -1,0 +1,180 @@
+package io.durastash.bench;
+
+import io.durastash.stash.StashOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * End-to-end latency of the pipelines at a fixed input rate: each input record carries its send time as its
+ * timestamp, both pipelines keep the timestamp, and a consumer of the output topic takes {@code now - timestamp}
+ * when a poll hands it the record. So a latency covers the input producer's batching, the broker, the pipeline
+ * and the output fetch. Records sent in the warm-up are not counted.
+ *
+ * <p>Each mode runs on fresh topics: "pair" (stash.sync=true, the default), "pair-nosync" (stash.sync=false: the
+ * WAL is synced before each offset commit instead), "mm2" (MirrorMaker 2, for reference).
+ *
+ * <p>Arguments ({@code --name value}): rate (records/s, required: half the maximum PipelineBenchmark measured),
+ * seconds (60, measured), warmup (30 s), partitions (4), tasks (1), modes ("pair,pair-nosync,mm2"), profile-threads
+ * (false: true prints where the task threads spend their wall-clock time, see {@link TaskThreadSampler}), plus
+ * {@link Tuning} overrides.
+ */
+public final class LatencyBenchmark {
+    /** The measured time is also reported in windows of this length, to tell a steady latency from a stall. */
+    private static final long WINDOW_SECONDS = 10;
+    private LatencyBenchmark() {
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Args args = Args.parse(argv, Set.of("rate", "seconds", "warmup", "partitions", "tasks", "modes", "profile-threads"),
+            Tuning.PREFIXES);
+        double rate = args.doubleValue("rate", Double.NaN);
+        if (Double.isNaN(rate)) {
+            throw new IllegalArgumentException("--rate <records/s> is required: half the maximum PipelineBenchmark measured");
+        }
+        long seconds = args.longValue("seconds", 60);
+        long warmup = args.longValue("warmup", 30);
+        int partitions = args.intValue("partitions", 4);
+        int tasks = args.intValue("tasks", 1);
+        List<String> modes = List.of(args.string("modes", "pair,pair-nosync,mm2").split(","));
+        Tuning tuning = Tuning.from(args);
+        boolean profileThreads = args.bool("profile-threads", false);
+
+        System.out.println("latency benchmark: " + Machine.describe());
+        System.out.printf("input %,.0f records/s of %d bytes into %d partitions for %d s (+%d s warm-up, not counted), "
+            + "%d task(s) per connector; tuning: %s%n", rate, InputRecords.VALUE_BYTES, partitions, seconds, warmup, tasks,
+            tuning);
+        Path stashDir = Files.createTempDirectory("durastash-bench-stash");
+        List<String> rows = new ArrayList<>();
+        try (BenchCluster cluster = BenchCluster.start(60_000, Map.of())) {
+            int id = 0;
+            for (String mode : modes) {
+                String input = "latency-input-" + id;
+                Pipeline pipeline = switch (mode.trim()) {
+                    case "pair" -> Pipeline.stashPair(String.valueOf(id), input, "latency-output-" + id, stashDir, tasks,
+                        true, StashOptions.DEFAULT_MEMORY_BYTES, tuning.sink(), tuning.source());
+                    case "pair-nosync" -> Pipeline.stashPair(String.valueOf(id), input, "latency-output-" + id, stashDir,
+                        tasks, false, StashOptions.DEFAULT_MEMORY_BYTES, tuning.sink(), tuning.source());
+                    case "mm2" -> Pipeline.mirrorMaker(String.valueOf(id), input, cluster.bootstrapServers(), tasks,
+                        tuning.mirror());
+                    default -> throw new IllegalArgumentException("Unknown mode '" + mode + "': pair, pair-nosync or mm2");
+                };
+                id++;
+                String row = run(cluster, pipeline, input, partitions, rate, seconds, warmup, profileThreads);
+                System.out.println(row);
+                rows.add(row);
+            }
+        } finally {
+            Pipeline.deleteRecursively(stashDir);
+        }
+        System.out.println();
+        System.out.println("summary:");
+        rows.forEach(System.out::println);
+    }
+
+    private static String run(BenchCluster cluster, Pipeline pipeline, String input, int partitions, double rate,
+                              long seconds, long warmup, boolean profileThreads) throws Exception {
+        cluster.createTopic(input, partitions, Map.of());
+        cluster.createTopic(pipeline.outputTopic(), partitions, Map.of());
+        pipeline.start(cluster);
+        pipeline.awaitRunning(cluster);
+        Thread.sleep(2_000); // consumer group joined, drainer elected
+
+        long countFrom = System.currentTimeMillis() + warmup * 1_000;
+        AtomicLong sent = new AtomicLong();
+        AtomicBoolean producing = new AtomicBoolean(true);
+        AtomicReference<Throwable> consumerFailure = new AtomicReference<>();
+        LatencyHistogram histogram = new LatencyHistogram();
+        LatencyHistogram[] windows = new LatencyHistogram[(int) ((seconds + WINDOW_SECONDS - 1) / WINDOW_SECONDS)];
+        for (int i = 0; i < windows.length; i++) {
+            windows[i] = new LatencyHistogram();
+        }
+        AtomicLong received = new AtomicLong();
+        Thread consumer = new Thread(() -> {
+            try {
+                consume(cluster, pipeline.outputTopic(), partitions, countFrom, histogram, windows, received, sent,
+                    producing);
+            } catch (Throwable t) {
+                consumerFailure.set(t);
+            }
+        }, "latency-consumer");
+        consumer.start();
+        TaskThreadSampler sampler = profileThreads ? new TaskThreadSampler(5) : null;
+        long start = System.nanoTime();
+        long acknowledged = new InputRecords().produceAtRate(cluster.kafka(), input, rate, (warmup + seconds) * 1_000, sent);
+        double achieved = sent.get() / ((System.nanoTime() - start) / 1e9);
+        producing.set(false);
+        consumer.join(120_000);
+        if (sampler != null) {
+            sampler.report(2.0);
+            sampler.printTimeline();
+        }
+        pipeline.checkNotFailed(cluster);
+        pipeline.delete(cluster);
+        if (consumerFailure.get() != null) {
+            throw new IllegalStateException("The output consumer failed", consumerFailure.get());
+        }
+        for (int i = 0; i < windows.length; i++) {
+            System.out.printf("  %-22s records sent %3d..%3d s: p50 %5d ms  p99 %5d ms  max %5d ms  (%,d records)%n",
+                pipeline.label(), i * WINDOW_SECONDS, (i + 1) * WINDOW_SECONDS, windows[i].percentile(0.5),
+                windows[i].percentile(0.99), windows[i].max(), windows[i].count());
+        }
+        String missing = received.get() >= acknowledged ? "" : String.format("   MISSING %,d of %,d records",
+            acknowledged - received.get(), acknowledged);
+        return String.format("%-24s input %,8.0f records/s   latency p50 %5d ms   p90 %5d ms   p99 %5d ms   p99.9 %5d ms"
+                + "   max %5d ms   (%,d records measured)%s", pipeline.label(), achieved, histogram.percentile(0.50),
+            histogram.percentile(0.90), histogram.percentile(0.99), histogram.percentile(0.999), histogram.max(),
+            histogram.count(), missing);
+    }
+
+    /** Reads the output until every sent record arrived (or 60 s after the producer stopped). */
+    private static void consume(BenchCluster cluster, String topic, int partitions, long countFrom,
+                                LatencyHistogram histogram, LatencyHistogram[] windows, AtomicLong received, AtomicLong sent,
+                                AtomicBoolean producing) {
+        Map<String, Object> props = Map.of(
+            ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000,
+            ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100,
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        try (KafkaConsumer<byte[], byte[]> consumer = cluster.kafka().createConsumer(props)) {
+            List<TopicPartition> assigned = new ArrayList<>();
+            for (int p = 0; p < partitions; p++) {
+                assigned.add(new TopicPartition(topic, p));
+            }
+            consumer.assign(assigned);
+            consumer.seekToBeginning(assigned);
+            long stoppedAt = -1;
+            while (true) {
+                if (!producing.get()) {
+                    if (stoppedAt < 0) {
+                        stoppedAt = System.nanoTime();
+                    }
+                    if (received.get() >= sent.get() || System.nanoTime() - stoppedAt > 60_000_000_000L) {
+                        return;
+                    }
+                }
+                var records = consumer.poll(Duration.ofMillis(100));
+                long now = System.currentTimeMillis();
+                for (ConsumerRecord<byte[], byte[]> record : records) {
+                    if (record.timestamp() >= countFrom) {
+                        histogram.record(now - record.timestamp());
+                        int window = (int) ((record.timestamp() - countFrom) / (WINDOW_SECONDS * 1_000));
+                        windows[Math.min(window, windows.length - 1)].record(now - record.timestamp());
+                    }
+                }
+                received.addAndGet(records.count());
+            }
+        }
+    }
+}

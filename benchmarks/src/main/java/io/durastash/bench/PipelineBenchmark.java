@@ -1,0 +1,172 @@
+package io.durastash.bench;
+
+import io.durastash.stash.StashOptions;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The DuraStash pair (sink and source on one stash) against MirrorMaker 2's {@code MirrorSourceConnector}
+ * copying the same preloaded topic on the same broker, in the same process, with the same task count and
+ * converters. Runs alternate (MM2, pair, MM2, pair, ...) after one uncounted warm-up run of each, so both see
+ * the same machine noise and a similar JIT state; prints every run and the medians, and the ratio pair / MM2.
+ *
+ * <p>A run is timed from the moment its connectors are created until the output topic's end offsets add up
+ * to all input records: connector start-up, consumer assignment, stash round trip and producer all count.
+ * The time to the first output record and the rate after it are printed too, to tell start-up from
+ * throughput. Every run writes a fresh output topic (and, for the pair, a fresh stash), deleted afterwards.
+ *
+ * <p>Arguments ({@code --name value}): records (1000000), partitions (4), tasks (1), rounds (5), pipelines
+ * ("mm2,pair"; "pair" alone for profiling), sync (true: the pair's stash.sync), profile-threads (false: true prints
+ * where the task threads spend their wall-clock time, see {@link TaskThreadSampler}), plus {@link Tuning} overrides.
+ */
+public final class PipelineBenchmark {
+    private static final long TIMEOUT_NANOS = 600_000_000_000L;
+
+    private PipelineBenchmark() {
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Args args = Args.parse(argv,
+            Set.of("records", "partitions", "tasks", "rounds", "pipelines", "sync", "profile-threads"), Tuning.PREFIXES);
+        long records = args.longValue("records", 1_000_000);
+        int partitions = args.intValue("partitions", 4);
+        int tasks = args.intValue("tasks", 1);
+        int rounds = args.intValue("rounds", 5);
+        List<String> pipelines = List.of(args.string("pipelines", "mm2,pair").split(","));
+        boolean sync = args.bool("sync", true);
+        Tuning tuning = Tuning.from(args);
+        boolean profileThreads = args.bool("profile-threads", false);
+
+        System.out.println("pipeline benchmark: " + Machine.describe());
+        System.out.printf("%,d records of %d bytes in %d partitions, %d task(s) per connector, %d rounds of %s after "
+            + "one warm-up each; pair stash.sync=%s; tuning: %s%n", records, InputRecords.VALUE_BYTES, partitions, tasks,
+            rounds, pipelines, sync, tuning);
+        Path stashDir = Files.createTempDirectory("durastash-bench-stash");
+        String input = "bench-input";
+        try (BenchCluster cluster = BenchCluster.start(60_000, Map.of())) {
+            cluster.createTopic(input, partitions, Map.of());
+            long begin = System.nanoTime();
+            new InputRecords().preload(cluster.kafka(), input, records);
+            System.out.printf("preloaded %,d records in %.1f s%n", records, (System.nanoTime() - begin) / 1e9);
+
+            Map<String, List<Run>> results = new LinkedHashMap<>();
+            int id = 0;
+            for (int round = -1; round < rounds; round++) {
+                for (String kind : pipelines) {
+                    Pipeline pipeline = switch (kind.trim()) {
+                        case "mm2" -> Pipeline.mirrorMaker(String.valueOf(id), input, cluster.bootstrapServers(), tasks,
+                            tuning.mirror());
+                        case "pair" -> Pipeline.stashPair(String.valueOf(id), input, "bench-output-" + id, stashDir, tasks,
+                            sync, StashOptions.DEFAULT_MEMORY_BYTES, tuning.sink(), tuning.source());
+                        default -> throw new IllegalArgumentException("Unknown pipeline '" + kind + "': mm2 or pair");
+                    };
+                    id++;
+                    TaskThreadSampler sampler = profileThreads && round >= 0 ? new TaskThreadSampler(5) : null;
+                    Run run = run(cluster, pipeline, partitions, records, sampler);
+                    System.out.printf("%-8s %-5s %s%n", round < 0 ? "warm-up" : "round " + (round + 1), kind, run);
+                    if (sampler != null) {
+                        sampler.report(2.0);
+                    }
+                    if (round >= 0) {
+                        results.computeIfAbsent(kind.trim(), k -> new ArrayList<>()).add(run);
+                    }
+                }
+            }
+            report(results);
+        } finally {
+            Pipeline.deleteRecursively(stashDir);
+        }
+    }
+
+    private static Run run(BenchCluster cluster, Pipeline pipeline, int partitions, long records, TaskThreadSampler sampler)
+        throws Exception {
+        String output = pipeline.outputTopic();
+        cluster.createTopic(output, partitions, Map.of());
+        double cpuBefore = ProcessMemory.processCpuSeconds();
+        long gcBefore = ProcessMemory.gcCount();
+        long start = System.nanoTime();
+        pipeline.start(cluster);
+        long first = -1;
+        long countAtFirst = 0;
+        long count = 0;
+        long polls = 0;
+        while (count < records) {
+            if (System.nanoTime() - start > TIMEOUT_NANOS) {
+                throw new IllegalStateException(pipeline.label() + " copied " + count + " of " + records + " records in "
+                    + TIMEOUT_NANOS / 1_000_000_000L + " s");
+            }
+            Thread.sleep(20);
+            count = Math.max(count, cluster.endOffsetSum(output, partitions));
+            if (count > 0 && first < 0) {
+                first = System.nanoTime();
+                countAtFirst = count;
+            }
+            if (++polls % 50 == 0) {
+                pipeline.checkNotFailed(cluster);
+            }
+        }
+        long end = System.nanoTime();
+        if (sampler != null) {
+            sampler.stop();
+        }
+        double cpu = ProcessMemory.processCpuSeconds() - cpuBefore;
+        long gcs = ProcessMemory.gcCount() - gcBefore;
+        Thread.sleep(1_000); // anything written twice shows up as more than `records` end offsets
+        long finalCount = cluster.endOffsetSum(output, partitions);
+        pipeline.delete(cluster);
+        cluster.deleteTopic(output);
+        return new Run((end - start) / 1e9, (first - start) / 1e9, (records - countAtFirst) / ((end - first) / 1e9), records,
+            finalCount, cpu, gcs);
+    }
+
+    private static void report(Map<String, List<Run>> results) {
+        System.out.println();
+        System.out.println("medians:");
+        Map<String, double[]> medians = new LinkedHashMap<>();
+        results.forEach((kind, runs) -> {
+            List<Double> rates = runs.stream().map(Run::recordsPerSecond).toList();
+            double total = median(rates);
+            double afterFirst = median(runs.stream().map(Run::recordsPerSecondAfterFirst).toList());
+            double firstAfter = median(runs.stream().map(Run::firstAfterSeconds).toList());
+            double cpuPerMillion = median(runs.stream().map(r -> r.cpuSeconds() / r.records() * 1e6).toList());
+            medians.put(kind, new double[] {total, afterFirst, cpuPerMillion});
+            System.out.printf("  %-5s %,9.0f records/s start-to-end (runs %,.0f..%,.0f)   %,9.0f records/s after the first "
+                + "record   first record after %.2f s   %.1f CPU-s per million records (whole process)%n",
+                kind, total, rates.stream().mapToDouble(Double::doubleValue).min().orElse(0),
+                rates.stream().mapToDouble(Double::doubleValue).max().orElse(0), afterFirst, firstAfter, cpuPerMillion);
+        });
+        if (medians.containsKey("pair") && medians.containsKey("mm2")) {
+            System.out.printf("  ratio pair / MM2: %.2f start-to-end, %.2f after the first record; CPU per record %.2f%n",
+                medians.get("pair")[0] / medians.get("mm2")[0], medians.get("pair")[1] / medians.get("mm2")[1],
+                medians.get("pair")[2] / medians.get("mm2")[2]);
+        }
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    /** One timed copy. */
+    private record Run(double seconds, double firstAfterSeconds, double recordsPerSecondAfterFirst, long records,
+                       long outputRecords, double cpuSeconds, long gcs) {
+        double recordsPerSecond() {
+            return records / seconds;
+        }
+
+        @Override
+        public String toString() {
+            return String.format("%6.2f s  %,9.0f records/s   first record after %5.2f s, then %,9.0f records/s   "
+                    + "output %,d records   CPU %.1f s   GCs %d", seconds, recordsPerSecond(), firstAfterSeconds,
+                recordsPerSecondAfterFirst(), outputRecords, cpuSeconds, gcs);
+        }
+    }
+}
