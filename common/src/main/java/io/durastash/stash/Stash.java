@@ -406,6 +406,10 @@ public final class Stash implements AutoCloseable {
         long now = clock.millis();
         int batchCount = nonEmpty.size();
         List<BatchMetadata> batches = new ArrayList<>(batchCount);
+        long[] byteSizes = new long[batchCount];
+        for (int i = 0; i < batchCount; i++) {
+            byteSizes[i] = nonEmpty.get(i).byteSize();
+        }
         long firstId;
         Lock readLock = lifecycle.readLock();
         readLock.lock();
@@ -417,13 +421,12 @@ public final class Stash implements AutoCloseable {
                 nextBatchId += batchCount;
                 nextAfter = nextBatchId;
                 for (int i = 0; i < batchCount; i++) {
-                    BatchContent content = nonEmpty.get(i);
-                    pending.addLast(firstId + i, now, content.records().size(), content.byteSize(), PendingQueue.WRITING);
+                    pending.addLast(firstId + i, now, nonEmpty.get(i).records().size(), byteSizes[i], PendingQueue.WRITING);
                 }
             }
             try (WriteBatch write = new WriteBatch()) {
                 for (int i = 0; i < batchCount; i++) {
-                    batches.add(putBatch(write, firstId + i, nonEmpty.get(i), now));
+                    batches.add(putBatch(write, firstId + i, nonEmpty.get(i), byteSizes[i], now));
                 }
                 write.put(defaultFamily, StashKeys.NEXT_BATCH_ID, StashKeys.longValue(nextAfter));
                 alongside.addTo(write);
@@ -447,13 +450,12 @@ public final class Stash implements AutoCloseable {
         return batches;
     }
 
-    private BatchMetadata putBatch(WriteBatch write, long batchId, BatchContent content, long now) throws RocksDBException {
+    private BatchMetadata putBatch(WriteBatch write, long batchId, BatchContent content, long bytes, long now)
+        throws RocksDBException {
         Map<TopicPartition, long[]> ranges = new LinkedHashMap<>();
-        long bytes = 0;
         int index = 0;
         for (EncodedRecord record : content.records()) {
             write.put(dataFamily, StashKeys.record(batchId, index++), record.bytes());
-            bytes += record.bytes().length;
             long[] range = ranges.get(record.source());
             if (range == null) {
                 ranges.put(record.source(), new long[] {record.offset(), record.offset()});

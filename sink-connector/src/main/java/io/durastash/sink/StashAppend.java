@@ -11,19 +11,4 @@ import java.util.Map;
  * partition handled by them (including records handed to the errant record reporter).
  */
 public record StashAppend(List<BatchContent> batches, Map<TopicPartition, Long> offsets) {
-    public int recordCount() {
-        int count = 0;
-        for (BatchContent batch : batches) {
-            count += batch.records().size();
-        }
-        return count;
-    }
-
-    public long byteCount() {
-        long bytes = 0;
-        for (BatchContent batch : batches) {
-            bytes += batch.byteSize();
-        }
-        return bytes;
-    }
 }

@@ -1,5 +1,6 @@
 package io.durastash.sink;
 
+import io.durastash.stash.BatchMetadata;
 import io.durastash.stash.EncodedRecord;
 import io.durastash.stash.Stash;
 import io.durastash.stash.StashRecord;
@@ -119,12 +120,14 @@ public final class StashWriter {
         if (!poll.isEmpty()) {
             StashAppend append = poll.append();
             long appendStart = System.nanoTime();
-            stash.append(sinkName, append.batches(), append.offsets(), sync);
+            List<BatchMetadata> appended = stash.append(sinkName, append.batches(), append.offsets(), sync);
             appendNanos = System.nanoTime() - appendStart;
             offsets.advance(append.offsets());
-            stashed = append.recordCount();
-            batches = append.batches().size();
-            bytes = append.byteCount();
+            for (BatchMetadata batch : appended) {
+                stashed += batch.recordCount();
+                bytes += batch.byteSize();
+            }
+            batches = appended.size();
         }
         PollResult result = new PollResult(stashed, skipped, reports.size(), batches, appendNanos);
         if (log.isDebugEnabled()) {

@@ -45,8 +45,8 @@ class PollBatchesTest {
         StashAppend append = poll.append();
         assertEquals(List.of("x:[a-0@0, a-1@0]", "y:[a-0@1, a-1@1, a-0@2]"), describe(append));
         assertEquals(Map.of(A0, 2L, A1, 1L), append.offsets());
-        assertEquals(5, append.recordCount());
-        assertEquals(5, append.byteCount());
+        assertEquals(5, append.batches().stream().mapToInt(b -> b.records().size()).sum());
+        assertEquals(5, append.batches().stream().mapToLong(BatchContent::byteSize).sum());
     }
 
     @Test
