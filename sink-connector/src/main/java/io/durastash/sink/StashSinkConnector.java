@@ -1,5 +1,6 @@
 package io.durastash.sink;
 
+import io.durastash.connect.TaskConfigs;
 import io.durastash.stash.StashLease;
 import io.durastash.stash.StashRegistry;
 import io.durastash.stash.Version;
@@ -14,7 +15,6 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,11 +47,7 @@ public class StashSinkConnector extends SinkConnector {
 
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
-        List<Map<String, String>> configs = new ArrayList<>(maxTasks);
-        for (int i = 0; i < maxTasks; i++) {
-            configs.add(new HashMap<>(props));
-        }
-        return configs;
+        return TaskConfigs.copies(props, maxTasks);
     }
 
     @Override

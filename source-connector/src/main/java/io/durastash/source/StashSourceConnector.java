@@ -1,5 +1,6 @@
 package io.durastash.source;
 
+import io.durastash.connect.TaskConfigs;
 import io.durastash.stash.Version;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
@@ -47,11 +48,7 @@ public class StashSourceConnector extends SourceConnector {
     /** Every task gets the same config: each drains its worker's stash, or stands by if another task does. */
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
-        List<Map<String, String>> configs = new ArrayList<>(maxTasks);
-        for (int i = 0; i < maxTasks; i++) {
-            configs.add(new HashMap<>(props));
-        }
-        return configs;
+        return TaskConfigs.copies(props, maxTasks);
     }
 
     @Override
