@@ -81,6 +81,9 @@ public final class Stash implements AutoCloseable {
     private final Object claimLock = new Object();
     /** Guards the in-memory state below; never held across RocksDB I/O except for claims. */
     private final Object lock = new Object();
+    /** Serializes acknowledgements, which write the deferred LOADED marks. */
+    private final Object acknowledgeLock = new Object();
+    private final LoadedMarks marks = new LoadedMarks();
     private final PendingQueue pending = new PendingQueue();
     private final NavigableMap<Long, BatchMetadata> loaded = new TreeMap<>();
     private long loadedRecords;
@@ -443,6 +446,9 @@ public final class Stash implements AutoCloseable {
         } finally {
             readLock.unlock();
         }
+        for (BatchMetadata batch : batches) {
+            marks.pending(batch);
+        }
         synchronized (lock) {
             pending.settle(firstId, batchCount, PendingQueue.VISIBLE);
             lock.notifyAll();
@@ -487,7 +493,8 @@ public final class Stash implements AutoCloseable {
 
     /**
      * Claims the next loadable batches in id order, at least one and then whole batches until
-     * {@code maxRecords} is reached, and marks them LOADED. Costs what is claimed, not the stash size.
+     * {@code maxRecords} is reached, and marks them LOADED. Costs what is claimed, not the stash size; the
+     * LOADED marks reach the disk later (see {@link LoadedMarks}).
      *
      * @param holdMillis a batch is loadable once it is at least this old (0: at once)
      */
@@ -518,7 +525,12 @@ public final class Stash implements AutoCloseable {
             readLock.lock();
             try {
                 ensureOpen();
-                List<BatchMetadata> claimed = markLoaded(ids, now);
+                List<BatchMetadata> claimed = new ArrayList<>(ids.size());
+                for (BatchMetadata metadata : pendingMetadata(ids)) {
+                    BatchMetadata marked = metadata.loaded(now);
+                    marks.claimed(marked);
+                    claimed.add(marked);
+                }
                 synchronized (lock) {
                     for (BatchMetadata metadata : claimed) {
                         loaded.put(metadata.id(), metadata);
@@ -535,17 +547,26 @@ public final class Stash implements AutoCloseable {
         }
     }
 
-    private List<BatchMetadata> markLoaded(List<Long> ids, long now) throws RocksDBException {
-        List<byte[]> keys = new ArrayList<>(ids.size());
-        for (long batchId : ids) {
-            keys.add(StashKeys.batch(batchId));
+    /**
+     * The metadata of pending batches, in the order of {@code ids}: remembered, or read from the stash. Batches
+     * whose metadata is missing are skipped; damaged metadata is quarantined and skipped.
+     */
+    private List<BatchMetadata> pendingMetadata(List<Long> ids) throws RocksDBException {
+        BatchMetadata[] found = new BatchMetadata[ids.size()];
+        List<byte[]> keys = new ArrayList<>();
+        List<Integer> unknown = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            found[i] = marks.takeKnown(ids.get(i));
+            if (found[i] == null) {
+                unknown.add(i);
+                keys.add(StashKeys.batch(ids.get(i)));
+            }
         }
-        List<byte[]> values = db.multiGetAsList(Collections.nCopies(ids.size(), metaFamily), keys);
-        List<BatchMetadata> claimed = new ArrayList<>(ids.size());
-        try (WriteBatch write = new WriteBatch()) {
-            for (int i = 0; i < ids.size(); i++) {
-                long batchId = ids.get(i);
-                byte[] bytes = values.get(i);
+        if (!unknown.isEmpty()) {
+            List<byte[]> values = db.multiGetAsList(Collections.nCopies(keys.size(), metaFamily), keys);
+            for (int k = 0; k < unknown.size(); k++) {
+                long batchId = ids.get(unknown.get(k));
+                byte[] bytes = values.get(k);
                 if (bytes == null) {
                     log.warn("Stash {}: batch {} was queued but has no metadata; skipping it", path, batchId);
                     continue;
@@ -555,22 +576,26 @@ public final class Stash implements AutoCloseable {
                     if (metadata.id() != batchId) {
                         throw new CorruptEntryException("metadata names batch " + metadata.id());
                     }
-                    BatchMetadata marked = metadata.loaded(now);
-                    write.put(metaFamily, keys.get(i), StashJson.write(marked));
-                    claimed.add(marked);
+                    found[unknown.get(k)] = metadata;
                 } catch (CorruptEntryException e) {
                     quarantine.setAsideBatch(batchId, bytes, e.getMessage());
                 }
             }
-            // Not synced: a LOADED mark lost in a crash leaves the batch PENDING, which is delivered the same way.
-            db.write(unsyncedWrites, write);
         }
-        return claimed;
+        List<BatchMetadata> metadata = new ArrayList<>(ids.size());
+        for (BatchMetadata batch : found) {
+            if (batch != null) {
+                metadata.add(batch);
+            }
+        }
+        return metadata;
     }
 
     /**
-     * Deletes acknowledged batches (data with {@code deleteRange}, metadata too) in one WriteBatch.
-     * Ids that are not loaded (already acknowledged, or handed back by {@link #releaseDrainer}) are ignored.
+     * Deletes acknowledged batches (data with {@code deleteRange}, metadata too) in one WriteBatch, with the
+     * LOADED marks that are due (see {@link LoadedMarks}). Ids that are not loaded (already acknowledged, or
+     * handed back by {@link #releaseDrainer}) are ignored. Call it now and then even with no ids, so that the
+     * marks of batches Kafka is slow to acknowledge reach the disk.
      */
     public void acknowledge(Collection<Long> batchIds) {
         Lock readLock = lifecycle.readLock();
@@ -580,39 +605,53 @@ public final class Stash implements AutoCloseable {
                 log.debug("Stash {} is closed; acknowledgement of {} ignored (those batches will be delivered again)", path, batchIds);
                 return;
             }
-            List<Long> acked = new ArrayList<>(batchIds.size());
-            long next;
-            synchronized (lock) {
-                for (long batchId : batchIds) {
-                    BatchMetadata metadata = loaded.remove(batchId);
-                    if (metadata != null) {
-                        acked.add(batchId);
-                        loadedRecords -= metadata.recordCount();
-                        loadedBytes -= metadata.byteSize();
+            // One at a time: a due mark must never be written after another call deleted its batch.
+            synchronized (acknowledgeLock) {
+                List<Long> acked = new ArrayList<>(batchIds.size());
+                long next;
+                synchronized (lock) {
+                    for (long batchId : batchIds) {
+                        BatchMetadata metadata = loaded.remove(batchId);
+                        if (metadata != null) {
+                            acked.add(batchId);
+                            loadedRecords -= metadata.recordCount();
+                            loadedBytes -= metadata.byteSize();
+                        }
                     }
+                    next = nextBatchId;
                 }
-                next = nextBatchId;
-            }
-            if (acked.isEmpty()) {
-                return;
-            }
-            Collections.sort(acked);
-            try (WriteBatch write = new WriteBatch()) {
-                int start = 0;
-                for (int i = 1; i <= acked.size(); i++) {
-                    if (i == acked.size() || acked.get(i) != acked.get(i - 1) + 1) {
-                        deleteBatches(write, acked.get(start), acked.get(i - 1));
-                        start = i;
+                List<BatchMetadata> dueMarks = marks.takeDue(acked, clock.millis());
+                if (acked.isEmpty() && dueMarks.isEmpty()) {
+                    return;
+                }
+                Collections.sort(acked);
+                try (WriteBatch write = new WriteBatch()) {
+                    int start = 0;
+                    for (int i = 1; i <= acked.size(); i++) {
+                        if (i == acked.size() || acked.get(i) != acked.get(i - 1) + 1) {
+                            deleteBatches(write, acked.get(start), acked.get(i - 1));
+                            start = i;
+                        }
                     }
+                    if (!acked.isEmpty()) {
+                        // Keeps the stored next id past every deleted batch, so ids are never reused after a restart.
+                        write.put(defaultFamily, StashKeys.NEXT_BATCH_ID, StashKeys.longValue(next));
+                    }
+                    putMarks(write, dueMarks);
+                    db.write(unsyncedWrites, write);
+                } catch (RocksDBException e) {
+                    throw failure("delete acknowledged batches " + acked, e);
                 }
-                // Keeps the stored next id past every deleted batch, so ids are never reused after a restart.
-                write.put(defaultFamily, StashKeys.NEXT_BATCH_ID, StashKeys.longValue(next));
-                db.write(unsyncedWrites, write);
-            } catch (RocksDBException e) {
-                throw failure("delete acknowledged batches " + acked, e);
             }
         } finally {
             readLock.unlock();
+        }
+    }
+
+    /** Adds LOADED marks to {@code write}. Not synced: a mark lost in a crash leaves a batch PENDING, delivered alike. */
+    private void putMarks(WriteBatch write, List<BatchMetadata> marked) throws RocksDBException {
+        for (BatchMetadata metadata : marked) {
+            write.put(metaFamily, StashKeys.batch(metadata.id()), StashJson.write(metadata));
         }
     }
 
@@ -881,6 +920,7 @@ public final class Stash implements AutoCloseable {
                 int handedBack = loaded.size();
                 for (BatchMetadata metadata : loaded.descendingMap().values()) {
                     pending.addFirst(metadata.id(), metadata.createdAt(), metadata.recordCount(), metadata.byteSize());
+                    marks.pending(metadata);
                 }
                 loaded.clear();
                 loadedRecords = 0;
@@ -951,6 +991,7 @@ public final class Stash implements AutoCloseable {
             for (BatchCursor cursor : List.copyOf(openCursors)) {
                 cursor.close();
             }
+            writeRemainingMarks();
             try {
                 db.syncWal();
             } catch (RocksDBException e) {
@@ -960,6 +1001,20 @@ public final class Stash implements AutoCloseable {
             log.info("Closed stash {} at {}", id, path);
         } finally {
             lifecycle.writeLock().unlock();
+        }
+    }
+
+    private void writeRemainingMarks() {
+        List<BatchMetadata> remaining = marks.takeAll();
+        if (remaining.isEmpty() || hardFailure != null) {
+            return;
+        }
+        try (WriteBatch write = new WriteBatch()) {
+            putMarks(write, remaining);
+            db.write(unsyncedWrites, write);
+        } catch (RocksDBException e) {
+            log.warn("Stash {}: could not record {} batches as LOADED on close; they show as PENDING and are delivered "
+                + "again all the same", path, remaining.size(), e);
         }
     }
 

@@ -218,6 +218,63 @@ class StashTest {
     }
 
     @Test
+    void aLoadedMarkReachesTheDiskOnceItIsDueAndNeverForADeletedBatch() {
+        BatchMetadata slow = records.appendBatch(stash, "t", 0, 0, 2);
+        BatchMetadata fast = records.appendBatch(stash, "t", 0, 2, 2);
+        assertEquals(2, stash.claim(100, 0).size());
+        stash.acknowledge(List.of());
+        assertEquals(List.of(BatchStatus.PENDING, BatchStatus.PENDING), storedStatuses(), "marks are deferred");
+
+        stash.acknowledge(List.of(fast.id())); // acknowledged before its mark was due: it is never written
+        now.addAndGet(LoadedMarks.MARK_DELAY_MS);
+        stash.acknowledge(List.of());
+
+        List<StoredBatch> stored = stash.batches(0, 10);
+        assertEquals(List.of(slow.id()), stored.stream().map(StoredBatch::id).toList(), "no metadata revived for a deleted batch");
+        assertEquals(BatchStatus.LOADED, stored.get(0).metadata().status());
+        assertEquals(1, stored.get(0).metadata().loadAttempts());
+    }
+
+    @Test
+    void closingWritesTheMarksNotYetDue() {
+        BatchMetadata batch = records.appendBatch(stash, "t", 0, 0, 2);
+        stash.claim(100, 0);
+
+        reopen();
+
+        assertEquals(List.of(BatchStatus.LOADED), storedStatuses());
+        assertEquals(2, stash.claim(100, 0).get(0).loadAttempts(), "the claim before the restart counts");
+        assertEquals(List.of("value-0", "value-1"), TestRecords.values(stash, stash.batch(batch.id()).orElseThrow().metadata()));
+    }
+
+    @Test
+    void aBatchHandedBackCountsItsEarlierLoad() {
+        records.appendBatch(stash, "t", 0, 0, 2);
+        Object drainer = "A";
+        assertTrue(stash.tryBecomeDrainer(drainer));
+        assertEquals(1, stash.claim(100, 0).get(0).loadAttempts());
+
+        stash.releaseDrainer(drainer);
+
+        assertEquals(2, stash.claim(100, 0).get(0).loadAttempts());
+    }
+
+    @Test
+    void aBatchLongerThanTheReadAheadIsReadWholeAndInOrder() {
+        int count = BatchReader.READ_AHEAD_RECORDS * 3 + 5;
+        BatchMetadata batch = records.appendBatch(stash, "t", 0, 0, count);
+        List<Integer> indexes = new ArrayList<>();
+        try (BatchReader reader = stash.read(batch, 0, new RecordCodec())) {
+            reader.forEachRemaining(e -> indexes.add(e.index()));
+        }
+        assertEquals(java.util.stream.IntStream.range(0, count).boxed().toList(), indexes);
+    }
+
+    private List<BatchStatus> storedStatuses() {
+        return stash.batches(0, 100).stream().map(b -> b.metadata().status()).toList();
+    }
+
+    @Test
     void wakingUpWaitersEndsTheirWaitAtOnce() throws Exception {
         java.util.concurrent.CompletableFuture<Boolean> waited = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {

@@ -203,8 +203,9 @@ public class StashSourceTask extends SourceTask {
                 return;
             }
             List<Long> complete = acknowledgements.takeCompleted();
+            // Called with none too: it also writes the LOADED marks of batches Kafka has not acknowledged for a while.
+            stash.acknowledge(complete);
             if (!complete.isEmpty()) {
-                stash.acknowledge(complete);
                 metrics.recordBatchesDeleted(complete.size());
                 log.debug("Deleted {} acknowledged batches from stash {}: {}", complete.size(), stash.id(), complete);
             }
