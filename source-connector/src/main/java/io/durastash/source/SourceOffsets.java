@@ -2,7 +2,9 @@ package io.durastash.source;
 
 import org.apache.kafka.connect.errors.ConnectException;
 
+import java.util.AbstractMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -24,12 +26,53 @@ final class SourceOffsets {
         }
 
         Map<String, Object> toOffset() {
-            return Map.of(BATCH_KEY, batchId, INDEX_KEY, index);
+            return new Offset(batchId, index);
         }
 
         @Override
         public String toString() {
             return "batch " + batchId + " index " + index;
+        }
+    }
+
+    /**
+     * The source offset map of one emitted record, {@code {"batch": <id>, "index": <index>}}: one small object per
+     * record instead of a general map and two boxed numbers; equal to any map with the same entries.
+     */
+    static final class Offset extends AbstractMap<String, Object> {
+        private final long batchId;
+        private final int index;
+
+        private Offset(long batchId, int index) {
+            this.batchId = batchId;
+            this.index = index;
+        }
+
+        long batchId() {
+            return batchId;
+        }
+
+        @Override
+        public Set<Entry<String, Object>> entrySet() {
+            return Set.of(Map.entry(BATCH_KEY, batchId), Map.entry(INDEX_KEY, index));
+        }
+
+        @Override
+        public int size() {
+            return 2;
+        }
+
+        @Override
+        public Object get(Object key) {
+            if (BATCH_KEY.equals(key)) {
+                return batchId;
+            }
+            return INDEX_KEY.equals(key) ? index : null;
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return BATCH_KEY.equals(key) || INDEX_KEY.equals(key);
         }
     }
 
@@ -77,6 +120,9 @@ final class SourceOffsets {
 
     /** The batch id of a record this connector emitted, from its source offset. */
     static long batchId(Map<String, ?> offset) {
+        if (offset instanceof Offset) {
+            return ((Offset) offset).batchId();
+        }
         Object batch = offset == null ? null : offset.get(BATCH_KEY);
         if (!(batch instanceof Number)) {
             throw new IllegalArgumentException("not a DuraStash source offset: " + offset);

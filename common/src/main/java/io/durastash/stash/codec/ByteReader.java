@@ -85,6 +85,14 @@ final class ByteReader {
         return s;
     }
 
+    /** Reads a string, returning {@code recent}'s when the bytes are the same (no new String). */
+    String readString(RecentString recent) {
+        int len = readLength();
+        String s = recent.of(buf, pos, len);
+        pos += len;
+        return s;
+    }
+
     String readNullableString() {
         int lenPlusOne = readUnsignedVarint();
         if (lenPlusOne == 0) {

@@ -21,6 +21,7 @@ public final class RecordCodec {
     private final ByteWriter out = new ByteWriter(1024);
     private final ConnectDataWriter writer = new ConnectDataWriter();
     private final ConnectDataReader reader = new ConnectDataReader();
+    private final RecentString recentTopic = new RecentString();
 
     public byte[] encode(StashRecord record) {
         out.reset();
@@ -64,7 +65,7 @@ public final class RecordCodec {
         try {
             int flags = in.readByte();
             TimestampType timestampType = timestampType(flags >>> 1);
-            String topic = in.readString();
+            String topic = in.readString(recentTopic);
             int partition = (int) in.readVarlong();
             long offset = in.readVarlong();
             Long timestamp = (flags & HAS_TIMESTAMP) != 0 ? in.readLong() : null;
