@@ -79,10 +79,14 @@ public final class StashWriter {
         long start = System.nanoTime();
         List<InputPosition> positions = new ArrayList<>(records.size());
         Set<TopicPartition> partitions = new HashSet<>();
+        InputPosition previous = null;
         for (SinkRecord record : records) {
-            InputPosition position = InputPosition.of(record);
+            InputPosition position = InputPosition.of(record, previous);
             positions.add(position);
-            partitions.add(position.partition());
+            if (previous == null || position.partition() != previous.partition()) {
+                partitions.add(position.partition());
+            }
+            previous = position;
         }
         Set<TopicPartition> untracked = offsets.untracked(partitions);
         if (!untracked.isEmpty()) {
@@ -93,9 +97,17 @@ public final class StashWriter {
         List<Future<Void>> reports = new ArrayList<>();
         int skipped = 0;
         int i = 0;
+        // Nothing becomes stashed before the append below, so the last stashed offset is looked up once per run of
+        // a partition; a record at or before it is a redelivery.
+        TopicPartition runPartition = null;
+        Long runStashed = null;
         for (SinkRecord record : records) {
             InputPosition position = positions.get(i++);
-            if (offsets.isStashed(position.partition(), position.offset())) {
+            if (position.partition() != runPartition) {
+                runPartition = position.partition();
+                runStashed = offsets.lastStashed(runPartition);
+            }
+            if (runStashed != null && position.offset() <= runStashed) {
                 skipped++;
                 announceSkip(position.partition());
                 continue;

@@ -49,15 +49,9 @@ public final class StashedOffsets {
         }
     }
 
-    /** The last offset stashed from {@code partition}, or null when none is. */
+    /** The last offset stashed from {@code partition}, or null when none is: records up to it are redeliveries. */
     public Long lastStashed(TopicPartition partition) {
         return last.get(partition);
-    }
-
-    /** Whether the record at {@code offset} is already in the stash (a redelivery). */
-    public boolean isStashed(TopicPartition partition, long offset) {
-        Long stashed = last.get(partition);
-        return stashed != null && offset <= stashed;
     }
 
     /** Records what a successful append made durable. */

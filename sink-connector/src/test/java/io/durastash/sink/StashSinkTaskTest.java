@@ -282,6 +282,25 @@ class StashSinkTaskTest {
     }
 
     @Test
+    void eachRunOfARedeliveredPollIsSkippedUpToWhatItsOwnPartitionStashed() {
+        Started first = fixture.start(null, ORDERS_0, ORDERS_1);
+        first.task().put(List.of(bytesRecord("orders", 0, 0, "a", "1"), bytesRecord("orders", 1, 0, "b", "2"),
+            bytesRecord("orders", 1, 1, "c", "3"), bytesRecord("orders", 1, 2, "d", "4")));
+        first.task().stop();
+
+        Started second = fixture.start(null, ORDERS_0, ORDERS_1);
+        second.task().put(List.of(
+            bytesRecord("orders", 0, 0, "a", "1"), bytesRecord("orders", 0, 1, "e", "5"), // crosses what is stashed
+            bytesRecord("orders", 1, 1, "c", "3"), bytesRecord("orders", 1, 2, "d", "4"),
+            bytesRecord("orders", 1, 3, "f", "6"),
+            bytesRecord("orders", 0, 2, "g", "7")));
+
+        assertEquals(List.of("orders-0@0", "orders-1@0", "orders-1@1", "orders-1@2", "orders-0@1", "orders-1@3",
+            "orders-0@2"), positions(records(fixture.claimAll())));
+        assertEquals(Map.of(ORDERS_0, 2L, ORDERS_1, 3L), fixture.stash().stashedOffsets(SinkFixture.CONNECTOR));
+    }
+
+    @Test
     void preCommitReturnsOnlyStashedOffsetsAndSyncsWhenPutsDoNot() {
         fixture.with(StashSinkConfig.STASH_SYNC_CONFIG, "false");
         Started sink = fixture.start(null, ORDERS_0, ORDERS_1);

@@ -10,9 +10,7 @@ import java.util.Set;
 
 import static io.durastash.sink.SinkFixture.tp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StashedOffsetsTest {
     private static final TopicPartition P0 = tp("t", 0);
@@ -20,12 +18,11 @@ class StashedOffsetsTest {
     private static final TopicPartition P2 = tp("t", 2);
 
     @Test
-    void seedsFromTheStashAndSkipsWhatIsStashed() {
+    void seedsFromTheStash() {
         StashedOffsets offsets = new StashedOffsets();
         offsets.track(List.of(P0, P1), Map.of(P0, 9L, P2, 100L));
-        assertTrue(offsets.isStashed(P0, 9));
-        assertFalse(offsets.isStashed(P0, 10));
-        assertFalse(offsets.isStashed(P1, 0));
+        assertEquals(9L, offsets.lastStashed(P0));
+        assertNull(offsets.lastStashed(P1));
         assertNull(offsets.lastStashed(P2), "only the named partitions are tracked");
         assertEquals(Set.of(P2), offsets.untracked(List.of(P0, P1, P2)));
     }
@@ -46,9 +43,9 @@ class StashedOffsetsTest {
         assertNull(offsets.lastStashed(P0));
         assertEquals(Set.of(P0), offsets.untracked(List.of(P0)));
         offsets.track(List.of(P0), Map.of(P0, 8L)); // another task stashed more meanwhile
-        assertTrue(offsets.isStashed(P0, 8));
+        assertEquals(8L, offsets.lastStashed(P0));
         offsets.track(List.of(P0), Map.of());      // reset while away
-        assertFalse(offsets.isStashed(P0, 0));
+        assertNull(offsets.lastStashed(P0));
     }
 
     @Test
