@@ -31,7 +31,11 @@ import java.util.concurrent.locks.ReentrantLock;
 public class StashSourceTask extends SourceTask {
     private static final Logger log = LoggerFactory.getLogger(StashSourceTask.class);
 
-    /** How often a waiting poll checks for {@link #stop()}. */
+    /**
+     * How often a poll deletes acknowledged batches. Each deletion is a stash write that waits for the sink's synced
+     * write in progress, so the drainer deletes a tenth of a second's worth at a time, not every poll.
+     */
+    static final long ACKNOWLEDGE_INTERVAL_MS = 100;
 
     private final ReentrantLock drainLock = new ReentrantLock();
     /** Orders acknowledgement flushes against the release of the drainer role: none may follow it. */
@@ -39,6 +43,7 @@ public class StashSourceTask extends SourceTask {
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final BatchAcknowledgements acknowledgements = new BatchAcknowledgements();
     private volatile boolean stopping;
+    private volatile long lastAcknowledgeNanos;
 
     private StashSourceConfig config;
     private StashLease lease;
@@ -61,6 +66,7 @@ public class StashSourceTask extends SourceTask {
     @Override
     public void start(Map<String, String> props) {
         config = new StashSourceConfig(props);
+        lastAcknowledgeNanos = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(ACKNOWLEDGE_INTERVAL_MS);
         lease = StashRegistry.jvm().acquire(config.stashPath(), config.stashOptions());
         try {
             stash = lease.stash();
@@ -94,7 +100,9 @@ public class StashSourceTask extends SourceTask {
             if (stopping) {
                 return null;
             }
-            flushAcknowledgements();
+            if (System.nanoTime() - lastAcknowledgeNanos >= TimeUnit.MILLISECONDS.toNanos(ACKNOWLEDGE_INTERVAL_MS)) {
+                flushAcknowledgements();
+            }
             isDrainer = becomeDrainer();
             if (isDrainer) {
                 List<SourceRecord> records = drainOnce();
@@ -202,6 +210,7 @@ public class StashSourceTask extends SourceTask {
             if (released || stash == null) {
                 return;
             }
+            lastAcknowledgeNanos = System.nanoTime();
             List<Long> complete = acknowledgements.takeCompleted();
             // Called with none too: it also writes the LOADED marks of batches Kafka has not acknowledged for a while.
             stash.acknowledge(complete);

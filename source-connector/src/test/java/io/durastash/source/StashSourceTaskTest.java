@@ -296,6 +296,7 @@ class StashSourceTaskTest {
         StashSourceTask task = start(StashSourceConfig.POLL_MAX_RECORDS_CONFIG, "2");
         List<SourceRecord> first = poll(task);
         acknowledge(task, first);
+        Thread.sleep(StashSourceTask.ACKNOWLEDGE_INTERVAL_MS);
         List<SourceRecord> second = poll(task);
         assertEquals(1, stash.stats().loadedBatches(), "the poll deleted the first batch");
         acknowledge(task, second);
