@@ -2,6 +2,7 @@ package io.durastash.bench;
 
 import io.durastash.stash.StashOptions;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,15 +14,17 @@ import java.util.Set;
 /**
  * The DuraStash pair (sink and source on one stash) against MirrorMaker 2's {@code MirrorSourceConnector}
  * copying the same preloaded topic on the same broker, in the same process, with the same task count and
- * converters. Runs alternate (MM2, pair, MM2, pair, ...) after one uncounted warm-up run of each, so both see
- * the same machine noise and a similar JIT state; prints every run and the medians, and the ratio pair / MM2.
+ * converters. Runs alternate (MM2, pair, MM2, pair, ...) after uncounted warm-up rounds, so both see the same
+ * machine noise and a similar JIT state; prints every run (with the seconds the JIT compiled during it, to show
+ * when warm-up is over) and the medians, and the ratio pair / MM2. With one warm-up round the JIT was still
+ * compiling through the next three or four (a third of the CPU in round 2), so the default is three.
  *
  * <p>A run is timed from the moment its connectors are created until the output topic's end offsets add up
  * to all input records: connector start-up, consumer assignment, stash round trip and producer all count.
  * The time to the first output record and the rate after it are printed too, to tell start-up from
  * throughput. Every run writes a fresh output topic (and, for the pair, a fresh stash), deleted afterwards.
  *
- * <p>Arguments ({@code --name value}): records (1000000), partitions (4), tasks (1), rounds (5), pipelines
+ * <p>Arguments ({@code --name value}): records (1000000), partitions (4), tasks (1), rounds (5), warm-ups (3), pipelines
  * ("mm2,pair"; "pair" alone for profiling), sync (true: the pair's stash.sync), profile-threads (false: true prints
  * where the task threads spend their wall-clock time, see {@link TaskThreadSampler}), plus {@link Tuning} overrides.
  */
@@ -33,11 +36,12 @@ public final class PipelineBenchmark {
 
     public static void main(String[] argv) throws Exception {
         Args args = Args.parse(argv,
-            Set.of("records", "partitions", "tasks", "rounds", "pipelines", "sync", "profile-threads"), Tuning.PREFIXES);
+            Set.of("records", "partitions", "tasks", "rounds", "warm-ups", "pipelines", "sync", "profile-threads"), Tuning.PREFIXES);
         long records = args.longValue("records", 1_000_000);
         int partitions = args.intValue("partitions", 4);
         int tasks = args.intValue("tasks", 1);
         int rounds = args.intValue("rounds", 5);
+        int warmUps = args.intValue("warm-ups", 3);
         List<String> pipelines = List.of(args.string("pipelines", "mm2,pair").split(","));
         boolean sync = args.bool("sync", true);
         Tuning tuning = Tuning.from(args);
@@ -45,8 +49,8 @@ public final class PipelineBenchmark {
 
         System.out.println("pipeline benchmark: " + Machine.describe());
         System.out.printf("%,d records of %d bytes in %d partitions, %d task(s) per connector, %d rounds of %s after "
-            + "one warm-up each; pair stash.sync=%s; tuning: %s%n", records, InputRecords.VALUE_BYTES, partitions, tasks,
-            rounds, pipelines, sync, tuning);
+            + "%d warm-up round(s); pair stash.sync=%s; tuning: %s%n", records, InputRecords.VALUE_BYTES, partitions, tasks,
+            rounds, pipelines, warmUps, sync, tuning);
         Path stashDir = Files.createTempDirectory("durastash-bench-stash");
         String input = "bench-input";
         try (BenchCluster cluster = BenchCluster.start(60_000, Map.of())) {
@@ -57,7 +61,7 @@ public final class PipelineBenchmark {
 
             Map<String, List<Run>> results = new LinkedHashMap<>();
             int id = 0;
-            for (int round = -1; round < rounds; round++) {
+            for (int round = -warmUps; round < rounds; round++) {
                 for (String kind : pipelines) {
                     Pipeline pipeline = switch (kind.trim()) {
                         case "mm2" -> Pipeline.mirrorMaker(String.valueOf(id), input, cluster.bootstrapServers(), tasks,
@@ -69,7 +73,8 @@ public final class PipelineBenchmark {
                     id++;
                     TaskThreadSampler sampler = profileThreads && round >= 0 ? new TaskThreadSampler(5) : null;
                     Run run = run(cluster, pipeline, partitions, records, sampler);
-                    System.out.printf("%-8s %-5s %s%n", round < 0 ? "warm-up" : "round " + (round + 1), kind, run);
+                    System.out.printf("%-9s %-5s %s%n", round < 0 ? "warm-up " + (warmUps + round + 1) : "round " + (round + 1),
+                        kind, run);
                     if (sampler != null) {
                         sampler.report(2.0);
                     }
@@ -89,6 +94,7 @@ public final class PipelineBenchmark {
         String output = pipeline.outputTopic();
         cluster.createTopic(output, partitions, Map.of());
         double cpuBefore = ProcessMemory.processCpuSeconds();
+        long jitBefore = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
         long gcBefore = ProcessMemory.gcCount();
         long start = System.nanoTime();
         pipeline.start(cluster);
@@ -117,12 +123,13 @@ public final class PipelineBenchmark {
         }
         double cpu = ProcessMemory.processCpuSeconds() - cpuBefore;
         long gcs = ProcessMemory.gcCount() - gcBefore;
+        double jit = (ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitBefore) / 1e3;
         Thread.sleep(1_000); // anything written twice shows up as more than `records` end offsets
         long finalCount = cluster.endOffsetSum(output, partitions);
         pipeline.delete(cluster);
         cluster.deleteTopic(output);
         return new Run((end - start) / 1e9, (first - start) / 1e9, (records - countAtFirst) / ((end - first) / 1e9), records,
-            finalCount, cpu, gcs);
+            finalCount, cpu, jit, gcs);
     }
 
     private static void report(Map<String, List<Run>> results) {
@@ -157,7 +164,7 @@ public final class PipelineBenchmark {
 
     /** One timed copy. */
     private record Run(double seconds, double firstAfterSeconds, double recordsPerSecondAfterFirst, long records,
-                       long outputRecords, double cpuSeconds, long gcs) {
+                       long outputRecords, double cpuSeconds, double jitSeconds, long gcs) {
         double recordsPerSecond() {
             return records / seconds;
         }
@@ -165,8 +172,8 @@ public final class PipelineBenchmark {
         @Override
         public String toString() {
             return String.format("%6.2f s  %,9.0f records/s   first record after %5.2f s, then %,9.0f records/s   "
-                    + "output %,d records   CPU %.1f s   GCs %d", seconds, recordsPerSecond(), firstAfterSeconds,
-                recordsPerSecondAfterFirst(), outputRecords, cpuSeconds, gcs);
+                    + "output %,d records   CPU %.1f s (JIT compiling %.1f s)   GCs %d", seconds, recordsPerSecond(),
+                firstAfterSeconds, recordsPerSecondAfterFirst(), outputRecords, cpuSeconds, jitSeconds, gcs);
         }
     }
 }
