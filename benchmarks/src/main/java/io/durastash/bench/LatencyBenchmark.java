@@ -28,7 +28,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Arguments ({@code --name value}): rate (records/s, required: half the maximum PipelineBenchmark measured),
  * seconds (60, measured), warmup (90 s: with 30 s the first mode still ran while the JIT compiled, and the pair,
- * which runs first, started its measurement behind), partitions (4), tasks (1), modes ("pair,pair-nosync,mm2"), profile-threads
+ * which runs first, started its measurement behind), partitions (4), segment-bytes (Kafka's default 1 GiB: the
+ * input and output topics' {@code segment.bytes}; the broker fsyncs each rolled segment on the disk the stash
+ * shares with it here), tasks (1), modes ("pair,pair-nosync,mm2"), profile-threads
  * (false: true prints where the task threads spend their wall-clock time, see {@link TaskThreadSampler}), plus
  * {@link Tuning} overrides.
  */
@@ -39,7 +41,8 @@ public final class LatencyBenchmark {
     }
 
     public static void main(String[] argv) throws Exception {
-        Args args = Args.parse(argv, Set.of("rate", "seconds", "warmup", "partitions", "tasks", "modes", "profile-threads"),
+        Args args = Args.parse(argv, Set.of("rate", "seconds", "warmup", "partitions", "tasks", "modes", "segment-bytes",
+            "profile-threads"),
             Tuning.PREFIXES);
         double rate = args.doubleValue("rate", Double.NaN);
         if (Double.isNaN(rate)) {
@@ -52,11 +55,13 @@ public final class LatencyBenchmark {
         List<String> modes = List.of(args.string("modes", "pair,pair-nosync,mm2").split(","));
         Tuning tuning = Tuning.from(args);
         boolean profileThreads = args.bool("profile-threads", false);
+        String segmentBytes = args.string("segment-bytes", null);
+        Map<String, String> topicConfig = segmentBytes == null ? Map.of() : Map.of("segment.bytes", segmentBytes);
 
         System.out.println("latency benchmark: " + Machine.describe());
         System.out.printf("input %,.0f records/s of %d bytes into %d partitions for %d s (+%d s warm-up, not counted), "
-            + "%d task(s) per connector; tuning: %s%n", rate, InputRecords.VALUE_BYTES, partitions, seconds, warmup, tasks,
-            tuning);
+            + "%d task(s) per connector; topic config %s; tuning: %s%n", rate, InputRecords.VALUE_BYTES, partitions, seconds,
+            warmup, tasks, topicConfig, tuning);
         Path stashDir = Files.createTempDirectory("durastash-bench-stash");
         List<String> rows = new ArrayList<>();
         try (BenchCluster cluster = BenchCluster.start(60_000, Map.of())) {
@@ -73,7 +78,7 @@ public final class LatencyBenchmark {
                     default -> throw new IllegalArgumentException("Unknown mode '" + mode + "': pair, pair-nosync or mm2");
                 };
                 id++;
-                String row = run(cluster, pipeline, input, partitions, rate, seconds, warmup, profileThreads);
+                String row = run(cluster, pipeline, input, partitions, topicConfig, rate, seconds, warmup, profileThreads);
                 System.out.println(row);
                 rows.add(row);
             }
@@ -85,10 +90,11 @@ public final class LatencyBenchmark {
         rows.forEach(System.out::println);
     }
 
-    private static String run(BenchCluster cluster, Pipeline pipeline, String input, int partitions, double rate,
-                              long seconds, long warmup, boolean profileThreads) throws Exception {
-        cluster.createTopic(input, partitions, Map.of());
-        cluster.createTopic(pipeline.outputTopic(), partitions, Map.of());
+    private static String run(BenchCluster cluster, Pipeline pipeline, String input, int partitions,
+                              Map<String, String> topicConfig, double rate, long seconds, long warmup,
+                              boolean profileThreads) throws Exception {
+        cluster.createTopic(input, partitions, topicConfig);
+        cluster.createTopic(pipeline.outputTopic(), partitions, topicConfig);
         pipeline.start(cluster);
         pipeline.awaitRunning(cluster);
         Thread.sleep(2_000); // consumer group joined, drainer elected
