@@ -2,7 +2,6 @@ package io.durastash.bench;
 
 import io.durastash.stash.StashOptions;
 
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -94,7 +93,7 @@ public final class PipelineBenchmark {
         String output = pipeline.outputTopic();
         cluster.createTopic(output, partitions, Map.of());
         double cpuBefore = ProcessMemory.processCpuSeconds();
-        long jitBefore = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+        double jitBefore = ProcessMemory.jitSeconds();
         long gcBefore = ProcessMemory.gcCount();
         long start = System.nanoTime();
         pipeline.start(cluster);
@@ -123,7 +122,7 @@ public final class PipelineBenchmark {
         }
         double cpu = ProcessMemory.processCpuSeconds() - cpuBefore;
         long gcs = ProcessMemory.gcCount() - gcBefore;
-        double jit = (ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitBefore) / 1e3;
+        double jit = ProcessMemory.jitSeconds() - jitBefore;
         Thread.sleep(1_000); // anything written twice shows up as more than `records` end offsets
         long finalCount = cluster.endOffsetSum(output, partitions);
         pipeline.delete(cluster);

@@ -92,6 +92,11 @@ record ProcessMemory(long rssBytes, long rssAnonBytes, long heapUsedBytes, long 
         return collectors.stream().mapToLong(GarbageCollectorMXBean::getCollectionCount).sum();
     }
 
+    /** Seconds the JIT compilers have spent compiling since the JVM started. */
+    static double jitSeconds() {
+        return ManagementFactory.getCompilationMXBean().getTotalCompilationTime() / 1e3;
+    }
+
     static double processCpuSeconds() {
         java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
         if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
