@@ -1,9 +1,8 @@
 package io.durastash.bench;
 
-import io.durastash.stash.BatchContent;
-import io.durastash.stash.BatchMetadata;
-import io.durastash.stash.BatchReader;
+import io.durastash.stash.Drainer;
 import io.durastash.stash.EncodedRecord;
+import io.durastash.stash.NewBatch;
 import io.durastash.stash.Stash;
 import io.durastash.stash.StashOptions;
 import io.durastash.stash.StashRecord;
@@ -118,31 +117,38 @@ public final class EngineBenchmark {
             TopicPartition partition = new TopicPartition("bench", 0);
             long start = System.nanoTime();
             for (int b = 0; b < batches; b++) {
-                stash.append("bench-sink", List.of(new BatchContent("bench", records)),
+                stash.append("bench-sink", List.of(new NewBatch("bench", records)),
                     Map.of(partition, (long) b * RECORDS_PER_BATCH), true);
             }
             double append = total / seconds(start);
-            RecordCodec codec = new RecordCodec();
+            Drainer drainer = stash.drainer("bench", RECORDS_PER_BATCH, 0);
+            drainer.activate(() -> null);
+            long[] handedOut = new long[RECORDS_PER_BATCH];
             long read = 0;
             start = System.nanoTime();
-            for (List<BatchMetadata> claimed = stash.claim(RECORDS_PER_BATCH, 0); !claimed.isEmpty();
-                 claimed = stash.claim(RECORDS_PER_BATCH, 0)) {
-                List<Long> ids = new ArrayList<>(claimed.size());
-                for (BatchMetadata batch : claimed) {
-                    try (BatchReader reader = stash.read(batch, 0, codec)) {
-                        while (reader.hasNext()) {
-                            consumed = reader.next();
-                            read++;
-                        }
-                    }
-                    ids.add(batch.id());
+            for (int n = drain(drainer, handedOut); n > 0; n = drain(drainer, handedOut)) {
+                // Acknowledged as Kafka would, after the poll: one call per record.
+                for (int i = 0; i < n; i++) {
+                    drainer.acknowledged(handedOut[i], false);
                 }
-                stash.acknowledge(ids);
+                drainer.deleteAcknowledged();
+                read += n;
             }
+            drainer.stop();
             double drain = read / seconds(start);
             check(read, total);
             return new double[] {append, drain};
         }
+    }
+
+    /** Drains one poll's worth, keeping each record and noting its batch id; returns how many it handed out. */
+    private static int drain(Drainer drainer, long[] batchIds) {
+        int[] n = {0};
+        drainer.drain(batchIds.length, (batch, record, last) -> {
+            consumed = record;
+            batchIds[n[0]++] = record.batchId();
+        });
+        return n[0];
     }
 
     /** Returns {append records/s, drain records/s}. */

@@ -35,7 +35,7 @@ public final class DrainerWatch {
 
     /** Returns whether it logged a warning now. */
     public boolean check(StashStats stats, long nowMs) {
-        if (!StashGauges.pendingWithoutDrainer(stats)) {
+        if (!stats.pendingWithoutDrainer()) {
             if (lastWarning >= 0) {
                 log.info("Stash {} is {} again", stash, stats.drainerActive() ? "drained by a source task" : "empty");
             }

@@ -1,7 +1,6 @@
 package io.durastash.connect;
 
 import io.durastash.stash.Stash;
-import io.durastash.stash.StashStats;
 
 /**
  * The gauges of one stash, registered by every task that uses it: each sink and source task on the stash reports
@@ -42,13 +41,8 @@ public final class StashGauges {
         metrics.gauge(DRAINER_ACTIVE, "1 when a source task in this worker drains the stash, else 0",
             () -> stash.stats().drainerActive() ? 1 : 0);
         metrics.gauge(PENDING_WITHOUT_DRAINER, "1 when the stash holds batches and no source task in this worker "
-            + "drains it, else 0", () -> pendingWithoutDrainer(stash.stats()) ? 1 : 0);
+            + "drains it, else 0", () -> stash.stats().pendingWithoutDrainer() ? 1 : 0);
         metrics.textGauge(PATH, "The stash directory (stash.dir/stash.name)", () -> stash.path().toString());
         metrics.textGauge(ID, "The stash's identity, created with it", () -> stash.id().toString());
-    }
-
-    /** Whether the stash holds batches that no source task drains. */
-    public static boolean pendingWithoutDrainer(StashStats stats) {
-        return stats.liveBatches() > 0 && !stats.drainerActive();
     }
 }

@@ -44,11 +44,13 @@ public final class BatchMetadata {
         this.checksum = checksum;
     }
 
-    static BatchMetadata pending(long id, String group, int recordCount, long byteSize, long createdAt, List<OffsetRange> offsets) {
+    /** The metadata of a batch being appended: PENDING, never loaded, sealed with its checksum. */
+    public static BatchMetadata pending(long id, String group, int recordCount, long byteSize, long createdAt, List<OffsetRange> offsets) {
         return new BatchMetadata(id, group, BatchStatus.PENDING, recordCount, byteSize, createdAt, 0L, 0, offsets, 0L).sealed();
     }
 
-    BatchMetadata loaded(long now) {
+    /** This batch as claimed by a drainer at {@code now}: LOADED, one more load attempt. */
+    public BatchMetadata loaded(long now) {
         return new BatchMetadata(id, group, BatchStatus.LOADED, recordCount, byteSize, createdAt, now, loadAttempts + 1, offsets, 0L).sealed();
     }
 
@@ -70,7 +72,8 @@ public final class BatchMetadata {
         return crc.getValue();
     }
 
-    boolean checksumMatches() {
+    /** Whether the stored checksum matches the fields: false for an entry damaged in a way that still parses. */
+    public boolean checksumMatches() {
         return checksum == computeChecksum();
     }
 

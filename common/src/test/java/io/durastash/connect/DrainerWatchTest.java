@@ -2,7 +2,9 @@ package io.durastash.connect;
 
 import io.durastash.stash.Stash;
 import io.durastash.stash.StashOptions;
-import io.durastash.stash.TestRecords;
+import io.durastash.stash.Drainer;
+import io.durastash.stash.testing.TestDrainer;
+import io.durastash.stash.testing.TestRecords;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,10 +31,10 @@ class DrainerWatchTest {
             assertFalse(watch.check(stash.stats(), 5_000));
             assertTrue(watch.check(stash.stats(), 11_100), "repeated");
 
-            Object drainer = new Object();
-            stash.tryBecomeDrainer(drainer);
+            Drainer drainer = stash.drainer("d", 100, 0);
+            drainer.activate(() -> null);
             assertFalse(watch.check(stash.stats(), 12_000));
-            stash.releaseDrainer(drainer);
+            drainer.stop();
             assertFalse(watch.check(stash.stats(), 12_500), "the clock starts again");
             assertTrue(watch.check(stash.stats(), 13_500));
         }
@@ -58,9 +60,7 @@ class DrainerWatchTest {
             assertEquals(stash.path().toString(), worker.value(StashGauges.PATH));
             assertEquals(stash.id().toString(), worker.jmx(StashGauges.ID));
 
-            Object drainer = new Object();
-            stash.tryBecomeDrainer(drainer);
-            stash.claim(10, 0);
+            TestDrainer.active(stash).drain(10);
             assertEquals(1.0, worker.number(StashGauges.DRAINER_ACTIVE));
             assertEquals(0.0, worker.number(StashGauges.PENDING_WITHOUT_DRAINER));
             assertEquals(0.0, worker.number(StashGauges.PENDING_BATCHES));

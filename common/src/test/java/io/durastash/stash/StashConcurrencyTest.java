@@ -1,6 +1,8 @@
 package io.durastash.stash;
 
-import io.durastash.stash.codec.RecordCodec;
+import io.durastash.stash.testing.TestDrainer;
+import io.durastash.stash.testing.TestRecords;
+
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,9 +48,7 @@ class StashConcurrencyTest {
                         for (long offset = first; offset < first + RECORDS_PER_BATCH; offset++) {
                             batch.add(records.encode(TestRecords.bytesRecord(topic, 0, offset, topic + ":" + offset)));
                         }
-                        Map<String, List<EncodedRecord>> groups = new LinkedHashMap<>();
-                        groups.put(topic, batch);
-                        stash.append("sink", groups, Map.of(new TopicPartition(topic, 0), first + RECORDS_PER_BATCH - 1), b % 2 == 0);
+                        stash.append("sink", List.of(new NewBatch(topic, batch)), Map.of(new TopicPartition(topic, 0), first + RECORDS_PER_BATCH - 1), b % 2 == 0);
                     }
                     return null;
                 }));
@@ -57,34 +57,30 @@ class StashConcurrencyTest {
             Map<String, Long> nextOffset = new HashMap<>();
             int total = APPENDERS * BATCHES_PER_APPENDER * RECORDS_PER_BATCH;
             int seen = 0;
-            RecordCodec codec = new RecordCodec();
+            TestDrainer drainer = TestDrainer.active(stash);
+            Map<Long, Integer> perBatch = new HashMap<>();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (seen < total && System.nanoTime() < deadline) {
                 if (!appendersDone.get() && appenders.stream().allMatch(Future::isDone)) {
                     appendersDone.set(true);
                 }
-                List<BatchMetadata> claimed = stash.claim(50, 0);
-                if (claimed.isEmpty()) {
-                    stash.awaitLoadable(10, 0);
+                List<TestDrainer.Emitted> emitted = drainer.drain(50);
+                if (emitted.isEmpty()) {
+                    drainer.drainer().awaitWork(10);
                     continue;
                 }
-                List<Long> acked = new ArrayList<>();
-                for (BatchMetadata batch : claimed) {
-                    int inBatch = 0;
-                    try (BatchReader reader = stash.read(batch, 0, codec)) {
-                        while (reader.hasNext()) {
-                            StashRecord record = reader.next().record();
-                            long expected = nextOffset.getOrDefault(record.topic(), 0L);
-                            assertEquals(expected, record.offset(), "order within " + record.topic());
-                            nextOffset.put(record.topic(), expected + 1);
-                            inBatch++;
-                        }
+                for (TestDrainer.Emitted e : emitted) {
+                    StashRecord record = e.record().record();
+                    long expected = nextOffset.getOrDefault(record.topic(), 0L);
+                    assertEquals(expected, record.offset(), "order within " + record.topic());
+                    nextOffset.put(record.topic(), expected + 1);
+                    perBatch.merge(e.batch().id(), 1, Integer::sum);
+                    if (e.lastOfBatch()) {
+                        assertEquals(e.batch().recordCount(), perBatch.get(e.batch().id()), "a batch is whole");
                     }
-                    assertEquals(batch.recordCount(), inBatch, "a claimed batch is whole");
-                    seen += inBatch;
-                    acked.add(batch.id());
                 }
-                stash.acknowledge(acked);
+                seen += emitted.size();
+                drainer.acknowledge(emitted);
             }
             for (Future<?> f : appenders) {
                 f.get(10, TimeUnit.SECONDS);
@@ -95,7 +91,7 @@ class StashConcurrencyTest {
                 assertEquals((long) BATCHES_PER_APPENDER * RECORDS_PER_BATCH, nextOffset.get("topic-" + a));
             }
             assertEquals(0, stash.stats().liveBatches());
-            assertTrue(stash.claim(10, 0).isEmpty());
+            assertTrue(drainer.drain(10).isEmpty());
         }
     }
 }

@@ -1,5 +1,12 @@
 package io.durastash.stash;
 
+import io.durastash.stash.internals.Family;
+import io.durastash.stash.internals.StashKeys;
+import io.durastash.stash.testing.RawStash;
+import io.durastash.stash.testing.TestDrainer;
+import io.durastash.stash.testing.TestRecords;
+import io.durastash.stash.quarantine.QuarantinedEntry;
+
 import io.durastash.stash.codec.RecordCodec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,25 +32,23 @@ class StashCorruptionTest {
             records.appendBatch(stash, "t", 0, 3, 2);
         }
         try (RawStash raw = new RawStash(dir)) {
-            raw.flipBit(Stash.DATA, StashKeys.record(batchId, 1));
+            raw.flipBit(Family.DATA, StashKeys.record(batchId, 1));
         }
 
         try (Stash stash = openStash()) {
-            List<BatchMetadata> claimed = stash.claim(100, 0);
-            assertEquals(2, claimed.size());
-            List<Integer> indexes = new ArrayList<>();
-            try (BatchReader reader = stash.read(claimed.get(0), 0, new RecordCodec())) {
-                reader.forEachRemaining(e -> indexes.add(e.index()));
-            }
-            assertEquals(List.of(0, 2), indexes);
-            assertEquals(List.of("value-3", "value-4"), TestRecords.values(stash, claimed.get(1)));
+            TestDrainer drainer = TestDrainer.active(stash);
+            List<TestDrainer.Emitted> emitted = drainer.drainAll();
+            assertEquals(2, TestDrainer.batches(emitted).size());
+            assertEquals(List.of("value-0", "value-2", "value-3", "value-4"), TestDrainer.values(emitted));
+            assertEquals(List.of(0, 2), emitted.stream().filter(e -> e.record().batchId() == batchId)
+                .map(e -> e.record().index()).toList());
             assertEquals(1, stash.stats().quarantinedEntries());
             QuarantinedEntry entry = stash.quarantine().list().get(0);
-            assertEquals(Stash.DATA, entry.family());
+            assertEquals(Family.DATA.columnFamily(), entry.family());
             assertEquals(batchId, entry.batchId());
             assertEquals(1, entry.index());
             assertTrue(entry.reason().contains("checksum"), entry.reason());
-            stash.acknowledge(claimed.stream().map(BatchMetadata::id).toList());
+            drainer.acknowledge(emitted);
             assertEquals(0, stash.stats().liveBatches());
         }
         try (Stash stash = openStash()) {
@@ -60,24 +65,21 @@ class StashCorruptionTest {
             records.appendBatch(stash, "t", 0, 4, 2);
         }
         try (RawStash raw = new RawStash(dir)) {
-            raw.flipBit(Stash.META, StashKeys.batch(damaged));
+            raw.flipBit(Family.META, StashKeys.batch(damaged));
         }
 
         try (Stash stash = openStash()) {
             assertEquals(2, stash.stats().pendingBatches());
             assertEquals(3, stash.stats().quarantinedEntries(), "the metadata and both records");
-            List<String> values = new ArrayList<>();
-            for (BatchMetadata batch : stash.claim(100, 0)) {
-                values.addAll(TestRecords.values(stash, batch));
-            }
+            List<String> values = TestDrainer.values(TestDrainer.active(stash).drainAll());
             assertEquals(List.of("value-0", "value-1", "value-4", "value-5"), values);
             List<QuarantinedEntry> quarantined = stash.quarantine().list();
             assertTrue(quarantined.stream().allMatch(q -> q.batchId() == damaged));
-            assertTrue(quarantined.stream().anyMatch(q -> q.family().equals(Stash.META) && q.bytes().length > 0));
+            assertTrue(quarantined.stream().anyMatch(q -> q.family().equals(Family.META.columnFamily()) && q.bytes().length > 0));
         }
         try (RawStash raw = new RawStash(dir)) {
-            assertEquals(2, raw.count(Stash.META));
-            assertEquals(4, raw.count(Stash.DATA));
+            assertEquals(2, raw.count(Family.META));
+            assertEquals(4, raw.count(Family.DATA));
         }
     }
 
@@ -89,7 +91,7 @@ class StashCorruptionTest {
             records.appendBatch(stash, "t", 0, 1, 1);
         }
         try (RawStash raw = new RawStash(dir)) {
-            raw.put(Stash.META, StashKeys.batch(damaged), "{not json".getBytes());
+            raw.put(Family.META, StashKeys.batch(damaged), "{not json".getBytes());
         }
         try (Stash stash = openStash()) {
             assertEquals(1, stash.stats().pendingBatches());

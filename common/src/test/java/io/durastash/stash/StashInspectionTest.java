@@ -1,5 +1,14 @@
 package io.durastash.stash;
 
+import io.durastash.stash.internals.Family;
+import io.durastash.stash.internals.StashKeys;
+import io.durastash.stash.testing.RawStash;
+import io.durastash.stash.testing.TestRecords;
+import io.durastash.stash.inspect.InspectedBatch;
+import io.durastash.stash.inspect.InspectedRecord;
+import io.durastash.stash.inspect.RecordScan;
+import io.durastash.stash.inspect.VerifyReport;
+
 import io.durastash.stash.codec.RecordCodec;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -32,14 +41,14 @@ class StashInspectionTest {
             for (int i = 0; i < 5; i++) {
                 records.appendBatch(stash, "t", 0, i * 2L, 2);
             }
-            List<StoredBatch> first = stash.batches(0, 2);
-            assertEquals(List.of(1L, 2L), first.stream().map(StoredBatch::id).toList());
-            List<StoredBatch> next = stash.batches(first.get(1).id() + 1, 10);
-            assertEquals(List.of(3L, 4L, 5L), next.stream().map(StoredBatch::id).toList());
+            List<InspectedBatch> first = stash.inspect().batches(0, 2);
+            assertEquals(List.of(1L, 2L), first.stream().map(InspectedBatch::id).toList());
+            List<InspectedBatch> next = stash.inspect().batches(first.get(1).id() + 1, 10);
+            assertEquals(List.of(3L, 4L, 5L), next.stream().map(InspectedBatch::id).toList());
             assertEquals(2, next.get(0).metadata().recordCount());
             assertEquals(BatchStatus.PENDING, next.get(0).metadata().status());
-            assertTrue(stash.batch(3).isPresent());
-            assertTrue(stash.batch(99).isEmpty());
+            assertTrue(stash.inspect().batch(3).isPresent());
+            assertTrue(stash.inspect().batch(99).isEmpty());
         }
     }
 
@@ -51,12 +60,12 @@ class StashInspectionTest {
             damaged = records.appendBatch(stash, "t", 0, 2, 2).id();
         }
         try (RawStash raw = new RawStash(dir)) {
-            raw.flipBit(Stash.META, StashKeys.batch(damaged));
+            raw.flipBit(Family.META, StashKeys.batch(damaged));
         }
         try (Stash stash = inspect()) {
             assertEquals(0, stash.stats().quarantinedEntries());
             assertEquals(1, stash.stats().pendingBatches(), "the damaged batch is not queued");
-            List<StoredBatch> batches = stash.batches(0, 10);
+            List<InspectedBatch> batches = stash.inspect().batches(0, 10);
             assertEquals(2, batches.size());
             assertTrue(batches.get(1).damaged());
             assertTrue(batches.get(1).damage().startsWith("metadata"), batches.get(1).damage());
@@ -64,9 +73,9 @@ class StashInspectionTest {
             assertEquals(damaged + 1, stash.nextBatchId(), "ids stay past the damaged batch");
         }
         try (RawStash raw = new RawStash(dir)) {
-            assertEquals(2, raw.count(Stash.META));
-            assertEquals(4, raw.count(Stash.DATA));
-            assertEquals(0, raw.count(Stash.QUARANTINE));
+            assertEquals(2, raw.count(Family.META));
+            assertEquals(4, raw.count(Family.DATA));
+            assertEquals(0, raw.count(Family.QUARANTINE));
         }
     }
 
@@ -77,11 +86,11 @@ class StashInspectionTest {
             batchId = records.appendBatch(stash, "t", 0, 0, 3).id();
         }
         try (RawStash raw = new RawStash(dir)) {
-            raw.flipBit(Stash.DATA, StashKeys.record(batchId, 1));
+            raw.flipBit(Family.DATA, StashKeys.record(batchId, 1));
         }
         try (Stash stash = inspect()) {
-            List<ScannedRecord> scanned = new ArrayList<>();
-            try (RecordScan scan = stash.scan(batchId, 0, new RecordCodec())) {
+            List<InspectedRecord> scanned = new ArrayList<>();
+            try (RecordScan scan = stash.inspect().scan(batchId, 0, new RecordCodec())) {
                 scan.forEachRemaining(scanned::add);
             }
             assertEquals(3, scanned.size());
@@ -90,14 +99,14 @@ class StashInspectionTest {
             assertTrue(scanned.get(1).damaged());
             assertTrue(scanned.get(1).damage().contains("checksum"), scanned.get(1).damage());
             assertEquals(2L, scanned.get(2).record().offset());
-            try (RecordScan scan = stash.scan(batchId, 2, new RecordCodec())) {
+            try (RecordScan scan = stash.inspect().scan(batchId, 2, new RecordCodec())) {
                 assertEquals(2, scan.next().index());
                 assertFalse(scan.hasNext());
             }
             assertEquals(0, stash.stats().quarantinedEntries());
         }
         try (RawStash raw = new RawStash(dir)) {
-            assertEquals(3, raw.count(Stash.DATA));
+            assertEquals(3, raw.count(Family.DATA));
         }
     }
 
@@ -106,7 +115,7 @@ class StashInspectionTest {
         try (Stash stash = Stash.open(dir, StashOptions.defaults())) {
             records.appendBatch(stash, "t", 0, 0, 3);
             records.appendBatch(stash, "t", 1, 0, 2);
-            VerifyReport report = stash.verify(10);
+            VerifyReport report = stash.inspect().verify(10);
             assertTrue(report.clean(), report.damages().toString());
             assertEquals(2, report.batches());
             assertEquals(5, report.records());
@@ -126,13 +135,13 @@ class StashInspectionTest {
             records.appendBatch(stash, "t", 0, 7, 2);
         }
         try (RawStash raw = new RawStash(dir)) {
-            raw.flipBit(Stash.DATA, StashKeys.record(badRecord, 2));
-            raw.flipBit(Stash.META, StashKeys.batch(badMeta));
-            raw.delete(Stash.META, StashKeys.batch(orphan));
-            raw.put(Stash.QUARANTINE, new byte[] {'d', 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 1}, "{broken".getBytes(StandardCharsets.UTF_8));
+            raw.flipBit(Family.DATA, StashKeys.record(badRecord, 2));
+            raw.flipBit(Family.META, StashKeys.batch(badMeta));
+            raw.delete(Family.META, StashKeys.batch(orphan));
+            raw.put(Family.QUARANTINE, new byte[] {'d', 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 1}, "{broken".getBytes(StandardCharsets.UTF_8));
         }
         try (Stash stash = inspect()) {
-            VerifyReport report = stash.verify(100);
+            VerifyReport report = stash.inspect().verify(100);
             assertFalse(report.clean());
             List<String> found = report.damages().stream().map(d -> d.kind() + "@" + d.batchId() + "/" + d.index()).toList();
             assertEquals(List.of("RECORD@" + badRecord + "/2", "METADATA@" + badMeta + "/-1", "ORPHAN_RECORDS@" + orphan + "/-1",
@@ -142,21 +151,21 @@ class StashInspectionTest {
             assertEquals(3, report.batches(), "the metadata entries present");
             assertEquals(9, report.records(), "every record entry, orphans included");
 
-            VerifyReport capped = stash.verify(1);
+            VerifyReport capped = stash.inspect().verify(1);
             assertEquals(1, capped.damages().size());
             assertEquals(4, capped.damageCount());
         }
         try (RawStash raw = new RawStash(dir)) {
-            assertEquals(9, raw.count(Stash.DATA), "verify changes nothing");
-            assertEquals(3, raw.count(Stash.META));
+            assertEquals(9, raw.count(Family.DATA), "verify changes nothing");
+            assertEquals(3, raw.count(Family.META));
         }
     }
 
     @Test
     void allStashedOffsetsAreListedPerSink() {
         try (Stash stash = Stash.open(dir, StashOptions.defaults())) {
-            stash.append("sink-a", Map.of(), Map.of(new TopicPartition("t", 0), 41L, new TopicPartition("t", 1), 7L), true);
-            stash.append("sink-b", Map.of(), Map.of(new TopicPartition("u.v", 3), 99L), true);
+            stash.append("sink-a", List.of(), Map.of(new TopicPartition("t", 0), 41L, new TopicPartition("t", 1), 7L), true);
+            stash.append("sink-b", List.of(), Map.of(new TopicPartition("u.v", 3), 99L), true);
             Map<String, Map<TopicPartition, Long>> all = stash.allStashedOffsets();
             assertEquals(List.of("sink-a", "sink-b"), new ArrayList<>(all.keySet()));
             assertEquals(Map.of(new TopicPartition("t", 0), 41L, new TopicPartition("t", 1), 7L), all.get("sink-a"));

@@ -1,5 +1,14 @@
 package io.durastash.stash;
 
+import io.durastash.stash.internals.Family;
+import io.durastash.stash.internals.StashKeys;
+import io.durastash.stash.testing.RawStash;
+import io.durastash.stash.testing.TestDrainer;
+import io.durastash.stash.testing.TestRecords;
+import io.durastash.stash.quarantine.QuarantinedEntry;
+import io.durastash.stash.quarantine.RequeueOutcome;
+import io.durastash.stash.internals.StashJson;
+
 import io.durastash.stash.codec.RecordCodec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,9 +42,7 @@ class StashQuarantineTest {
         }
         try (RawStash raw = new RawStash(dir)) {
             // Damaged so that the JSON still parses and fails its checksum only.
-            String json = new String(raw.get(Stash.META, StashKeys.batch(damaged)), java.nio.charset.StandardCharsets.UTF_8);
-            raw.put(Stash.META, StashKeys.batch(damaged), json.replaceAll("\"recordCount\":2", "\"recordCount\":3")
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            raw.editMetadata(damaged, json -> json.replaceAll("\"recordCount\":2", "\"recordCount\":3"));
         }
         return damaged;
     }
@@ -63,17 +70,14 @@ class StashQuarantineTest {
             assertEquals(3, stash.stats().pendingBatches());
             assertEquals(6, stash.stats().pendingRecords());
 
-            List<String> values = new ArrayList<>();
-            for (BatchMetadata batch : stash.claim(100, 0)) {
-                values.addAll(TestRecords.values(stash, batch));
-            }
+            List<String> values = TestDrainer.values(TestDrainer.active(stash).drainAll());
             assertEquals(List.of("value-0", "value-1", "value-4", "value-5", "value-2", "value-3"), values,
                 "the restored records come last, in their own order");
         }
         try (Stash stash = open()) {
             assertEquals(3, stash.stats().pendingBatches(), "the requeue is durable");
             assertEquals(0, stash.stats().quarantinedEntries());
-            assertTrue(stash.verify(10).clean());
+            assertTrue(stash.inspect().verify(10).clean());
         }
     }
 
@@ -85,13 +89,14 @@ class StashQuarantineTest {
             batchId = records.appendBatch(stash, "t", 0, 0, 3).id();
         }
         try (RawStash raw = new RawStash(dir)) {
-            intact = raw.get(Stash.DATA, StashKeys.record(batchId, 1));
-            raw.flipBit(Stash.DATA, StashKeys.record(batchId, 1));
+            intact = raw.get(Family.DATA, StashKeys.record(batchId, 1));
+            raw.flipBit(Family.DATA, StashKeys.record(batchId, 1));
         }
         try (Stash stash = open()) {
-            List<BatchMetadata> claimed = stash.claim(10, 0);
-            assertEquals(List.of("value-0", "value-2"), TestRecords.values(stash, claimed.get(0)));
-            stash.acknowledge(List.of(batchId));
+            TestDrainer drainer = TestDrainer.active(stash);
+            List<TestDrainer.Emitted> emitted = drainer.drainAll();
+            assertEquals(List.of("value-0", "value-2"), TestDrainer.values(emitted));
+            drainer.acknowledge(emitted);
             assertEquals(1, stash.stats().quarantinedEntries());
 
             RequeueOutcome outcome = stash.quarantine().requeue(List.of(batchId), false).get(0);
@@ -106,8 +111,8 @@ class StashQuarantineTest {
             byte[] key = new byte[13];
             key[0] = 'd';
             System.arraycopy(StashKeys.record(batchId, 1), 0, key, 1, 12);
-            QuarantinedEntry damaged = StashJson.readQuarantined(raw.get(Stash.QUARANTINE, key));
-            raw.put(Stash.QUARANTINE, key, StashJson.write(new QuarantinedEntry(damaged.family(), damaged.batchId(),
+            QuarantinedEntry damaged = StashJson.read(raw.get(Family.QUARANTINE, key), QuarantinedEntry.class);
+            raw.put(Family.QUARANTINE, key, StashJson.write(new QuarantinedEntry(damaged.family(), damaged.batchId(),
                 damaged.index(), damaged.reason(), damaged.quarantinedAt(), intact)));
         }
         try (Stash stash = open()) {
@@ -116,8 +121,9 @@ class StashQuarantineTest {
             assertFalse(outcome.metadataEntryRemoved(), "there was none");
             assertTrue(outcome.newBatch().id() > batchId);
             assertEquals(0, stash.stats().quarantinedEntries());
-            BatchMetadata restored = stash.claim(10, 0).get(0);
-            assertEquals(List.of("value-1"), TestRecords.values(stash, restored));
+            List<TestDrainer.Emitted> emitted = TestDrainer.active(stash).drainAll();
+            BatchMetadata restored = emitted.get(0).batch();
+            assertEquals(List.of("value-1"), TestDrainer.values(emitted));
             assertEquals("t", restored.offsets().get(0).topic());
             assertEquals(1L, restored.offsets().get(0).first());
         }
@@ -156,15 +162,12 @@ class StashQuarantineTest {
         long second;
         try (Stash stash = open()) {
             second = records.appendBatch(stash, "t", 0, 6, 2).id();
-            try (BatchReader reader = stash.read(stash.batch(second).orElseThrow().metadata(), 0, new RecordCodec())) {
-                reader.forEachRemaining(e -> { });
-            }
         }
         try (RawStash raw = new RawStash(dir)) {
             byte[] key = new byte[13];
             key[0] = 'd';
             System.arraycopy(StashKeys.record(second, 0), 0, key, 1, 12);
-            raw.put(Stash.QUARANTINE, key, StashJson.write(new QuarantinedEntry(Stash.DATA, second, 0, "test", 1L, new byte[] {1})));
+            raw.put(Family.QUARANTINE, key, StashJson.write(new QuarantinedEntry(Family.DATA.columnFamily(), second, 0, "test", 1L, new byte[] {1})));
         }
         try (Stash stash = open()) {
             assertEquals(4, stash.stats().quarantinedEntries());

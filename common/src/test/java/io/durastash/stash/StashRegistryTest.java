@@ -1,5 +1,8 @@
 package io.durastash.stash;
 
+import io.durastash.stash.testing.TestDrainer;
+import io.durastash.stash.testing.TestRecords;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,7 +34,7 @@ class StashRegistryTest {
         assertEquals(2, registry.holders(dir.resolve("pair")));
 
         new TestRecords().appendBatch(sink.stash(), "t", 0, 0, 1);
-        assertEquals(1, source.stash().claim(10, 0).size());
+        assertEquals(1, TestDrainer.active(source.stash()).drainAll().size());
 
         sink.close();
         sink.close(); // releasing twice releases once
@@ -103,9 +106,8 @@ class StashRegistryTest {
         try (StashLease restarted = registry.acquire(dir.resolve("full"), StashOptions.defaults())) {
             assertNotSame(failed, restarted.stash(), "a restarted task gets a new handle");
             assertEquals(1, restarted.stash().stats().pendingBatches(), "everything written before is there");
-            assertEquals(List.of("value-0", "value-1", "value-2"),
-                TestRecords.values(restarted.stash(), restarted.stash().claim(10, 0).get(0)));
-            StashException stale = assertThrows(StashException.class, () -> failed.claim(10, 0));
+            assertEquals(List.of("value-0", "value-1", "value-2"), TestDrainer.values(TestDrainer.active(restarted.stash()).drainAll()));
+            StashException stale = assertThrows(StashException.class, () -> new TestRecords().appendBatch(failed, "t", 0, 3, 1));
             assertTrue(stale.getMessage().contains("Restart this task"), stale.getMessage());
             paused.close(); // the old holder's release leaves the new handle alone
             assertEquals(1, registry.holders(dir.resolve("full")));

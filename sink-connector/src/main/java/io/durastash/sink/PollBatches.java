@@ -1,6 +1,6 @@
 package io.durastash.sink;
 
-import io.durastash.stash.BatchContent;
+import io.durastash.stash.NewBatch;
 import io.durastash.stash.EncodedRecord;
 import org.apache.kafka.common.TopicPartition;
 
@@ -79,9 +79,9 @@ public final class PollBatches {
     /** The one atomic append of this poll. */
     public StashAppend append() {
         endRun();
-        List<BatchContent> contents = new ArrayList<>(batches.size());
+        List<NewBatch> contents = new ArrayList<>(batches.size());
         for (int i = 0; i < batches.size(); i++) {
-            contents.add(new BatchContent(groups.get(i), batches.get(i)));
+            contents.add(new NewBatch(groups.get(i), batches.get(i)));
         }
         return new StashAppend(contents, offsets);
     }

@@ -1,6 +1,6 @@
 package io.durastash.sink;
 
-import io.durastash.stash.BatchContent;
+import io.durastash.stash.NewBatch;
 import org.apache.kafka.common.TopicPartition;
 
 import java.util.List;
@@ -10,5 +10,5 @@ import java.util.Map;
  * One atomic {@link io.durastash.stash.Stash#append}: batches in batch order, and the highest input offset per
  * partition handled by them (including records handed to the errant record reporter).
  */
-public record StashAppend(List<BatchContent> batches, Map<TopicPartition, Long> offsets) {
+public record StashAppend(List<NewBatch> batches, Map<TopicPartition, Long> offsets) {
 }

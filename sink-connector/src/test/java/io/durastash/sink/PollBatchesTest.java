@@ -1,6 +1,6 @@
 package io.durastash.sink;
 
-import io.durastash.stash.BatchContent;
+import io.durastash.stash.NewBatch;
 import io.durastash.stash.EncodedRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -49,7 +49,7 @@ class PollBatchesTest {
         assertEquals(List.of("x:[a-0@0, a-1@0]", "y:[a-0@1, a-1@1, a-0@2]"), describe(append));
         assertEquals(Map.of(A0, 2L, A1, 1L), append.offsets());
         assertEquals(5, append.batches().stream().mapToInt(b -> b.records().size()).sum());
-        assertEquals(5, append.batches().stream().mapToLong(BatchContent::byteSize).sum());
+        assertEquals(5, append.batches().stream().mapToLong(NewBatch::byteSize).sum());
     }
 
     @Test
@@ -142,7 +142,7 @@ class PollBatchesTest {
 
     private static List<String> describe(StashAppend append) {
         List<String> out = new ArrayList<>();
-        for (BatchContent batch : append.batches()) {
+        for (NewBatch batch : append.batches()) {
             out.add(batch.group() + ":" + batch.records().stream()
                 .map(r -> r.source().topic() + "-" + r.source().partition() + "@" + r.offset()).toList());
         }

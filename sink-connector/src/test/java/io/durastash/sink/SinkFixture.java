@@ -2,13 +2,12 @@ package io.durastash.sink;
 
 import io.durastash.connect.StashLocationConfig;
 import io.durastash.stash.BatchMetadata;
-import io.durastash.stash.BatchReader;
 import io.durastash.stash.Stash;
 import io.durastash.stash.StashLease;
 import io.durastash.stash.StashOptions;
 import io.durastash.stash.StashRecord;
 import io.durastash.stash.StashRegistry;
-import io.durastash.stash.codec.RecordCodec;
+import io.durastash.stash.testing.TestDrainer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.common.record.TimestampType;
@@ -22,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -33,6 +33,7 @@ final class SinkFixture implements AutoCloseable {
     final Map<String, String> props = new HashMap<>();
     private final List<StashSinkTask> tasks = new ArrayList<>();
     private StashLease reader;
+    private TestDrainer drainer;
     private PluginMetrics pluginMetrics;
 
     SinkFixture(Path dir) {
@@ -86,22 +87,27 @@ final class SinkFixture implements AutoCloseable {
     record ReadBatch(BatchMetadata metadata, List<StashRecord> records) {
     }
 
-    /** Claims every loadable batch and reads it back with a fresh codec, as a source task would. */
+    /** Drains every loadable batch, as a source task would, and groups the records by batch. */
     List<ReadBatch> claimAll() {
-        Stash stash = stash();
-        List<ReadBatch> batches = new ArrayList<>();
-        for (BatchMetadata metadata : stash.claim(Integer.MAX_VALUE, 0)) {
-            List<StashRecord> records = new ArrayList<>();
-            try (BatchReader it = stash.read(metadata, 0, new RecordCodec())) {
-                it.forEachRemaining(entry -> records.add(entry.record()));
-            }
-            batches.add(new ReadBatch(metadata, records));
+        if (drainer == null) {
+            drainer = TestDrainer.active(stash());
         }
-        return batches;
+        Map<Long, ReadBatch> batches = new LinkedHashMap<>();
+        for (TestDrainer.Emitted e : drainer.drainAll()) {
+            batches.computeIfAbsent(e.batch().id(), id -> new ReadBatch(e.batch(), new ArrayList<>()))
+                .records().add(e.record().record());
+        }
+        return new ArrayList<>(batches.values());
     }
 
+    /** Acknowledges every record of {@code batches}, as Kafka would, which deletes them. */
     void acknowledge(Collection<ReadBatch> batches) {
-        stash().acknowledge(batches.stream().map(b -> b.metadata().id()).toList());
+        for (ReadBatch batch : batches) {
+            for (int i = 0; i < batch.records().size(); i++) {
+                drainer.drainer().acknowledged(batch.metadata().id(), false);
+            }
+        }
+        drainer.drainer().deleteAcknowledged();
     }
 
     static List<StashRecord> records(List<ReadBatch> batches) {
@@ -133,6 +139,9 @@ final class SinkFixture implements AutoCloseable {
     public void close() {
         for (StashSinkTask task : tasks) {
             task.stop();
+        }
+        if (drainer != null) {
+            drainer.drainer().stop();
         }
         if (reader != null) {
             reader.close();

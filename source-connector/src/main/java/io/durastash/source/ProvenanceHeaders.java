@@ -1,7 +1,7 @@
 package io.durastash.source;
 
 import io.durastash.stash.BatchMetadata;
-import io.durastash.stash.StashEntry;
+import io.durastash.stash.BatchRecord;
 import io.durastash.stash.StashRecord;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.header.Headers;
@@ -38,7 +38,7 @@ final class ProvenanceHeaders {
     }
 
     /** Adds the headers of {@code entry}, replacing any the record already carries under the same keys. */
-    void addTo(Headers headers, BatchMetadata batch, StashEntry entry) {
+    void addTo(Headers headers, BatchMetadata batch, BatchRecord entry) {
         StashRecord record = entry.record();
         put(headers, batchId, Long.toString(batch.id()));
         put(headers, batchIndex, Integer.toString(entry.index()));

@@ -1,5 +1,6 @@
 package io.durastash.source;
 
+import io.durastash.stash.StashPosition;
 import org.apache.kafka.connect.errors.ConnectException;
 
 import java.util.AbstractMap;
@@ -16,24 +17,6 @@ final class SourceOffsets {
     static final String STASH_KEY = "stash";
     static final String BATCH_KEY = "batch";
     static final String INDEX_KEY = "index";
-
-    /** A record's place in the stash: batch ids start at 1, record indexes at 0. */
-    record Position(long batchId, int index) {
-        Position {
-            if (batchId < 1 || index < 0) {
-                throw new IllegalArgumentException("batch " + batchId + " index " + index);
-            }
-        }
-
-        Map<String, Object> toOffset() {
-            return new Offset(batchId, index);
-        }
-
-        @Override
-        public String toString() {
-            return "batch " + batchId + " index " + index;
-        }
-    }
 
     /**
      * The source offset map of one emitted record, {@code {"batch": <id>, "index": <index>}}: one small object per
@@ -79,6 +62,11 @@ final class SourceOffsets {
     private SourceOffsets() {
     }
 
+    /** The source offset of the record at {@code position}. */
+    static Map<String, Object> offset(StashPosition position) {
+        return new Offset(position.batchId(), position.index());
+    }
+
     static Map<String, String> partition(UUID stashId) {
         return Map.of(STASH_KEY, stashId.toString());
     }
@@ -87,7 +75,7 @@ final class SourceOffsets {
      * Reads an offset from Connect (the offset store or the REST API): null stays null, anything but
      * exactly {@code batch} (an integer at least 1) and {@code index} (an integer from 0) is rejected.
      */
-    static Position position(Map<String, ?> offset) {
+    static StashPosition position(Map<String, ?> offset) {
         if (offset == null) {
             return null;
         }
@@ -98,7 +86,7 @@ final class SourceOffsets {
         }
         long batch = integer(offset, BATCH_KEY, 1, Long.MAX_VALUE);
         long index = integer(offset, INDEX_KEY, 0, Integer.MAX_VALUE);
-        return new Position(batch, (int) index);
+        return new StashPosition(batch, (int) index);
     }
 
     /** Rejects any source partition but {@code {"stash": "<uuid>"}}. */

@@ -1,7 +1,7 @@
 package io.durastash.source;
 
 import io.durastash.stash.BatchMetadata;
-import io.durastash.stash.StashEntry;
+import io.durastash.stash.BatchRecord;
 import io.durastash.stash.StashRecord;
 import org.apache.kafka.connect.source.SourceRecord;
 
@@ -27,12 +27,12 @@ final class SourceRecordMapper {
         this.provenance = provenance.orElse(null);
     }
 
-    SourceRecord toSourceRecord(BatchMetadata batch, StashEntry entry) {
+    SourceRecord toSourceRecord(BatchMetadata batch, BatchRecord entry) {
         StashRecord record = entry.record();
         if (provenance != null) {
             provenance.addTo(record.headers(), batch, entry);
         }
-        return new SourceRecord(sourcePartition, new SourceOffsets.Position(entry.batchId(), entry.index()).toOffset(),
+        return new SourceRecord(sourcePartition, SourceOffsets.offset(entry.position()),
             topics.topicFor(record.topic()), preservePartition ? record.partition() : null,
             record.keySchema(), record.key(), record.valueSchema(), record.value(), record.timestamp(), record.headers());
     }

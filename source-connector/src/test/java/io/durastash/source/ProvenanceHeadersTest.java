@@ -1,7 +1,8 @@
 package io.durastash.source;
 
 import io.durastash.stash.BatchMetadata;
-import io.durastash.stash.StashEntry;
+import io.durastash.stash.BatchRecord;
+import io.durastash.stash.testing.TestDrainer;
 import io.durastash.stash.StashRecord;
 import io.durastash.stash.StashRegistry;
 import org.apache.kafka.connect.converters.ByteArrayConverter;
@@ -30,10 +31,9 @@ class ProvenanceHeadersTest {
         try (TestStash stash = new TestStash(dir)) {
             StashRecord record = TestStash.record("in", 3, 77);
             BatchMetadata batch = stash.append(List.of(TestStash.record("in", 3, 76), record));
-            StashEntry entry;
-            try (var reader = stash.stash().read(batch, 1, new io.durastash.stash.codec.RecordCodec())) {
-                entry = reader.next();
-            }
+            TestDrainer drainer = TestDrainer.active(stash.stash());
+            BatchRecord entry = drainer.drainAll().get(1).record();
+            drainer.drainer().stop();
             new ProvenanceHeaders("durastash.").addTo(existing, batch, entry);
             assertEquals(0, StashRegistry.jvm().holders(stash.path) - 1);
             return existing;

@@ -1,5 +1,7 @@
 package io.durastash.source;
 
+import io.durastash.stash.StashPosition;
+
 import org.apache.kafka.connect.errors.ConnectException;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SourceOffsetsTest {
     @Test
     void anEmittedOffsetIsAnOrdinaryMapToConnect() {
-        Map<String, Object> offset = new SourceOffsets.Position(12, 3).toOffset();
+        Map<String, Object> offset = SourceOffsets.offset(new StashPosition(12, 3));
         Map<String, Object> plain = Map.of("batch", 12L, "index", 3);
 
         assertEquals(plain, offset);
@@ -24,12 +26,12 @@ class SourceOffsetsTest {
         assertEquals(12L, offset.get("batch"));
         assertEquals(3, offset.get("index"));
         assertNull(offset.get("stash"));
-        assertEquals(new SourceOffsets.Position(12, 3), SourceOffsets.position(offset));
+        assertEquals(new StashPosition(12, 3), SourceOffsets.position(offset));
     }
 
     @Test
     void theBatchIdIsReadFromEmittedAndFromStoredOffsets() {
-        assertEquals(12L, SourceOffsets.batchId(new SourceOffsets.Position(12, 3).toOffset()));
+        assertEquals(12L, SourceOffsets.batchId(SourceOffsets.offset(new StashPosition(12, 3))));
         assertEquals(12L, SourceOffsets.batchId(Map.of("batch", 12, "index", 3)));
         assertThrows(IllegalArgumentException.class, () -> SourceOffsets.batchId(Map.of("other", 1)));
     }

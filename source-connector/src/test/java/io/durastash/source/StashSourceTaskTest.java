@@ -1,5 +1,7 @@
 package io.durastash.source;
 
+import io.durastash.stash.testing.TestDrainer;
+
 import io.durastash.connect.StashLocationConfig;
 import io.durastash.stash.BatchMetadata;
 import io.durastash.stash.Stash;
@@ -335,7 +337,7 @@ class StashSourceTaskTest {
         Stash reopened = Stash.open(stash.path, StashOptions.defaults().withMemoryBytes(StashOptions.MIN_MEMORY_BYTES));
         try {
             assertEquals(2, reopened.stats().pendingBatches(), "b2 and b3 were loaded, never acknowledged");
-            List<BatchMetadata> again = reopened.claim(100, 0);
+            List<BatchMetadata> again = TestDrainer.batches(TestDrainer.active(reopened).drainAll());
             assertEquals(List.of(b2.id(), b3.id()), again.stream().map(BatchMetadata::id).toList());
             again.forEach(b -> assertEquals(2, b.loadAttempts(), "claimed once before the restart"));
         } finally {

@@ -3,6 +3,7 @@ package io.durastash.source;
 import io.durastash.connect.StashLocationConfig;
 import io.durastash.stash.BatchMetadata;
 import io.durastash.stash.EncodedRecord;
+import io.durastash.stash.NewBatch;
 import io.durastash.stash.Stash;
 import io.durastash.stash.StashLease;
 import io.durastash.stash.StashOptions;
@@ -75,7 +76,7 @@ final class TestStash implements AutoCloseable {
             encoded.add(new EncodedRecord(new TopicPartition(record.topic(), record.partition()), record.offset(),
                 codec.encode(record)));
         }
-        List<BatchMetadata> batches = stash().append("test-sink", Map.of("group", encoded), Map.of(), true);
+        List<BatchMetadata> batches = stash().append("test-sink", List.of(new NewBatch("group", encoded)), Map.of(), true);
         return batches.get(0);
     }
 

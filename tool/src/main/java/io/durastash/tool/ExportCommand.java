@@ -1,8 +1,8 @@
 package io.durastash.tool;
 
-import io.durastash.stash.RecordScan;
-import io.durastash.stash.ScannedRecord;
-import io.durastash.stash.StoredBatch;
+import io.durastash.stash.inspect.RecordScan;
+import io.durastash.stash.inspect.InspectedRecord;
+import io.durastash.stash.inspect.InspectedBatch;
 import io.durastash.stash.codec.RecordCodec;
 
 import java.io.BufferedWriter;
@@ -56,15 +56,15 @@ final class ExportCommand implements Command {
         try {
             long from = 0;
             while (true) {
-                List<StoredBatch> page = in.stash().batches(from, PAGE);
-                for (StoredBatch batch : page) {
+                List<InspectedBatch> page = in.stash().inspect().batches(from, PAGE);
+                for (InspectedBatch batch : page) {
                     batches++;
                     if (batch.damaged()) {
                         damagedBatches++;
                     }
-                    try (RecordScan scan = in.stash().scan(batch.id(), 0, codec)) {
+                    try (RecordScan scan = in.stash().inspect().scan(batch.id(), 0, codec)) {
                         while (scan.hasNext()) {
-                            ScannedRecord record = scan.next();
+                            InspectedRecord record = scan.next();
                             if (record.damaged()) {
                                 damagedRecords++;
                                 continue;

@@ -2,7 +2,7 @@ package io.durastash.tool;
 
 import io.durastash.stash.BatchMetadata;
 import io.durastash.stash.OffsetRange;
-import io.durastash.stash.StoredBatch;
+import io.durastash.stash.inspect.InspectedBatch;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,7 +28,7 @@ final class ListCommand implements Command {
         long from = in.args().longOption("--from", 0, 0);
         int limit = in.args().intOption("--limit", DEFAULT_LIMIT, 1);
         // One more than asked for tells whether there is a next page.
-        List<StoredBatch> batches = in.stash().batches(from, limit == Integer.MAX_VALUE ? limit : limit + 1);
+        List<InspectedBatch> batches = in.stash().inspect().batches(from, limit == Integer.MAX_VALUE ? limit : limit + 1);
         Long next = null;
         if (batches.size() > limit) {
             next = batches.get(limit).id();
@@ -37,7 +37,7 @@ final class ListCommand implements Command {
         Output out = in.out();
         if (out.json()) {
             List<Map<String, Object>> rows = new ArrayList<>();
-            for (StoredBatch batch : batches) {
+            for (InspectedBatch batch : batches) {
                 rows.add(json(batch, in.now()));
             }
             Map<String, Object> json = new LinkedHashMap<>();
@@ -47,7 +47,7 @@ final class ListCommand implements Command {
             return StashTool.OK;
         }
         out.line("%-10s %-8s %9s %14s %10s %8s  %-16s %s", "BATCH", "STATUS", "RECORDS", "BYTES", "AGE", "ATTEMPTS", "GROUP", "OFFSETS");
-        for (StoredBatch batch : batches) {
+        for (InspectedBatch batch : batches) {
             BatchMetadata m = batch.metadata();
             if (m == null) {
                 out.line("%-10d %-8s %s", batch.id(), "DAMAGED", "metadata: " + batch.damage());
@@ -65,7 +65,7 @@ final class ListCommand implements Command {
         return StashTool.OK;
     }
 
-    static Map<String, Object> json(StoredBatch batch, long now) {
+    static Map<String, Object> json(InspectedBatch batch, long now) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("id", batch.id());
         BatchMetadata m = batch.metadata();

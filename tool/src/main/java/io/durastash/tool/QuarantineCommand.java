@@ -1,7 +1,7 @@
 package io.durastash.tool;
 
-import io.durastash.stash.QuarantinedEntry;
-import io.durastash.stash.RequeueOutcome;
+import io.durastash.stash.quarantine.QuarantinedEntry;
+import io.durastash.stash.quarantine.RequeueOutcome;
 import io.durastash.stash.codec.CorruptEntryException;
 import io.durastash.stash.codec.RecordCodec;
 

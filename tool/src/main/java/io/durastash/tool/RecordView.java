@@ -1,6 +1,6 @@
 package io.durastash.tool;
 
-import io.durastash.stash.ScannedRecord;
+import io.durastash.stash.inspect.InspectedRecord;
 import io.durastash.stash.StashRecord;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.header.Header;
@@ -99,7 +99,7 @@ final class RecordView {
     }
 
     /** A record as JSON fields, or its index and damage when it does not pass. */
-    static Map<String, Object> json(ScannedRecord scanned) {
+    static Map<String, Object> json(InspectedRecord scanned) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("index", scanned.index());
         json.put("storedBytes", scanned.storedBytes());
@@ -135,7 +135,7 @@ final class RecordView {
     }
 
     /** A record as indented text lines. */
-    static List<String> text(ScannedRecord scanned) {
+    static List<String> text(InspectedRecord scanned) {
         List<String> lines = new ArrayList<>();
         if (scanned.damaged()) {
             lines.add("#" + scanned.index() + " DAMAGED (" + scanned.storedBytes() + " bytes): " + scanned.damage());

@@ -1,9 +1,9 @@
 package io.durastash.tool;
 
 import io.durastash.stash.BatchMetadata;
-import io.durastash.stash.RecordScan;
-import io.durastash.stash.ScannedRecord;
-import io.durastash.stash.StoredBatch;
+import io.durastash.stash.inspect.RecordScan;
+import io.durastash.stash.inspect.InspectedRecord;
+import io.durastash.stash.inspect.InspectedBatch;
 import io.durastash.stash.codec.RecordCodec;
 
 import java.util.ArrayList;
@@ -32,19 +32,19 @@ final class ShowCommand implements Command {
         long batchId = in.args().batchIds(1).get(0);
         int from = in.args().intOption("--from", 0, 0);
         int limit = in.args().intOption("--limit", DEFAULT_LIMIT, 1);
-        Optional<StoredBatch> stored = in.stash().batch(batchId);
+        Optional<InspectedBatch> stored = in.stash().inspect().batch(batchId);
         if (stored.isEmpty()) {
             in.err().println("durastash: there is no batch " + batchId + " in " + in.stash().path()
                 + " (acknowledged and deleted, or never written). 'list' shows the batches there are.");
             return StashTool.FAILED;
         }
-        StoredBatch batch = stored.get();
-        List<ScannedRecord> records = new ArrayList<>();
+        InspectedBatch batch = stored.get();
+        List<InspectedRecord> records = new ArrayList<>();
         Integer next = null;
         boolean damaged = batch.damaged();
-        try (RecordScan scan = in.stash().scan(batchId, from, new RecordCodec())) {
+        try (RecordScan scan = in.stash().inspect().scan(batchId, from, new RecordCodec())) {
             while (scan.hasNext()) {
-                ScannedRecord record = scan.next();
+                InspectedRecord record = scan.next();
                 if (records.size() == limit) {
                     next = record.index();
                     break;
@@ -72,7 +72,7 @@ final class ShowCommand implements Command {
                     m.loadAttempts());
                 out.line("offsets %s", ListCommand.ranges(m.offsets()));
             }
-            for (ScannedRecord record : records) {
+            for (InspectedRecord record : records) {
                 RecordView.text(record).forEach(out::line);
             }
             if (records.isEmpty()) {

@@ -1,6 +1,6 @@
 package io.durastash.tool;
 
-import io.durastash.stash.VerifyReport;
+import io.durastash.stash.inspect.VerifyReport;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,7 +22,7 @@ final class VerifyCommand implements Command {
 
     @Override
     public int run(Invocation in) throws UsageException {
-        VerifyReport report = in.stash().verify(in.args().intOption("--max-listed", DEFAULT_MAX_LISTED, 0));
+        VerifyReport report = in.stash().inspect().verify(in.args().intOption("--max-listed", DEFAULT_MAX_LISTED, 0));
         Output out = in.out();
         if (out.json()) {
             Map<String, Object> json = new LinkedHashMap<>();

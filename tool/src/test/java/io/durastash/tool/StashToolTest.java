@@ -2,11 +2,14 @@ package io.durastash.tool;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.durastash.stash.EncodedRecord;
+import io.durastash.stash.NewBatch;
 import io.durastash.stash.LockHolder;
 import io.durastash.stash.Stash;
 import io.durastash.stash.StashOptions;
 import io.durastash.stash.StashRecord;
-import io.durastash.stash.TestRecords;
+import io.durastash.stash.testing.RawStash;
+import io.durastash.stash.testing.TestDrainer;
+import io.durastash.stash.testing.TestRecords;
 import io.durastash.stash.codec.RecordCodec;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.TimestampType;
@@ -73,7 +76,7 @@ class StashToolTest {
             records.appendBatch(stash, "t", 0, 0, 2);
             records.appendBatch(stash, "t", 0, 2, 3);
             records.appendBatch(stash, "t", 0, 5, 1);
-            stash.append("orders", Map.of(), Map.of(new TopicPartition("t", 0), 5L), true);
+            stash.append("orders", List.of(), Map.of(new TopicPartition("t", 0), 5L), true);
         }
     }
 
@@ -161,9 +164,7 @@ class StashToolTest {
             encoded.add(new EncodedRecord(new TopicPartition(record.topic(), record.partition()), record.offset(), codec.encode(record)));
         }
         try (Stash stash = Stash.open(dir, StashOptions.defaults())) {
-            Map<String, List<EncodedRecord>> groups = new LinkedHashMap<>();
-            groups.put("orders", encoded);
-            stash.append("s", groups, Map.of(), true);
+            stash.append("s", List.of(new NewBatch("orders", encoded)), Map.of(), true);
         }
 
         Run text = tool("show", "1");
@@ -196,9 +197,9 @@ class StashToolTest {
     void verifyExitsNonZeroOnDamageAndNamesIt() throws Exception {
         threeBatches();
         assertEquals(StashTool.OK, tool("verify").code());
-        try (RawDamage raw = new RawDamage(dir)) {
-            raw.damageRecord(2, 1);
-            raw.damageMetadata(3);
+        try (RawStash raw = new RawStash(dir)) {
+            raw.flipRecordBit(2, 1);
+            raw.spoilMetadataChecksum(3);
         }
         Run text = tool("verify");
         assertEquals(StashTool.DAMAGED, text.code(), text.out() + text.err());
@@ -222,13 +223,13 @@ class StashToolTest {
     @Test
     void quarantinedBatchesAreListedRequeuedAndPurged() throws Exception {
         threeBatches();
-        try (RawDamage raw = new RawDamage(dir)) {
-            raw.damageMetadata(2);
-            raw.damageRecord(3, 0);
+        try (RawStash raw = new RawStash(dir)) {
+            raw.spoilMetadataChecksum(2);
+            raw.flipRecordBit(3, 0);
         }
         try (Stash stash = Stash.open(dir, StashOptions.defaults())) {
             // A worker's stash: quarantines batch 2 on open, and record 0 of batch 3 when it reads it.
-            stash.read(stash.claim(10, 0).get(1), 0, new RecordCodec()).forEachRemaining(e -> { });
+            TestDrainer.active(stash).drainAll();
         }
 
         Run list = tool("quarantine", "list");
@@ -284,8 +285,8 @@ class StashToolTest {
         } finally {
             Files.deleteIfExists(file);
         }
-        try (RawDamage raw = new RawDamage(dir)) {
-            raw.damageRecord(1, 0);
+        try (RawStash raw = new RawStash(dir)) {
+            raw.flipRecordBit(1, 0);
         }
         Run stdout = tool("export", "--output", "-");
         assertEquals(StashTool.DAMAGED, stdout.code());

@@ -1,0 +1,6 @@
+/**
+ * What both connectors share on the Connect side: the stash location keys ({@link io.durastash.connect.StashLocationConfig}),
+ * task configs, plugin metrics ({@link io.durastash.connect.PluginMetricsGroup}, {@link io.durastash.connect.StashGauges})
+ * and the warning for a stash that no drainer drains ({@link io.durastash.connect.DrainerWatch}).
+ */
+package io.durastash.connect;

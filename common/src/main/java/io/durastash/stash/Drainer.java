@@ -1,0 +1,253 @@
+package io.durastash.stash;
+
+import io.durastash.stash.codec.RecordCodec;
+import io.durastash.stash.internals.Acknowledgements;
+import io.durastash.stash.internals.BatchLog;
+import io.durastash.stash.internals.BatchStream;
+import io.durastash.stash.internals.DrainQueue;
+import io.durastash.stash.internals.RecordCursor;
+import io.durastash.stash.internals.ResumePoint;
+import io.durastash.stash.internals.SetAside;
+import io.durastash.stash.internals.StashDb;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * One task's claim on draining a stash. A stash has at most one drainer at a time; the others stand by and take
+ * over when it stops. The drainer claims batches in id order, hands their records out, counts Kafka's
+ * acknowledgements and deletes each batch once all of it is acknowledged; when it stops, the batches it claimed and
+ * that were not acknowledged go back to the head of the queue, to be delivered again by the next drainer.
+ *
+ * <p>Its life is one state in one atomic reference: {@link State#STANDBY} → {@link State#DRAINING} →
+ * {@link State#STOPPING} → {@link State#STOPPED} (or STANDBY → STOPPING → STOPPED). Claims, reads, deletions and the
+ * hand-back run under one lock, so that {@link #stop()} waits for a {@link #drain} in progress and no batch is deleted
+ * after the hand-back. Acknowledgements may arrive from any thread; {@link #requestStop()} too.
+ *
+ * <p>Lock order: this drainer's lock, then the stash's (see {@link StashDb}), then the queue's monitor.
+ */
+public final class Drainer {
+    private static final Logger log = LoggerFactory.getLogger(Drainer.class);
+
+    /** Where a drainer is in its life. */
+    public enum State {
+        /** Another drainer holds the stash; this one waits for its turn. */
+        STANDBY,
+        /** Holds the stash: claims, hands out and deletes batches. */
+        DRAINING,
+        /** Asked to stop: hands out nothing more; deletions of what Kafka acknowledged still happen. */
+        STOPPING,
+        /** Stopped: its claimed batches went back to the queue; it deletes nothing more. */
+        STOPPED
+    }
+
+    private final String name;
+    private final Clock clock;
+    private final StashDb db;
+    private final DrainQueue queue;
+    private final BatchLog batchLog;
+    private final SetAside setAside;
+    private final int claimRecords;
+    private final long holdMillis;
+    private final RecordCodec codec = new RecordCodec();
+    private final AtomicReference<State> state = new AtomicReference<>(State.STANDBY);
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Acknowledgements acknowledgements = new Acknowledgements();
+    private final BatchStream stream;
+    private boolean standbyLogged;
+
+    Drainer(String name, Clock clock, StashDb db, DrainQueue queue, BatchLog batchLog, SetAside setAside, int claimRecords,
+            long holdMillis) {
+        this.name = name;
+        this.clock = clock;
+        this.db = db;
+        this.queue = queue;
+        this.batchLog = batchLog;
+        this.setAside = setAside;
+        this.claimRecords = claimRecords;
+        this.holdMillis = holdMillis;
+        this.stream = new BatchStream(this::claim, this::read, acknowledgements);
+    }
+
+    public State state() {
+        return state.get();
+    }
+
+    /** Whether this drainer holds the stash now. */
+    public boolean draining() {
+        return state.get() == State.DRAINING;
+    }
+
+    /**
+     * Takes the stash if no drainer holds it. The committed position is read only then, so that a standby that takes
+     * over long after it started resumes from what its predecessor committed. Returns whether this drainer drains.
+     *
+     * @param committed the position of the last record known to be in Kafka, or null; may throw to refuse
+     */
+    public boolean activate(Supplier<StashPosition> committed) {
+        if (state.get() != State.STANDBY) {
+            return draining();
+        }
+        lock.lock();
+        try {
+            if (state.get() != State.STANDBY) {
+                return draining();
+            }
+            if (!queue.takeRole(this)) {
+                if (!standbyLogged) {
+                    standbyLogged = true;
+                    log.info("Stash {} is drained by another task; {} stands by and takes over when it stops",
+                        db.path(), name);
+                }
+                return false;
+            }
+            ResumePoint resume;
+            try {
+                resume = ResumePoint.after(committed.get());
+            } catch (RuntimeException e) {
+                queue.handBack(this);
+                throw e;
+            }
+            stream.resumeFrom(resume);
+            state.set(State.DRAINING);
+            log.info("Stash {}: {} is now its drainer, resuming {}", db.path(), name, resume);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Hands up to {@code maxRecords} records to {@code emitter}, whole batches in id order, continuing the batch left
+     * open by the previous call. Returns how many: 0 when none is loadable or this drainer does not drain.
+     */
+    public int drain(int maxRecords, RecordEmitter emitter) {
+        lock.lock();
+        try {
+            if (!draining()) {
+                return 0;
+            }
+            return stream.next(maxRecords, emitter, () -> !draining());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private List<BatchMetadata> claim() {
+        List<Long> ids = queue.claimable(claimRecords, holdMillis);
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        List<BatchMetadata> claimed = batchLog.claim(ids, clock.millis());
+        queue.claimed(ids, claimed);
+        return claimed;
+    }
+
+    private RecordCursor read(BatchMetadata batch, int fromIndex) {
+        return new RecordCursor(db, batch.id(), fromIndex, codec, setAside);
+    }
+
+    /**
+     * Notes that Kafka acknowledged a record of {@code batchId}, or that the framework dropped it ({@code dropped}:
+     * a transform filtered it or error tolerance skipped it); either way it is handled. Any thread.
+     */
+    public void acknowledged(long batchId, boolean dropped) {
+        acknowledgements.acknowledged(batchId, dropped);
+    }
+
+    /**
+     * Deletes the batches that Kafka has acknowledged whole, in one write, with the LOADED marks that are due.
+     * Returns how many batches it deleted; none once this drainer stopped.
+     */
+    public int deleteAcknowledged() {
+        lock.lock();
+        try {
+            State now = state.get();
+            if (now != State.DRAINING && now != State.STOPPING) {
+                return 0;
+            }
+            if (db.isClosed()) {
+                log.debug("Stash {} is closed; acknowledged batches are not deleted and will be delivered again", db.path());
+                return 0;
+            }
+            List<Long> deleted = queue.acknowledged(acknowledgements.takeCompleted());
+            batchLog.delete(deleted);
+            if (!deleted.isEmpty()) {
+                log.debug("Deleted {} acknowledged batches from stash {}: {}", deleted.size(), db.path(), deleted);
+            }
+            return deleted.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits up to {@code timeoutMs} for work: while draining, for a batch to become loadable; on standby, for the
+     * stash to be free. Returns false at the timeout and once asked to stop.
+     */
+    public boolean awaitWork(long timeoutMs) throws InterruptedException {
+        return switch (state.get()) {
+            case DRAINING -> queue.awaitLoadable(timeoutMs, holdMillis) && draining();
+            case STANDBY -> queue.awaitRoleFree(timeoutMs) && state.get() == State.STANDBY;
+            default -> false;
+        };
+    }
+
+    /** Asks this drainer to stop, from any thread: it hands out nothing more, and every wait on the stash ends. */
+    public void requestStop() {
+        State before = state.getAndUpdate(s -> s == State.STOPPED ? s : State.STOPPING);
+        if (before != State.STOPPED) {
+            queue.wakeUp();
+        }
+    }
+
+    /**
+     * Stops this drainer: waits for a drain in progress, deletes what Kafka has acknowledged whole, and hands the
+     * rest back to the queue, even when the deletion fails. Idempotent.
+     */
+    public void stop() {
+        requestStop();
+        lock.lock();
+        try {
+            if (state.get() == State.STOPPED) {
+                return;
+            }
+            try {
+                stream.close();
+                deleteAcknowledged();
+            } finally {
+                List<BatchMetadata> handedBack = queue.handBack(this);
+                batchLog.handedBack(handedBack);
+                int inFlight = acknowledgements.batchesInFlight();
+                acknowledgements.clear();
+                state.set(State.STOPPED);
+                if (!handedBack.isEmpty() || inFlight > 0) {
+                    log.info("Stash {}: {} stopped draining; {} unacknowledged batches will be delivered again, {} records "
+                        + "were dropped by the framework", db.path(), name, handedBack.size(), droppedRecords());
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Records the framework reported as handled without writing them to Kafka, since this drainer was created. */
+    public long droppedRecords() {
+        return acknowledgements.droppedRecords();
+    }
+
+    /** Batches handed out (at least in part) and not acknowledged whole yet. */
+    public int batchesInFlight() {
+        return acknowledgements.batchesInFlight();
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

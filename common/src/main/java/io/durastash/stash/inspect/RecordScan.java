@@ -1,0 +1,28 @@
+package io.durastash.stash.inspect;
+
+import io.durastash.stash.codec.CorruptEntryException;
+import io.durastash.stash.codec.RecordCodec;
+import io.durastash.stash.internals.RecordReadAhead;
+import io.durastash.stash.internals.StashDb;
+
+/**
+ * Streams one batch's records for inspection, in index order: unlike the drain's reader, damaged records are
+ * returned with the reason and left where they are, so that scanning changes nothing. Not thread-safe.
+ */
+public final class RecordScan extends RecordReadAhead<InspectedRecord> {
+    private final RecordCodec codec;
+
+    RecordScan(StashDb db, long batchId, int fromIndex, RecordCodec codec) {
+        super(db, batchId, fromIndex);
+        this.codec = codec;
+    }
+
+    @Override
+    protected InspectedRecord read(int index, byte[] stored) {
+        try {
+            return new InspectedRecord(batchId(), index, stored.length, codec.decode(stored), null);
+        } catch (CorruptEntryException e) {
+            return new InspectedRecord(batchId(), index, stored.length, null, e.getMessage());
+        }
+    }
+}

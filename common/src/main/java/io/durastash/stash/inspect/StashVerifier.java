@@ -1,0 +1,177 @@
+package io.durastash.stash.inspect;
+
+import io.durastash.stash.BatchMetadata;
+import io.durastash.stash.codec.CorruptEntryException;
+import io.durastash.stash.codec.RecordCodec;
+import io.durastash.stash.internals.Family;
+import io.durastash.stash.internals.FamilyCursor;
+import io.durastash.stash.internals.StashDb;
+import io.durastash.stash.internals.StashKeys;
+import io.durastash.stash.quarantine.QuarantineStore;
+import io.durastash.stash.quarantine.QuarantinedEntry;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Checks every entry of a stash without changing it: RocksDB's file checksums, then each batch's metadata and
+ * each record against its own checksum, in one merged pass over {@code meta} and {@code data} in id order (so it
+ * costs one read of the stash, whatever its size), then the quarantine entries.
+ */
+final class StashVerifier {
+    private final StashDb db;
+    private final QuarantineStore quarantine;
+    private final int maxListed;
+    private final RecordCodec codec = new RecordCodec();
+    private final List<VerifyReport.Damage> listed = new ArrayList<>();
+    private long damageCount;
+    private long batches;
+    private long records;
+    private long recordBytes;
+
+    StashVerifier(StashDb db, QuarantineStore quarantine, int maxListed) {
+        this.db = db;
+        this.quarantine = quarantine;
+        this.maxListed = maxListed;
+    }
+
+    VerifyReport verify(long nextBatchId) {
+        String files = db.verifyFileChecksums();
+        if (files != null) {
+            damage(VerifyReport.Kind.STORAGE, -1, -1, "RocksDB file checksums: " + files);
+        }
+        try (Entries meta = new Entries(db.cursor(Family.META, StashKeys.batch(0), StashKeys.batch(nextBatchId), false, 0));
+             Entries data = new Entries(db.cursor(Family.DATA, StashKeys.record(0, 0), StashKeys.record(nextBatchId, 0),
+                 false, 1024 * 1024))) {
+            for (; meta.valid(); meta.advance()) {
+                byte[] key = meta.key();
+                if (key.length != 8) {
+                    damage(VerifyReport.Kind.KEY, -1, -1, "metadata key of " + key.length + " bytes; batch keys have 8");
+                    continue;
+                }
+                long batchId = StashKeys.batchId(key);
+                batches++;
+                BatchMetadata metadata = checkMetadata(batchId, meta.value());
+                orphansBefore(data, batchId);
+                checkRecords(data, batchId, metadata);
+            }
+            orphansBefore(data, Long.MAX_VALUE);
+        }
+        long quarantineEntries = checkQuarantine();
+        return new VerifyReport(batches, records, recordBytes, quarantineEntries, damageCount, listed);
+    }
+
+    private BatchMetadata checkMetadata(long batchId, byte[] value) {
+        InspectedBatch batch = StashInspector.inspected(batchId, value);
+        if (batch.damaged()) {
+            damage(VerifyReport.Kind.METADATA, batchId, -1, batch.damage());
+        }
+        return batch.metadata();
+    }
+
+    /** Reports records of batches before {@code batchId} that the metadata pass did not reach: they have no metadata. */
+    private void orphansBefore(Entries data, long batchId) {
+        long orphanBatch = -1;
+        int orphanRecords = 0;
+        for (; data.valid(); data.advance()) {
+            byte[] key = data.key();
+            if (key.length != 12) {
+                damage(VerifyReport.Kind.KEY, -1, -1, "record key of " + key.length + " bytes; record keys have 12");
+                continue;
+            }
+            long id = StashKeys.batchId(key);
+            if (id >= batchId) {
+                break;
+            }
+            if (id != orphanBatch) {
+                reportOrphans(orphanBatch, orphanRecords);
+                orphanBatch = id;
+                orphanRecords = 0;
+            }
+            orphanRecords++;
+            records++;
+            recordBytes += data.value().length;
+        }
+        reportOrphans(orphanBatch, orphanRecords);
+    }
+
+    private void reportOrphans(long batchId, int count) {
+        if (count > 0) {
+            damage(VerifyReport.Kind.ORPHAN_RECORDS, batchId, -1, count + " records stored for a batch without metadata");
+        }
+    }
+
+    private void checkRecords(Entries data, long batchId, BatchMetadata metadata) {
+        for (; data.valid(); data.advance()) {
+            byte[] key = data.key();
+            if (key.length != 12 || StashKeys.batchId(key) != batchId) {
+                return; // a bad key is reported by orphansBefore on the next turn
+            }
+            int index = StashKeys.recordIndex(key);
+            byte[] value = data.value();
+            records++;
+            recordBytes += value.length;
+            try {
+                codec.decode(value);
+            } catch (CorruptEntryException e) {
+                damage(VerifyReport.Kind.RECORD, batchId, index, e.getMessage());
+            }
+            if (metadata != null && (index < 0 || index >= metadata.recordCount())) {
+                damage(VerifyReport.Kind.RECORD_INDEX, batchId, index, "index outside the batch's " + metadata.recordCount() + " records");
+            }
+        }
+    }
+
+    private long checkQuarantine() {
+        List<QuarantinedEntry> entries = quarantine.all();
+        for (QuarantinedEntry entry : entries) {
+            if (QuarantinedEntry.UNREADABLE.equals(entry.family())) {
+                damage(VerifyReport.Kind.QUARANTINE_ENTRY, entry.batchId(), entry.index(), entry.reason());
+            }
+        }
+        return entries.size();
+    }
+
+    private void damage(VerifyReport.Kind kind, long batchId, int index, String detail) {
+        damageCount++;
+        if (listed.size() < maxListed) {
+            listed.add(new VerifyReport.Damage(kind, batchId, index, detail));
+        }
+    }
+
+    /** A cursor read a chunk at a time, looked at one entry at a time, so that two can be merged. */
+    private static final class Entries implements AutoCloseable {
+        private static final int CHUNK = 256;
+        private final FamilyCursor cursor;
+        private final ArrayDeque<byte[][]> chunk = new ArrayDeque<>(CHUNK);
+
+        Entries(FamilyCursor cursor) {
+            this.cursor = cursor;
+        }
+
+        boolean valid() {
+            if (chunk.isEmpty()) {
+                cursor.read(CHUNK, Long.MAX_VALUE, (key, value) -> chunk.addLast(new byte[][] {key, value}));
+            }
+            return !chunk.isEmpty();
+        }
+
+        byte[] key() {
+            return chunk.getFirst()[0];
+        }
+
+        byte[] value() {
+            return chunk.getFirst()[1];
+        }
+
+        void advance() {
+            chunk.removeFirst();
+        }
+
+        @Override
+        public void close() {
+            cursor.close();
+        }
+    }
+}

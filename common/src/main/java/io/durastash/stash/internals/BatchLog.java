@@ -1,0 +1,226 @@
+package io.durastash.stash.internals;
+
+import io.durastash.stash.BatchMetadata;
+import io.durastash.stash.EncodedRecord;
+import io.durastash.stash.NewBatch;
+import io.durastash.stash.OffsetRange;
+import io.durastash.stash.codec.CorruptEntryException;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The writes of the batch lifecycle: an append (records, PENDING metadata, the next id and whatever goes with it, in
+ * one write), the metadata a claim hands out (with its LOADED mark deferred, see {@link LoadedMarks}), and the
+ * deletion of acknowledged batches with the marks that are due. Appends are thread-safe; claims and deletions come
+ * from the stash's one drainer, which serializes them.
+ */
+public final class BatchLog {
+    private static final Logger log = LoggerFactory.getLogger(BatchLog.class);
+
+    /** What an append writes besides the batches, in the same write. */
+    @FunctionalInterface
+    public interface Alongside {
+        Alongside NOTHING = write -> { };
+
+        void addTo(StashWrite write);
+    }
+
+    private final StashDb db;
+    private final DrainQueue queue;
+    private final Clock clock;
+    private final SetAside setAside;
+    private final LoadedMarks marks = new LoadedMarks();
+
+    public BatchLog(StashDb db, DrainQueue queue, Clock clock, SetAside setAside) {
+        this.db = db;
+        this.queue = queue;
+        this.clock = clock;
+        this.setAside = setAside;
+    }
+
+    /**
+     * Appends the non-empty {@code batches} as new batches in list order (their ids follow it), with
+     * {@code alongside}, in one write: nothing partial is ever visible, and a batch is claimable only once its write
+     * returned.
+     *
+     * @param writeIfNoBatches whether to write {@code alongside} when every batch is empty
+     * @param sync             whether to sync the WAL before returning
+     * @return the metadata of the new batches
+     */
+    public List<BatchMetadata> append(List<NewBatch> batches, Alongside alongside, boolean writeIfNoBatches, boolean sync) {
+        List<NewBatch> nonEmpty = new ArrayList<>(batches.size());
+        for (NewBatch batch : batches) {
+            if (!batch.records().isEmpty()) {
+                nonEmpty.add(batch);
+            }
+        }
+        if (nonEmpty.isEmpty() && !writeIfNoBatches) {
+            return List.of();
+        }
+        long now = clock.millis();
+        int count = nonEmpty.size();
+        long[] byteSizes = new long[count];
+        for (int i = 0; i < count; i++) {
+            byteSizes[i] = nonEmpty.get(i).byteSize();
+        }
+        List<BatchMetadata> appended = new ArrayList<>(count);
+        db.ensureOpen();
+        long firstId = queue.reserve(nonEmpty, byteSizes, now);
+        boolean written = false;
+        try (StashWrite write = db.newWrite()) {
+            for (int i = 0; i < count; i++) {
+                appended.add(putBatch(write, firstId + i, nonEmpty.get(i), byteSizes[i], now));
+            }
+            write.put(Family.DEFAULT, StashKeys.NEXT_BATCH_ID, StashKeys.longValue(firstId + count));
+            alongside.addTo(write);
+            db.write("append " + count + " batches", write, sync);
+            written = true;
+        } finally {
+            if (written) {
+                for (BatchMetadata batch : appended) {
+                    marks.pending(batch);
+                }
+            }
+            queue.settle(firstId, count, written);
+        }
+        return appended;
+    }
+
+    private static BatchMetadata putBatch(StashWrite write, long batchId, NewBatch batch, long bytes, long now) {
+        Map<TopicPartition, long[]> ranges = new LinkedHashMap<>();
+        int index = 0;
+        for (EncodedRecord record : batch.records()) {
+            write.put(Family.DATA, StashKeys.record(batchId, index++), record.bytes());
+            long[] range = ranges.get(record.source());
+            if (range == null) {
+                ranges.put(record.source(), new long[] {record.offset(), record.offset()});
+            } else {
+                range[0] = Math.min(range[0], record.offset());
+                range[1] = Math.max(range[1], record.offset());
+            }
+        }
+        List<OffsetRange> offsets = new ArrayList<>(ranges.size());
+        ranges.forEach((tp, r) -> offsets.add(new OffsetRange(tp.topic(), tp.partition(), r[0], r[1])));
+        BatchMetadata metadata = BatchMetadata.pending(batchId, batch.group(), batch.records().size(), bytes, now, offsets);
+        write.put(Family.META, StashKeys.batch(batchId), StashJson.write(metadata));
+        return metadata;
+    }
+
+    /**
+     * The metadata of the batches being claimed, in the order of {@code ids}, marked LOADED at {@code now}:
+     * remembered, or read from the stash. A batch whose metadata is missing is skipped; damaged metadata is set
+     * aside and skipped.
+     */
+    public List<BatchMetadata> claim(List<Long> ids, long now) {
+        BatchMetadata[] found = new BatchMetadata[ids.size()];
+        List<byte[]> keys = new ArrayList<>();
+        List<Integer> unknown = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            found[i] = marks.takeKnown(ids.get(i));
+            if (found[i] == null) {
+                unknown.add(i);
+                keys.add(StashKeys.batch(ids.get(i)));
+            }
+        }
+        if (!unknown.isEmpty()) {
+            List<byte[]> values = db.multiGet("claim batches " + ids, Family.META, keys);
+            for (int k = 0; k < unknown.size(); k++) {
+                long batchId = ids.get(unknown.get(k));
+                byte[] bytes = values.get(k);
+                if (bytes == null) {
+                    log.warn("Stash {}: batch {} was queued but has no metadata; skipping it", db.path(), batchId);
+                    continue;
+                }
+                try {
+                    found[unknown.get(k)] = StashJson.readMetadata(batchId, bytes);
+                } catch (CorruptEntryException e) {
+                    setAside.batch(batchId, bytes, e.getMessage());
+                }
+            }
+        }
+        List<BatchMetadata> claimed = new ArrayList<>(ids.size());
+        for (BatchMetadata batch : found) {
+            if (batch != null) {
+                claimed.add(batch.loaded(now));
+            }
+        }
+        for (BatchMetadata batch : claimed) {
+            marks.claimed(batch);
+        }
+        return claimed;
+    }
+
+    /** Remembers batches a drainer handed back, so that the next claim need not read their metadata. */
+    public void handedBack(List<BatchMetadata> batches) {
+        for (BatchMetadata batch : batches) {
+            marks.pending(batch);
+        }
+    }
+
+    /**
+     * Deletes acknowledged batches (data and metadata, by ranges of consecutive ids) in one write, with the LOADED
+     * marks that are due. Call it now and then with no ids too, so that the marks of batches Kafka is slow to
+     * acknowledge reach the disk.
+     *
+     * @param acknowledged ids in increasing order
+     */
+    public void delete(List<Long> acknowledged) {
+        List<BatchMetadata> dueMarks = marks.takeDue(acknowledged, clock.millis());
+        if (acknowledged.isEmpty() && dueMarks.isEmpty()) {
+            return;
+        }
+        try (StashWrite write = db.newWrite()) {
+            int start = 0;
+            for (int i = 1; i <= acknowledged.size(); i++) {
+                if (i == acknowledged.size() || acknowledged.get(i) != acknowledged.get(i - 1) + 1) {
+                    deleteBatches(write, acknowledged.get(start), acknowledged.get(i - 1));
+                    start = i;
+                }
+            }
+            if (!acknowledged.isEmpty()) {
+                // Keeps the stored next id past every deleted batch, so ids are never reused after a restart.
+                write.put(Family.DEFAULT, StashKeys.NEXT_BATCH_ID, StashKeys.longValue(queue.nextBatchId()));
+            }
+            putMarks(write, dueMarks);
+            db.write("delete acknowledged batches " + acknowledged, write, false);
+        }
+    }
+
+    private static void deleteBatches(StashWrite write, long first, long last) {
+        write.deleteRange(Family.DATA, StashKeys.record(first, 0), StashKeys.record(last + 1, 0));
+        if (first == last) {
+            write.delete(Family.META, StashKeys.batch(first));
+        } else {
+            write.deleteRange(Family.META, StashKeys.batch(first), StashKeys.batch(last + 1));
+        }
+    }
+
+    /** Not synced: a mark lost in a crash leaves a batch PENDING, which is delivered alike. */
+    private static void putMarks(StashWrite write, List<BatchMetadata> marked) {
+        for (BatchMetadata batch : marked) {
+            write.put(Family.META, StashKeys.batch(batch.id()), StashJson.write(batch));
+        }
+    }
+
+    /** Writes every mark not written yet; run as the stash closes. */
+    public void writeRemainingMarks() {
+        List<BatchMetadata> remaining = marks.takeAll();
+        if (remaining.isEmpty()) {
+            return;
+        }
+        try (StashWrite write = db.newWrite()) {
+            putMarks(write, remaining);
+            db.write("record " + remaining.size() + " batches as LOADED", write, false);
+        } catch (RuntimeException e) {
+            log.warn("Stash {}: could not record {} batches as LOADED on close; they show as PENDING and are delivered "
+                + "again all the same", db.path(), remaining.size(), e);
+        }
+    }
+}

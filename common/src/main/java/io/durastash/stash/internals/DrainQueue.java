@@ -1,0 +1,234 @@
+package io.durastash.stash.internals;
+
+import io.durastash.stash.BatchMetadata;
+import io.durastash.stash.NewBatch;
+import io.durastash.stash.StashStats;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+
+/**
+ * What the stash holds, in memory and in batch order: the pending batches waiting to be claimed, the batches its
+ * drainer has claimed and not yet acknowledged, the next batch id, and which drainer holds the stash. Claims,
+ * counts and the drain lag cost nothing proportional to the size of the stash. Its monitor is a leaf lock: nothing
+ * else is locked while it is held, and no I/O happens under it. Thread-safe.
+ *
+ * <p>Only the drainer removes from the head of the pending queue or hands batches back, so a claim can look at the
+ * head ({@link #claimable}), read those batches' metadata without the lock, and then take exactly them
+ * ({@link #claimed}): a read that fails leaves the queue as it was.
+ */
+public final class DrainQueue {
+    private final Clock clock;
+    private final PendingQueue pending = new PendingQueue();
+    private final NavigableMap<Long, BatchMetadata> loaded = new TreeMap<>();
+    private long loadedRecords;
+    private long loadedBytes;
+    private long nextBatchId = 1;
+    private Object drainer;
+    private long wakeUps;
+    private boolean closed;
+
+    public DrainQueue(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** Queues a batch found on disk when the stash opens. */
+    synchronized void recovered(BatchMetadata batch) {
+        pending.addLast(batch.id(), batch.createdAt(), batch.recordCount(), batch.byteSize(), PendingQueue.VISIBLE);
+    }
+
+    /** Sets the id of the next batch, past every id ever stored. */
+    synchronized void startIdsAt(long next) {
+        nextBatchId = Math.max(nextBatchId, next);
+    }
+
+    public synchronized long nextBatchId() {
+        return nextBatchId;
+    }
+
+    /**
+     * Allocates ids for {@code batches} and queues them as being written, so that a claim never passes them before
+     * their write returns. Returns the first id; the others follow it.
+     */
+    synchronized long reserve(List<NewBatch> batches, long[] byteSizes, long now) {
+        long firstId = nextBatchId;
+        nextBatchId += batches.size();
+        for (int i = 0; i < batches.size(); i++) {
+            pending.addLast(firstId + i, now, batches.get(i).records().size(), byteSizes[i], PendingQueue.WRITING);
+        }
+        return firstId;
+    }
+
+    /** Ends the write of the batches {@link #reserve} queued: claimable when {@code written}, else dropped. */
+    synchronized void settle(long firstId, int count, boolean written) {
+        pending.settle(firstId, count, written ? PendingQueue.VISIBLE : PendingQueue.ABANDONED);
+        if (written) {
+            notifyAll();
+        }
+    }
+
+    /**
+     * The ids of the next loadable batches, without taking them: at least one, then whole batches until
+     * {@code maxRecords}; only batches at least {@code holdMillis} old; empty when none is loadable.
+     */
+    public synchronized List<Long> claimable(int maxRecords, long holdMillis) {
+        long now = clock.millis();
+        List<Long> ids = new ArrayList<>();
+        int records = 0;
+        for (int i = 0; i < pending.size() && (ids.isEmpty() || records < maxRecords); i++) {
+            byte state = pending.state(i);
+            if (state == PendingQueue.ABANDONED) {
+                continue;
+            }
+            if (state == PendingQueue.WRITING || (holdMillis > 0 && pending.createdAt(i) > now - holdMillis)) {
+                break;
+            }
+            records += pending.records(i);
+            ids.add(pending.id(i));
+        }
+        return ids;
+    }
+
+    /**
+     * Takes the batches {@link #claimable} named, in its order, from the head of the queue; {@code claimed} is the
+     * metadata of those still in the stash (a batch without readable metadata was set aside and is just dropped).
+     */
+    public synchronized void claimed(List<Long> ids, List<BatchMetadata> claimed) {
+        int i = 0;
+        while (i < ids.size()) {
+            if (pending.headState() == PendingQueue.ABANDONED) {
+                pending.removeHead();
+                continue;
+            }
+            if (pending.headId() != ids.get(i)) {
+                throw new IllegalStateException("the head of the queue moved during a claim: " + pending.headId()
+                    + " instead of " + ids.get(i));
+            }
+            pending.removeHead();
+            i++;
+        }
+        for (BatchMetadata batch : claimed) {
+            loaded.put(batch.id(), batch);
+            loadedRecords += batch.recordCount();
+            loadedBytes += batch.byteSize();
+        }
+    }
+
+    /** Forgets acknowledged batches; returns, in id order, those that were claimed and not yet acknowledged. */
+    public synchronized List<Long> acknowledged(Collection<Long> batchIds) {
+        List<Long> acknowledged = new ArrayList<>(batchIds.size());
+        for (long batchId : batchIds) {
+            BatchMetadata batch = loaded.remove(batchId);
+            if (batch != null) {
+                acknowledged.add(batchId);
+                loadedRecords -= batch.recordCount();
+                loadedBytes -= batch.byteSize();
+            }
+        }
+        acknowledged.sort(null);
+        return acknowledged;
+    }
+
+    /** Makes {@code owner} the stash's one drainer if there is none; returns whether it is. */
+    public synchronized boolean takeRole(Object owner) {
+        if (drainer == null && !closed) {
+            drainer = owner;
+        }
+        return drainer == owner;
+    }
+
+    /**
+     * Ends {@code owner}'s turn: the batches it claimed and that were not acknowledged go back to the head of the
+     * queue, in id order, to be delivered again by the next drainer. Returns them; empty when {@code owner} was not
+     * the drainer.
+     */
+    public synchronized List<BatchMetadata> handBack(Object owner) {
+        if (drainer != owner) {
+            return List.of();
+        }
+        drainer = null;
+        List<BatchMetadata> handedBack = new ArrayList<>(loaded.values());
+        for (BatchMetadata batch : loaded.descendingMap().values()) {
+            pending.addFirst(batch.id(), batch.createdAt(), batch.recordCount(), batch.byteSize());
+        }
+        loaded.clear();
+        loadedRecords = 0;
+        loadedBytes = 0;
+        notifyAll();
+        return handedBack;
+    }
+
+    /**
+     * Waits up to {@code timeoutMs} until a batch may be claimable. Returns false at the timeout, when the queue
+     * closes or when {@link #wakeUp()} is called.
+     */
+    public boolean awaitLoadable(long timeoutMs, long holdMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        synchronized (this) {
+            long wakeUpsSeen = wakeUps;
+            while (!closed && wakeUps == wakeUpsSeen) {
+                long waitMs = Long.MAX_VALUE;
+                if (!pending.isEmpty() && pending.headState() != PendingQueue.WRITING) {
+                    long readyIn = holdMillis <= 0 ? 0 : pending.headCreatedAt() + holdMillis - clock.millis();
+                    if (readyIn <= 0) {
+                        return true;
+                    }
+                    waitMs = readyIn;
+                }
+                if (!waitUntil(deadline, waitMs)) {
+                    return false;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** Waits up to {@code timeoutMs} until no drainer holds the stash; false at the timeout, on close or wake-up. */
+    public boolean awaitRoleFree(long timeoutMs) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        synchronized (this) {
+            long wakeUpsSeen = wakeUps;
+            while (!closed && wakeUps == wakeUpsSeen) {
+                if (drainer == null) {
+                    return true;
+                }
+                if (!waitUntil(deadline, Long.MAX_VALUE)) {
+                    return false;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** Waits on the monitor (held) at most {@code waitMs} and not past {@code deadline}; false once it has passed. */
+    private boolean waitUntil(long deadline, long waitMs) throws InterruptedException {
+        long remainingMs = (deadline - System.nanoTime()) / 1_000_000L;
+        if (remainingMs <= 0) {
+            return false;
+        }
+        wait(Math.min(waitMs, remainingMs));
+        return true;
+    }
+
+    /** Ends every wait in progress, e.g. when a task stops. */
+    public synchronized void wakeUp() {
+        wakeUps++;
+        notifyAll();
+    }
+
+    /** Refuses new drainers and ends every wait. */
+    public synchronized void close() {
+        closed = true;
+        notifyAll();
+    }
+
+    public synchronized StashStats stats(long quarantined) {
+        long oldestAge = pending.isEmpty() ? 0 : Math.max(0, clock.millis() - pending.headCreatedAt());
+        return new StashStats(pending.size(), pending.totalRecords(), pending.totalBytes(), loaded.size(),
+            loadedRecords, loadedBytes, oldestAge, quarantined, drainer != null);
+    }
+}

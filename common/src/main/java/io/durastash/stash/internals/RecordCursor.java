@@ -1,0 +1,30 @@
+package io.durastash.stash.internals;
+
+import io.durastash.stash.BatchRecord;
+import io.durastash.stash.codec.CorruptEntryException;
+import io.durastash.stash.codec.RecordCodec;
+
+/**
+ * Streams one batch's records for delivery: damaged records are set aside and skipped. A reader whose stash closed
+ * under it throws instead of reading as the end of the batch. Not thread-safe.
+ */
+public final class RecordCursor extends RecordReadAhead<BatchRecord> {
+    private final RecordCodec codec;
+    private final SetAside setAside;
+
+    public RecordCursor(StashDb db, long batchId, int fromIndex, RecordCodec codec, SetAside setAside) {
+        super(db, batchId, fromIndex);
+        this.codec = codec;
+        this.setAside = setAside;
+    }
+
+    @Override
+    protected BatchRecord read(int index, byte[] stored) {
+        try {
+            return new BatchRecord(batchId(), index, codec.decode(stored));
+        } catch (CorruptEntryException e) {
+            setAside.record(batchId(), index, stored, e.getMessage());
+            return null;
+        }
+    }
+}

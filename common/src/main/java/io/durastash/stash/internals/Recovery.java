@@ -1,0 +1,110 @@
+package io.durastash.stash.internals;
+
+import io.durastash.stash.BatchMetadata;
+import io.durastash.stash.BatchStatus;
+import io.durastash.stash.StashException;
+import io.durastash.stash.codec.CorruptEntryException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * What a stash does as it opens: checks the format version, reads or creates its identity, and rebuilds the
+ * {@link DrainQueue} from {@code meta}, where every batch on disk, LOADED or not, is deliverable again. The next
+ * batch id is set past every id ever stored, so ids are never reused.
+ */
+public final class Recovery {
+    private static final Logger log = LoggerFactory.getLogger(Recovery.class);
+
+    /** The format this DuraStash writes; it reads this one and every older one. */
+    public static final int FORMAT_VERSION = 1;
+
+    private final StashDb db;
+    private final DrainQueue queue;
+
+    private Recovery(StashDb db, DrainQueue queue) {
+        this.db = db;
+        this.queue = queue;
+    }
+
+    /**
+     * Recovers the stash in {@code db} into {@code queue}; returns its identity.
+     *
+     * @param setAside where batches with damaged metadata go; null to leave them in place, unqueued (for inspection)
+     */
+    public static UUID run(StashDb db, DrainQueue queue, SetAside setAside) {
+        Recovery recovery = new Recovery(db, queue);
+        UUID id = recovery.identity();
+        recovery.queueBatches(setAside);
+        return id;
+    }
+
+    private UUID identity() {
+        byte[] storedVersion = db.get("read the format version", Family.DEFAULT, StashKeys.FORMAT_VERSION);
+        if (storedVersion != null) {
+            int version = (int) StashKeys.longValue(storedVersion);
+            if (version > FORMAT_VERSION) {
+                throw new StashException("The stash at " + db.path() + " has format version " + version + " but this "
+                    + "DuraStash reads version " + FORMAT_VERSION + ". Upgrade DuraStash to open it.");
+            }
+        }
+        byte[] storedId = db.get("read the stash identity", Family.DEFAULT, StashKeys.STASH_ID);
+        if (storedId != null) {
+            return UUID.fromString(new String(storedId, StandardCharsets.UTF_8));
+        }
+        UUID created = UUID.randomUUID();
+        try (StashWrite write = db.newWrite()) {
+            write.put(Family.DEFAULT, StashKeys.STASH_ID, created.toString().getBytes(StandardCharsets.UTF_8));
+            write.put(Family.DEFAULT, StashKeys.FORMAT_VERSION, StashKeys.longValue(FORMAT_VERSION));
+            db.write("create the stash identity", write, true);
+        }
+        return created;
+    }
+
+    private void queueBatches(SetAside setAside) {
+        long[] maxId = {0};
+        long[] wasLoaded = {0};
+        Map<Long, byte[]> damaged = new LinkedHashMap<>();
+        Map<Long, String> reasons = new LinkedHashMap<>();
+        try (FamilyCursor cursor = db.cursor(Family.META, null, null, false, 0)) {
+            cursor.forEachRemaining((key, value) -> {
+                if (key.length != 8) {
+                    log.error("Stash {}: ignoring a metadata key of {} bytes; batch keys have 8", db.path(), key.length);
+                    return;
+                }
+                long batchId = StashKeys.batchId(key);
+                maxId[0] = Math.max(maxId[0], batchId);
+                try {
+                    BatchMetadata batch = StashJson.readMetadata(batchId, value);
+                    queue.recovered(batch);
+                    if (batch.status() == BatchStatus.LOADED) {
+                        wasLoaded[0]++;
+                    }
+                } catch (CorruptEntryException e) {
+                    damaged.put(batchId, value);
+                    reasons.put(batchId, e.getMessage());
+                }
+            });
+        }
+        damaged.forEach((batchId, bytes) -> {
+            if (setAside != null) {
+                setAside.batch(batchId, bytes, reasons.get(batchId));
+            } else {
+                log.warn("Stash {}: the metadata of batch {} is damaged ({}); left in place and not queued, since this "
+                    + "stash was opened for inspection", db.path(), batchId, reasons.get(batchId));
+            }
+        });
+        byte[] lastRecordKey = db.lastKey(Family.DATA);
+        long maxDataId = lastRecordKey == null ? 0 : StashKeys.batchId(lastRecordKey);
+        byte[] storedNext = db.get("read the next batch id", Family.DEFAULT, StashKeys.NEXT_BATCH_ID);
+        queue.startIdsAt(Math.max(Math.max(maxId[0], maxDataId) + 1, storedNext == null ? 1 : StashKeys.longValue(storedNext)));
+        if (wasLoaded[0] > 0) {
+            log.info("Stash {}: {} batches were loaded but never acknowledged before the last shutdown; they will be "
+                + "delivered again", db.path(), wasLoaded[0]);
+        }
+    }
+}

@@ -1,0 +1,301 @@
+package io.durastash.stash.internals;
+
+import io.durastash.stash.StashException;
+import io.durastash.stash.StashOptions;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.LRUCache;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The RocksDB handle of one stash, its column families and options, and the one place where a call takes the
+ * lifecycle lock, checks the handle is open and turns a {@link RocksDBException} into a {@link StashException} that
+ * names the stash (see {@link #call}). Nothing else in the engine holds a {@link RocksDB} or a
+ * {@link ColumnFamilyHandle}: writes go through {@link StashWrite}, reads through {@link #get}, {@link #multiGet}
+ * and {@link FamilyCursor}s.
+ *
+ * <p>Lock order: the lifecycle lock (read for every call, write for {@link #close}) before a cursor's monitor.
+ * After an I/O failure RocksDB takes no more writes on the handle: {@link #hardFailure()} then says why, and the
+ * registry opens a new handle when a task acquires the stash again. Thread-safe.
+ */
+public final class StashDb {
+    private static final Logger log = LoggerFactory.getLogger(StashDb.class);
+
+    /** Work done on the database under one acquisition of the lifecycle lock. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run() throws RocksDBException;
+    }
+
+    private final Path path;
+    private final RocksDB db;
+    private final List<ColumnFamilyHandle> handles;
+    private final Map<Family, ColumnFamilyHandle> families = new EnumMap<>(Family.class);
+    /** Closed after the database, last first: the directory lock is the first, so it is released last. */
+    private final List<AutoCloseable> resources;
+    private final WriteOptions syncedWrites = new WriteOptions().setSync(true);
+    private final WriteOptions unsyncedWrites = new WriteOptions().setSync(false);
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private final Set<FamilyCursor> openCursors = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+    private volatile StashException hardFailure;
+
+    private StashDb(Path path, RocksDB db, List<ColumnFamilyHandle> handles, List<AutoCloseable> resources) {
+        this.path = path;
+        this.db = db;
+        this.handles = handles;
+        this.resources = resources;
+        for (Family family : Family.values()) {
+            families.put(family, handles.get(family.ordinal()));
+        }
+        resources.add(syncedWrites);
+        resources.add(unsyncedWrites);
+    }
+
+    /**
+     * Opens (creating if needed) the database in {@code path}, locking the directory first.
+     *
+     * @throws StashException naming the directory when it cannot be created or written, or is locked
+     */
+    public static StashDb open(Path path, StashOptions options) {
+        prepareDirectory(path);
+        RocksDB.loadLibrary();
+        List<AutoCloseable> resources = new ArrayList<>();
+        resources.add(DirectoryLock.acquire(path));
+        List<ColumnFamilyHandle> handles = new ArrayList<>();
+        RocksDB db = null;
+        try {
+            LRUCache cache = new LRUCache(options.memoryBytes());
+            resources.add(cache);
+            db = RocksDB.open(StashDbOptions.dbOptions(options, cache, resources), path.toString(),
+                StashDbOptions.descriptors(cache, resources), handles);
+            return new StashDb(path, db, handles, resources);
+        } catch (RocksDBException e) {
+            release(handles, db, resources);
+            throw StashFailures.openFailure(path, e);
+        } catch (RuntimeException e) {
+            release(handles, db, resources);
+            throw e;
+        }
+    }
+
+    private static void prepareDirectory(Path path) {
+        try {
+            Files.createDirectories(path);
+        } catch (IOException e) {
+            throw new StashException("Cannot create the stash directory " + path + " (" + e + "). Make its parent "
+                + "directory writable by the worker's user, or point stash.dir at a writable directory.", e);
+        }
+        try {
+            Path probe = Files.createTempFile(path, ".write-probe", "");
+            Files.delete(probe);
+        } catch (IOException e) {
+            throw new StashException("The stash directory " + path + " is not writable (" + e + "). Give the worker's "
+                + "user write access to it, or point stash.dir at a writable directory.", e);
+        }
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /**
+     * Runs {@code work} holding the lifecycle lock's read side, once the handle is checked open; a RocksDB error
+     * becomes a {@link StashException} saying "could not {@code what}".
+     */
+    public <T> T call(String what, Work<T> work) {
+        Lock readLock = lifecycle.readLock();
+        readLock.lock();
+        try {
+            ensureOpen();
+            return work.run();
+        } catch (RocksDBException e) {
+            throw failure(what, e);
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    /** The value under {@code key}, or null. */
+    public byte[] get(String what, Family family, byte[] key) {
+        return call(what, () -> db.get(families.get(family), key));
+    }
+
+    /** The values under {@code keys} of one family, in their order (null where there is none). */
+    public List<byte[]> multiGet(String what, Family family, List<byte[]> keys) {
+        List<ColumnFamilyHandle> columns = new ArrayList<>(keys.size());
+        for (int i = 0; i < keys.size(); i++) {
+            columns.add(families.get(family));
+        }
+        return call(what, () -> db.multiGetAsList(columns, keys));
+    }
+
+    /** The last key of {@code family}, or null when it is empty. */
+    public byte[] lastKey(Family family) {
+        return call("read the last key of " + family.columnFamily(), () -> {
+            try (RocksIterator it = db.newIterator(families.get(family))) {
+                it.seekToLast();
+                if (it.isValid()) {
+                    return it.key();
+                }
+                it.status();
+                return null;
+            }
+        });
+    }
+
+    /** A new, empty write; {@link #write} applies it atomically. */
+    public StashWrite newWrite() {
+        return new StashWrite(families);
+    }
+
+    /** Applies {@code write} atomically, syncing the WAL first when {@code sync}. */
+    public void write(String what, StashWrite write, boolean sync) {
+        call(what, () -> {
+            db.write(sync ? syncedWrites : unsyncedWrites, write.batch());
+            return null;
+        });
+    }
+
+    /** Syncs the WAL: everything written so far, synced or not, is durable when this returns. */
+    public void syncWal() {
+        call("sync the WAL", () -> {
+            db.syncWal();
+            return null;
+        });
+    }
+
+    /** Checks RocksDB's block checksums of every file; returns what is damaged, or null when nothing is. */
+    public String verifyFileChecksums() {
+        return call("verify the stash's files", () -> {
+            try {
+                db.verifyChecksum();
+                return null;
+            } catch (RocksDBException e) {
+                return e.getMessage();
+            }
+        });
+    }
+
+    /**
+     * A cursor over the keys of {@code family} from {@code lower} (inclusive) to {@code upper} (exclusive); either may
+     * be null for no bound. The database closes cursors still open when it closes. Close it when done.
+     *
+     * @param fillCache whether the blocks read may fill the block cache (false for what is read once)
+     */
+    public FamilyCursor cursor(Family family, byte[] lower, byte[] upper, boolean fillCache, long readaheadBytes) {
+        return call("read " + family.columnFamily(), () -> {
+            FamilyCursor cursor = new FamilyCursor(this, lower, upper, fillCache, readaheadBytes,
+                options -> db.newIterator(families.get(family), options));
+            openCursors.add(cursor);
+            return cursor;
+        });
+    }
+
+    void cursorClosed(FamilyCursor cursor) {
+        openCursors.remove(cursor);
+    }
+
+    Lock readLock() {
+        return lifecycle.readLock();
+    }
+
+    /** Throws unless the handle is open, saying why when it was closed after an I/O failure. */
+    public void ensureOpen() {
+        if (closed) {
+            throw hardFailure == null ? new StashException("The stash at " + path + " is closed")
+                : new StashException("The stash at " + path + " was reopened after an I/O failure (" + hardFailure.getMessage()
+                + "). Restart this task to use the new handle; nothing stashed is lost.", hardFailure);
+        }
+    }
+
+    /** Translates {@code e}, remembering it as the handle's hard failure when RocksDB takes no more writes after it. */
+    public StashException failure(String what, RocksDBException e) {
+        StashException failure = StashFailures.failure(path, what, e);
+        if (StashFailures.isHardFailure(e)) {
+            hardFailure = failure;
+        }
+        return failure;
+    }
+
+    /** The I/O failure after which this handle accepts no more writes, or null. */
+    public StashException hardFailure() {
+        return hardFailure;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Closes the handle, once: waits for calls in progress, runs {@code lastWrites} (skipped after a hard failure),
+     * closes the cursors still open, syncs the WAL (RocksDB's close does not) and releases everything, the
+     * directory lock last. Do not rearrange: the last writes need the open handle, and the sync must follow them.
+     */
+    public void close(Runnable lastWrites) {
+        lifecycle.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            if (hardFailure == null) {
+                lastWrites.run();
+            }
+            closed = true;
+            for (FamilyCursor cursor : List.copyOf(openCursors)) {
+                cursor.close();
+            }
+            try {
+                db.syncWal();
+            } catch (RocksDBException e) {
+                log.warn("Stash {}: could not sync the WAL on close; unsynced writes may be lost in a power failure", path, e);
+            }
+            release(handles, db, resources);
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+
+    private static void release(List<ColumnFamilyHandle> handles, RocksDB db, List<AutoCloseable> resources) {
+        for (ColumnFamilyHandle handle : handles) {
+            handle.close();
+        }
+        if (db != null) {
+            try {
+                db.closeE();
+            } catch (RocksDBException e) {
+                log.warn("Closing RocksDB failed", e);
+            }
+        }
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                log.warn("Closing a RocksDB resource failed", e);
+            }
+        }
+    }
+
+    /** Opens a RocksDB iterator with the cursor's read options. */
+    @FunctionalInterface
+    interface IteratorFactory {
+        RocksIterator open(ReadOptions options);
+    }
+}

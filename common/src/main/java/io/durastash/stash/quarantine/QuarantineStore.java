@@ -1,0 +1,167 @@
+package io.durastash.stash.quarantine;
+
+import io.durastash.stash.internals.Family;
+import io.durastash.stash.internals.FamilyCursor;
+import io.durastash.stash.internals.SetAside;
+import io.durastash.stash.internals.StashDb;
+import io.durastash.stash.internals.StashJson;
+import io.durastash.stash.internals.StashKeys;
+import io.durastash.stash.internals.StashWrite;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The {@code quarantine} column family: damaged entries moved there with the reason, each in one synced write with
+ * its removal from {@code meta} or {@code data}, and read back for the operator. Keys: a family byte ({@code m}
+ * metadata, {@code d} record) and the original key. Thread-safe.
+ */
+public final class QuarantineStore implements SetAside {
+    private static final Logger log = LoggerFactory.getLogger(QuarantineStore.class);
+    private static final byte META_ENTRY = 'm';
+    private static final byte DATA_ENTRY = 'd';
+
+    /** A quarantine entry with its key. */
+    record KeyedEntry(byte[] key, QuarantinedEntry entry) {
+    }
+
+    private final StashDb db;
+    private final Clock clock;
+    private final AtomicLong size = new AtomicLong();
+
+    public QuarantineStore(StashDb db, Clock clock) {
+        this.db = db;
+        this.clock = clock;
+    }
+
+    @Override
+    public long size() {
+        return size.get();
+    }
+
+    /** Counts the entries already set aside, and warns when there are any. */
+    public void countOnOpen() {
+        long[] count = {0};
+        try (FamilyCursor cursor = db.cursor(Family.QUARANTINE, null, null, false, 0)) {
+            cursor.forEachRemaining((key, value) -> count[0]++);
+        }
+        size.set(count[0]);
+        if (count[0] > 0) {
+            log.warn("Stash {} holds {} quarantined entries (damaged records or batch metadata, set aside and not "
+                + "delivered). Inspect them with 'durastash --dir {} quarantine list' while no worker has the stash "
+                + "open, then requeue what is intact again or purge them.", db.path(), count[0], db.path());
+        }
+    }
+
+    @Override
+    public void record(long batchId, int index, byte[] bytes, String reason) {
+        byte[] key = StashKeys.record(batchId, index);
+        QuarantinedEntry entry = new QuarantinedEntry(Family.DATA.columnFamily(), batchId, index, reason, clock.millis(), bytes);
+        try (StashWrite write = db.newWrite()) {
+            write.put(Family.QUARANTINE, key(DATA_ENTRY, key), StashJson.write(entry));
+            write.delete(Family.DATA, key);
+            db.write("quarantine record " + index + " of batch " + batchId, write, true);
+        }
+        size.incrementAndGet();
+        log.error("Stash {}: record {} of batch {} is corrupt ({}); moved it to the quarantine column family and skipped it. "
+            + "The rest of the stash keeps flowing. Inspect it with 'durastash --dir {} quarantine list' once no worker "
+            + "has the stash open.", db.path(), index, batchId, reason, db.path());
+    }
+
+    @Override
+    public void batch(long batchId, byte[] metadataBytes, String reason) {
+        long now = clock.millis();
+        try (StashWrite write = db.newWrite();
+             FamilyCursor records = db.cursor(Family.DATA, StashKeys.record(batchId, 0), StashKeys.record(batchId + 1, 0), false, 0)) {
+            write.put(Family.QUARANTINE, key(META_ENTRY, StashKeys.batch(batchId)), StashJson.write(
+                new QuarantinedEntry(Family.META.columnFamily(), batchId, -1, reason, now, metadataBytes)));
+            int[] count = {0};
+            records.forEachRemaining((key, value) -> {
+                write.put(Family.QUARANTINE, key(DATA_ENTRY, key), StashJson.write(new QuarantinedEntry(
+                    Family.DATA.columnFamily(), batchId, StashKeys.recordIndex(key), "metadata of its batch is corrupt: "
+                    + reason, now, value)));
+                count[0]++;
+            });
+            write.deleteRange(Family.DATA, StashKeys.record(batchId, 0), StashKeys.record(batchId + 1, 0));
+            write.delete(Family.META, StashKeys.batch(batchId));
+            db.write("quarantine batch " + batchId, write, true);
+            size.addAndGet(1 + count[0]);
+            log.error("Stash {}: the metadata of batch {} is corrupt ({}); moved the batch and its {} records to the "
+                + "quarantine column family. The rest of the stash keeps flowing. Once no worker has the stash open, "
+                + "'durastash --dir {} quarantine requeue {}' rebuilds a batch from its intact records.", db.path(),
+                batchId, reason, count[0], db.path(), batchId);
+        }
+    }
+
+    private static byte[] key(byte family, byte[] key) {
+        byte[] out = new byte[key.length + 1];
+        out[0] = family;
+        System.arraycopy(key, 0, out, 1, key.length);
+        return out;
+    }
+
+    /** Reads a quarantine entry; one that does not parse comes back as an UNREADABLE entry named by its key. */
+    static QuarantinedEntry readEntry(byte[] key, byte[] value) {
+        try {
+            return StashJson.read(value, QuarantinedEntry.class);
+        } catch (RuntimeException e) {
+            long batchId = key.length >= 9 ? StashKeys.batchId(Arrays.copyOfRange(key, 1, 9)) : -1;
+            int index = key.length == 13 ? StashKeys.recordIndex(Arrays.copyOfRange(key, 1, 13)) : -1;
+            return new QuarantinedEntry(QuarantinedEntry.UNREADABLE, batchId, index,
+                "quarantine entry does not parse: " + e.getMessage(), 0L, value);
+        }
+    }
+
+    /** Every entry, readable or not, in key order. */
+    public List<QuarantinedEntry> all() {
+        List<QuarantinedEntry> entries = new ArrayList<>();
+        try (FamilyCursor cursor = db.cursor(Family.QUARANTINE, null, null, false, 0)) {
+            cursor.forEachRemaining((key, value) -> entries.add(readEntry(key, value)));
+        }
+        return entries;
+    }
+
+    /** Quarantine entries with their keys, of the given original batches (all when empty), by batch and index. */
+    List<KeyedEntry> entries(Collection<Long> batchIds) {
+        List<KeyedEntry> entries = new ArrayList<>();
+        if (batchIds.isEmpty()) {
+            try (FamilyCursor cursor = db.cursor(Family.QUARANTINE, null, null, false, 0)) {
+                cursor.forEachRemaining((key, value) -> entries.add(new KeyedEntry(key, readEntry(key, value))));
+            }
+            // Keys put every record entry before every metadata entry; show them by batch, metadata first.
+            entries.sort(Comparator.comparingLong((KeyedEntry k) -> k.entry().batchId()).thenComparingInt(k -> k.entry().index()));
+            return entries;
+        }
+        for (long batchId : new TreeSet<>(batchIds)) {
+            byte[] metaKey = key(META_ENTRY, StashKeys.batch(batchId));
+            byte[] metaValue = db.get("read the quarantine", Family.QUARANTINE, metaKey);
+            if (metaValue != null) {
+                entries.add(new KeyedEntry(metaKey, readEntry(metaKey, metaValue)));
+            }
+            try (FamilyCursor cursor = db.cursor(Family.QUARANTINE, key(DATA_ENTRY, StashKeys.record(batchId, 0)),
+                key(DATA_ENTRY, StashKeys.record(batchId + 1, 0)), false, 0)) {
+                cursor.forEachRemaining((key, value) -> entries.add(new KeyedEntry(key, readEntry(key, value))));
+            }
+        }
+        return entries;
+    }
+
+    /** Adds the deletion of {@code entries} to {@code write}; call {@link #removed} once it is written. */
+    void deleteIn(StashWrite write, Collection<byte[]> keys) {
+        for (byte[] key : keys) {
+            write.delete(Family.QUARANTINE, key);
+        }
+    }
+
+    void removed(long count) {
+        size.addAndGet(-count);
+    }
+}

@@ -1,0 +1,130 @@
+package io.durastash.stash.testing;
+
+import io.durastash.stash.internals.Family;
+import io.durastash.stash.internals.StashKeys;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.DBOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * A closed stash's RocksDB opened directly, bypassing DuraStash, to damage or inspect entries the way a disk fault or
+ * an operator would. Column families and keys are the engine's own ({@link Family}, {@code StashKeys}).
+ */
+public final class RawStash implements AutoCloseable {
+    private final DBOptions options = new DBOptions();
+    private final List<ColumnFamilyHandle> handles = new ArrayList<>();
+    private final RocksDB db;
+
+    public RawStash(Path directory) {
+        RocksDB.loadLibrary();
+        List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+        for (Family family : Family.values()) {
+            descriptors.add(new ColumnFamilyDescriptor(family.nameBytes()));
+        }
+        try {
+            db = RocksDB.open(options, directory.toString(), descriptors, handles);
+        } catch (RocksDBException e) {
+            options.close();
+            throw new IllegalStateException("Cannot open the stash " + directory + " with RocksJava: " + e.getMessage(), e);
+        }
+    }
+
+    private ColumnFamilyHandle handle(Family family) {
+        return handles.get(family.ordinal());
+    }
+
+    /** The value under {@code key}, or null. */
+    public byte[] get(Family family, byte[] key) {
+        try {
+            return db.get(handle(family), key);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public void put(Family family, byte[] key, byte[] value) {
+        try {
+            db.put(handle(family), key, value);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public void delete(Family family, byte[] key) {
+        try {
+            db.delete(handle(family), key);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Flips one bit in the middle of the value stored under {@code key}; returns the byte position. */
+    public int flipBit(Family family, byte[] key) {
+        byte[] value = get(family, key);
+        if (value == null) {
+            throw new IllegalStateException("no entry " + java.util.HexFormat.of().formatHex(key) + " in " + family);
+        }
+        int position = value.length / 2;
+        value[position] ^= 0x04;
+        put(family, key, value);
+        return position;
+    }
+
+    /** Flips one bit in the middle of record {@code index} of batch {@code batchId}; returns the byte position. */
+    public int flipRecordBit(long batchId, int index) {
+        return flipBit(Family.DATA, StashKeys.record(batchId, index));
+    }
+
+    /** Rewrites batch {@code batchId}'s metadata JSON with {@code edit}, e.g. so that it parses but fails its checksum. */
+    public void editMetadata(long batchId, UnaryOperator<String> edit) {
+        byte[] key = StashKeys.batch(batchId);
+        byte[] value = get(Family.META, key);
+        if (value == null) {
+            throw new IllegalStateException("no metadata for batch " + batchId);
+        }
+        put(Family.META, key, edit.apply(new String(value, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Makes batch {@code batchId}'s metadata fail its checksum while it still parses. */
+    public void spoilMetadataChecksum(long batchId) {
+        editMetadata(batchId, json -> json.replaceFirst("\"byteSize\":", "\"byteSize\":1"));
+    }
+
+    /** The keys of a column family, in order, by scanning it whole. */
+    public List<byte[]> keys(Family family) {
+        List<byte[]> keys = new ArrayList<>();
+        try (RocksIterator it = db.newIterator(handle(family))) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                keys.add(it.key());
+            }
+        }
+        return keys;
+    }
+
+    /** Counts the live keys of a column family by scanning it whole. */
+    public long count(Family family) {
+        return keys(family).size();
+    }
+
+    @Override
+    public void close() {
+        handles.forEach(ColumnFamilyHandle::close);
+        try {
+            db.syncWal();
+            db.closeE();
+        } catch (RocksDBException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            options.close();
+        }
+    }
+}
