@@ -53,8 +53,12 @@ public final class DrainerWatch {
         lastWarning = nowMs;
         log.warn("Stash {} has held data for {} s with no source task draining it: {} batches, {} records, {} bytes, the "
                 + "oldest pending for {} s. Nothing is lost, but nothing is delivered and the stash grows towards "
-                + "stash.max.bytes. Run the DuraStash source connector with the same stash.dir and stash.name in this "
-                + "worker process, or if it runs, check why its task is not draining (GET /connectors/<name>/status).",
+                + "stash.max.bytes. Run the DuraStash source connector with the same stash.dir and stash.name, with "
+                + "tasks.max at least the number of workers, so that a source task runs in this worker process; if it "
+                + "runs, check why its task is not draining (GET /connectors/<name>/status). On a distributed cluster, "
+                + "give the sink connector \"consumer.override.partition.assignment.strategy\": "
+                + "\"io.durastash.sink.placement.DrainerAssignor,org.apache.kafka.clients.consumer.RangeAssignor\", so that "
+                + "its input partitions move to workers that drain their stash.",
             stash, undrainedMs / 1000, stats.liveBatches(), stats.liveRecords(), stats.liveBytes(),
             stats.oldestPendingAgeMs() / 1000);
         return true;

@@ -6,6 +6,7 @@ import io.durastash.stash.internals.DrainQueue;
 import io.durastash.stash.internals.Recovery;
 import io.durastash.stash.internals.SinkOffsetStore;
 import io.durastash.stash.internals.StashDb;
+import io.durastash.stash.internals.UndeliveredOffsets;
 import io.durastash.stash.quarantine.Quarantine;
 import io.durastash.stash.quarantine.QuarantineStore;
 import org.apache.kafka.common.TopicPartition;
@@ -15,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.UUID;
 
 /**
@@ -32,6 +34,7 @@ public final class Stash implements AutoCloseable {
     private final StashDb db;
     private final StashOptions options;
     private final DrainQueue queue;
+    private final UndeliveredOffsets undelivered = new UndeliveredOffsets();
     private final QuarantineStore quarantineStore;
     private final BatchLog batchLog;
     private final SinkOffsetStore sinkOffsets;
@@ -44,11 +47,11 @@ public final class Stash implements AutoCloseable {
         this.options = options;
         this.queue = new DrainQueue(options.clock());
         this.quarantineStore = new QuarantineStore(db, options.clock());
-        this.batchLog = new BatchLog(db, queue, options.clock(), quarantineStore);
+        this.batchLog = new BatchLog(db, queue, undelivered, options.clock(), quarantineStore);
         this.sinkOffsets = new SinkOffsetStore(db);
         this.quarantine = new Quarantine(db, quarantineStore, batchLog);
         this.inspector = new StashInspector(db, queue, quarantineStore);
-        this.id = Recovery.run(db, queue, options.quarantineOnOpen() ? quarantineStore : null);
+        this.id = Recovery.run(db, queue, undelivered, options.quarantineOnOpen() ? quarantineStore : null);
         quarantineStore.countOnOpen();
     }
 
@@ -129,6 +132,25 @@ public final class Stash implements AutoCloseable {
      */
     public void resetStashedOffsets(String sinkName, Map<TopicPartition, Long> offsets) {
         sinkOffsets.reset(sinkName, offsets);
+    }
+
+    /**
+     * The lowest offset of {@code partition}, at {@code from} or later, that the stash may still hold undelivered:
+     * every offset before it, from {@code from} on, was delivered (acknowledged by Kafka) or never stashed here.
+     * Empty when the stash holds nothing undelivered of the partition from {@code from} on. Costs no scan.
+     */
+    public OptionalLong firstUndelivered(TopicPartition partition, long from) {
+        return undelivered.firstAtOrAfter(partition, from);
+    }
+
+    /** The offsets the named sink connector's tasks recently let Connect commit from this stash, oldest first. */
+    public Map<TopicPartition, long[]> recentCommits(String sinkName) {
+        return sinkOffsets.recentCommits(sinkName);
+    }
+
+    /** Replaces the recent commits of the named partitions (not synced: losing them costs a redundant re-stash). */
+    public void noteCommits(String sinkName, Map<TopicPartition, long[]> commits) {
+        sinkOffsets.noteCommits(sinkName, commits);
     }
 
     /** The id the next appended batch gets: every stored batch has a lower one. */

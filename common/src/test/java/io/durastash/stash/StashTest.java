@@ -119,6 +119,27 @@ class StashTest {
     }
 
     @Test
+    void theFirstUndeliveredOffsetFollowsDeliveriesAndSurvivesARestart() {
+        TopicPartition t0 = new TopicPartition("t", 0);
+        records.appendBatch(stash, "t", 0, 0, 5);
+        records.appendBatch(stash, "t", 0, 5, 5);
+        assertEquals(java.util.OptionalLong.of(0), stash.firstUndelivered(t0, 0));
+        TestDrainer drainer = new TestDrainer(stash.drainer("d", 1, 0));
+        drainer.drainer().activate(() -> null);
+        drainer.acknowledge(drainer.drain(5));
+        assertEquals(java.util.OptionalLong.of(5), stash.firstUndelivered(t0, 0));
+        drainer.drainer().stop();
+
+        reopen();
+
+        assertEquals(java.util.OptionalLong.of(5), stash.firstUndelivered(t0, 0), "rebuilt from the metadata on open");
+        assertEquals(java.util.OptionalLong.empty(), stash.firstUndelivered(new TopicPartition("t", 1), 0));
+        TestDrainer again = TestDrainer.active(stash);
+        again.acknowledge(again.drainAll());
+        assertEquals(java.util.OptionalLong.empty(), stash.firstUndelivered(t0, 0));
+    }
+
+    @Test
     void resetOffsetsOverwritesAndForgets() {
         TopicPartition p0 = new TopicPartition("t", 0);
         TopicPartition p1 = new TopicPartition("t", 1);

@@ -105,17 +105,26 @@ public final class Backpressure {
         return new Decision(newlyAssigned, Set.of());
     }
 
-    /** Drops the pause state of partitions this task no longer owns. */
-    public void forget(Collection<TopicPartition> partitions) {
-        pausedPartitions.removeAll(partitions);
+    /**
+     * Decides what to do with partitions assigned by a rebalance: while the stash is full, they are paused (a
+     * cooperative rebalance forgets the pause of a revoked partition). The pause state of a revoked partition is
+     * kept on purpose: an eager rebalance revokes everything and the worker pauses again, on reassignment, what the
+     * task paused before, so those partitions must be among the ones resumed once the stash drains.
+     */
+    public Decision reassigned(Collection<TopicPartition> assigned) {
+        if (!paused) {
+            return Decision.NONE;
+        }
+        pausedPartitions.addAll(assigned);
         pausedPartitionCount = pausedPartitions.size();
+        return new Decision(Set.copyOf(assigned), Set.of());
     }
 
     public boolean paused() {
         return paused;
     }
 
-    /** How many partitions this task paused and still owns; safe to read from any thread. */
+    /** How many partitions this task paused (owned now or before the last rebalance); safe to read from any thread. */
     public int pausedPartitionCount() {
         return pausedPartitionCount;
     }

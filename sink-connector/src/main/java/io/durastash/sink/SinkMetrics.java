@@ -2,6 +2,7 @@ package io.durastash.sink;
 
 import io.durastash.connect.PluginMetricsGroup;
 import io.durastash.connect.StashGauges;
+import io.durastash.sink.placement.SinkGroup;
 import io.durastash.stash.Stash;
 
 /**
@@ -21,6 +22,10 @@ public final class SinkMetrics implements AutoCloseable {
     public static final String WAL_SYNC_TIME = "wal-sync-time";
     public static final String BACKPRESSURE_PAUSED = "backpressure-paused";
     public static final String BACKPRESSURE_PAUSED_PARTITIONS = "backpressure-paused-partitions";
+    /** 1 when the sink's consumers use the drainer-aware assignor in this worker, else 0. */
+    public static final String PLACEMENT_GUARDED = "placement-guarded";
+    /** New assignments of the sink's consumer group this worker asked for because drainers came or went. */
+    public static final String PLACEMENT_REBALANCE_REQUESTS = "placement-rebalance-requests";
 
     private final PluginMetricsGroup metrics;
     private final PluginMetricsGroup.Recorder putRecords;
@@ -29,7 +34,7 @@ public final class SinkMetrics implements AutoCloseable {
     private final PluginMetricsGroup.Recorder reported;
     private final PluginMetricsGroup.Recorder walSync;
 
-    public SinkMetrics(PluginMetricsGroup metrics, Stash stash, Backpressure backpressure) {
+    public SinkMetrics(PluginMetricsGroup metrics, Stash stash, Backpressure backpressure, SinkGroup group) {
         this.metrics = metrics;
         putRecords = metrics.meter(PUT_RECORD, "Records written to the stash per second",
             "Records written to the stash since the task started");
@@ -43,6 +48,10 @@ public final class SinkMetrics implements AutoCloseable {
             + "are paused, else 0", () -> backpressure.paused() ? 1 : 0);
         metrics.gauge(BACKPRESSURE_PAUSED_PARTITIONS, "Input partitions this task paused because the stash is full",
             backpressure::pausedPartitionCount);
+        metrics.gauge(PLACEMENT_GUARDED, "1 when the sink's consumers use DrainerAssignor, which gives input partitions "
+            + "only to workers that drain their stash, else 0", () -> group.guarded() ? 1 : 0);
+        metrics.gauge(PLACEMENT_REBALANCE_REQUESTS, "New assignments of the sink's consumer group this worker asked for "
+            + "because its drainer went away, or came while no worker had one", group::rebalanceRequests);
         StashGauges.register(metrics, stash);
     }
 

@@ -37,11 +37,24 @@ public final class StashSinkConfig extends AbstractConfig {
         + "input partitions once the stash holds less than this percentage of stash.max.bytes. A gap between the two "
         + "keeps partitions from flapping between paused and resumed.";
 
+    public static final String INPUT_COMMIT_CONFIG = "input.commit";
+    public static final String INPUT_COMMIT_DEFAULT = CommitMode.DELIVERED.configValue();
+    private static final String INPUT_COMMIT_DOC = "When the sink lets Connect commit the input offsets. 'delivered': "
+        + "only once every record up to the offset was acknowledged by Kafka on the output side (or deliberately "
+        + "dropped by the source connector's transforms or error tolerance). The stash is then a cache that Kafka can "
+        + "rebuild: a worker that loses its disk, or a Kubernetes pod rescheduled without its volume, costs "
+        + "re-consumption and duplicates, never data; a partition that moves to another worker is consumed again "
+        + "from what was delivered, in order. 'stashed': as soon as the records are durable in the stash. Use it only "
+        + "for stash disks that outlive their worker (a persistent volume that follows the pod), or for end-to-end "
+        + "exactly-once across rebalances: a lost disk loses everything it held that was not delivered, and when a "
+        + "partition moves, records the old stash still holds may be delivered after newer ones.";
+
     public static final String STASH_SYNC_CONFIG = "stash.sync";
     public static final boolean STASH_SYNC_DEFAULT = true;
     private static final String STASH_SYNC_DOC = "Whether every poll written to the stash syncs RocksDB's write-ahead "
-        + "log to disk before the sink accepts the next one. With false, writes reach the disk later and the sink "
-        + "syncs before each offset commit instead, so committed offsets never run ahead of what is durable: a crash "
+        + "log to disk before the sink accepts the next one. With false, writes reach the disk later; with "
+        + "input.commit=stashed the sink syncs before each offset commit instead, so committed offsets never run ahead "
+        + "of what is durable, and with input.commit=delivered only delivered offsets are committed anyway: a crash "
         + "only causes records to be consumed again, at the price of re-reading them.";
 
     public static final String GROUP_BY_CONFIG = "group.by";
@@ -84,7 +97,10 @@ public final class StashSinkConfig extends AbstractConfig {
                 Importance.LOW, STASH_RESUME_PERCENT_DOC, StashLocationConfig.GROUP, ++order, Width.SHORT,
                 "Resume below (% of stash.max.bytes)")
             .define(STASH_SYNC_CONFIG, Type.BOOLEAN, STASH_SYNC_DEFAULT, null, Importance.MEDIUM, STASH_SYNC_DOC,
-                StashLocationConfig.GROUP, ++order, Width.SHORT, "Sync every poll");
+                StashLocationConfig.GROUP, ++order, Width.SHORT, "Sync every poll")
+            .define(INPUT_COMMIT_CONFIG, Type.STRING, INPUT_COMMIT_DEFAULT, ConfigDef.CaseInsensitiveValidString.in(
+                    Arrays.stream(CommitMode.values()).map(CommitMode::configValue).toArray(String[]::new)),
+                Importance.HIGH, INPUT_COMMIT_DOC, StashLocationConfig.GROUP, ++order, Width.SHORT, "Commit input offsets when");
         int groupingOrder = 0;
         String[] groupByValues = Arrays.stream(GroupBy.values()).map(GroupBy::configValue).toArray(String[]::new);
         def.define(GROUP_BY_CONFIG, Type.STRING, GROUP_BY_DEFAULT, ConfigDef.CaseInsensitiveValidString.in(groupByValues),
@@ -157,6 +173,10 @@ public final class StashSinkConfig extends AbstractConfig {
 
     public boolean sync() {
         return getBoolean(STASH_SYNC_CONFIG);
+    }
+
+    public CommitMode commitMode() {
+        return CommitMode.parse(getString(INPUT_COMMIT_CONFIG));
     }
 
     public GroupBy groupBy() {

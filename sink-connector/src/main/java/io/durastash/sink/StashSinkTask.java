@@ -2,12 +2,16 @@ package io.durastash.sink;
 
 import io.durastash.connect.DrainerWatch;
 import io.durastash.connect.PluginMetricsGroup;
+import io.durastash.sink.placement.DrainerAssignor;
+import io.durastash.sink.placement.SinkGroup;
+import io.durastash.sink.placement.SinkGroups;
 import io.durastash.stash.Stash;
 import io.durastash.stash.StashLease;
 import io.durastash.stash.StashRegistry;
 import io.durastash.stash.StashStats;
 import io.durastash.stash.Version;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.RangeAssignor;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
@@ -35,9 +39,10 @@ public class StashSinkTask extends SinkTask {
     private StashLease lease;
     private Stash stash;
     private StashWriter writer;
-    private StashedOffsets offsets;
+    private InputOffsets offsets;
     private Backpressure backpressure;
     private DrainerWatch drainerWatch;
+    private SinkGroup group;
     private SinkMetrics metrics;
 
     @Override
@@ -58,17 +63,26 @@ public class StashSinkTask extends SinkTask {
         lease = StashRegistry.jvm().acquire(path, config.stashOptions());
         try {
             stash = lease.stash();
-            offsets = new StashedOffsets();
+            offsets = new InputOffsets(config.commitMode());
             writer = new StashWriter(stash, name, config.grouping(), config.sync(), offsets, errantRecordReporter());
             backpressure = new Backpressure(path.toString(), config.maxBytes(), config.resumePercent());
             drainerWatch = new DrainerWatch(path);
-            metrics = new SinkMetrics(PluginMetricsGroup.forTask(context, "Sink task of connector " + name), stash, backpressure);
+            group = SinkGroups.jvm().join(SinkGroups.groupIdOf(name, props), stash);
+            metrics = new SinkMetrics(PluginMetricsGroup.forTask(context, "Sink task of connector " + name), stash,
+                backpressure, group);
         } catch (RuntimeException e) {
             stop();
             throw e;
         }
-        log.info("Sink task of connector {} started on stash {} at {} (group.by={}, stash.max.bytes={}, stash.sync={})",
-            name, stash.id(), path, config.grouping(), config.maxBytes(), config.sync());
+        log.info("Sink task of connector {} started on stash {} at {} (group.by={}, stash.max.bytes={}, stash.sync={}, "
+            + "input.commit={})", name, stash.id(), path, config.grouping(), config.maxBytes(), config.sync(),
+            config.commitMode().configValue());
+        if (!group.guarded()) {
+            log.info("Sink task of connector {}: the input partitions are assigned without regard to where stashes are "
+                + "drained. On a distributed Connect cluster, set \"consumer.override.partition.assignment.strategy\": "
+                + "\"{},{}\" so that only workers that drain their stash consume.", name, DrainerAssignor.class.getName(),
+                RangeAssignor.class.getName());
+        }
     }
 
     private ErrantRecordReporter errantRecordReporter() {
@@ -83,6 +97,7 @@ public class StashSinkTask extends SinkTask {
     @Override
     public void open(Collection<TopicPartition> partitions) {
         writer.open(partitions);
+        apply(backpressure.reassigned(partitions));
         log.info("Opened partitions {}; last stashed offsets: {}", partitions, lastStashed(partitions));
     }
 
@@ -92,7 +107,6 @@ public class StashSinkTask extends SinkTask {
             return;
         }
         writer.close(partitions);
-        backpressure.forget(partitions);
         log.info("Closed partitions {}", partitions);
     }
 
@@ -100,7 +114,9 @@ public class StashSinkTask extends SinkTask {
     public void put(Collection<SinkRecord> records) {
         StashStats stats = stash.stats();
         applyBackpressure(stats);
-        drainerWatch.check(stats, System.currentTimeMillis());
+        long now = System.currentTimeMillis();
+        drainerWatch.check(stats, now);
+        group.check(stats.drainerActive(), !context.assignment().isEmpty(), now);
         if (!records.isEmpty()) {
             metrics.recordPoll(writer.write(records), config.sync());
             applyBackpressure(stash.stats());
@@ -108,16 +124,19 @@ public class StashSinkTask extends SinkTask {
     }
 
     private void applyBackpressure(StashStats stats) {
-        Backpressure.Decision decision = backpressure.check(stats.liveBytes(), stats.drainerActive(), context.assignment());
+        apply(backpressure.check(stats.liveBytes(), stats.drainerActive(), context.assignment()));
+        if (backpressure.paused()) {
+            // With every partition paused the consumer would wait a whole commit interval before calling put() again.
+            context.timeout(BACKPRESSURE_RECHECK_MS);
+        }
+    }
+
+    private void apply(Backpressure.Decision decision) {
         if (!decision.pause().isEmpty()) {
             context.pause(decision.pause().toArray(new TopicPartition[0]));
         }
         if (!decision.resume().isEmpty()) {
             context.resume(decision.resume().toArray(new TopicPartition[0]));
-        }
-        if (backpressure.paused()) {
-            // With every partition paused the consumer would wait a whole commit interval before calling put() again.
-            context.timeout(BACKPRESSURE_RECHECK_MS);
         }
     }
 
@@ -126,12 +145,14 @@ public class StashSinkTask extends SinkTask {
         if (stash == null) {
             return Map.of();
         }
-        if (!config.sync()) {
+        if (!config.sync() && offsets.mode() == CommitMode.STASHED) {
             long start = System.nanoTime();
             stash.sync();
             metrics.recordWalSync(System.nanoTime() - start);
         }
-        return offsets.committable(currentOffsets);
+        Map<TopicPartition, OffsetAndMetadata> committable = offsets.committable(currentOffsets, stash::firstUndelivered);
+        stash.noteCommits(config.connectorName(), offsets.takeChangedCommits());
+        return committable;
     }
 
     @Override
@@ -143,6 +164,10 @@ public class StashSinkTask extends SinkTask {
         if (metrics != null) {
             metrics.close();
             metrics = null;
+        }
+        if (group != null) {
+            SinkGroups.jvm().leave(group);
+            group = null;
         }
         if (held != null) {
             held.close();

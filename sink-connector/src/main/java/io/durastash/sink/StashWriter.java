@@ -37,7 +37,7 @@ public final class StashWriter {
     private final String sinkName;
     private final Grouping grouping;
     private final boolean sync;
-    private final StashedOffsets offsets;
+    private final InputOffsets offsets;
     private final ErrantRecordReporter reporter;
     private final RecordCodec codec = new RecordCodec();
     /** Partitions whose redelivered records were announced since they were opened: one INFO line each. */
@@ -46,7 +46,7 @@ public final class StashWriter {
     /**
      * @param reporter where unencodable records go; null to fail the task on them
      */
-    public StashWriter(Stash stash, String sinkName, Grouping grouping, boolean sync, StashedOffsets offsets,
+    public StashWriter(Stash stash, String sinkName, Grouping grouping, boolean sync, InputOffsets offsets,
                        ErrantRecordReporter reporter) {
         this.stash = stash;
         this.sinkName = sinkName;
@@ -58,12 +58,12 @@ public final class StashWriter {
 
     /** Starts tracking newly assigned partitions from what the stash holds for them. */
     public void open(Collection<TopicPartition> partitions) {
-        offsets.track(partitions, stash.stashedOffsets(sinkName));
+        offsets.open(partitions, stash.stashedOffsets(sinkName), stash.recentCommits(sinkName));
         skipAnnounced.removeAll(partitions);
     }
 
     public void close(Collection<TopicPartition> partitions) {
-        offsets.forget(partitions);
+        offsets.close(partitions);
         skipAnnounced.removeAll(partitions);
     }
 
@@ -88,9 +88,9 @@ public final class StashWriter {
             }
             previous = position;
         }
-        Set<TopicPartition> untracked = offsets.untracked(partitions);
-        if (!untracked.isEmpty()) {
-            open(untracked);
+        Set<TopicPartition> unopened = offsets.unopened(partitions);
+        if (!unopened.isEmpty()) {
+            open(unopened);
         }
 
         PollBatches poll = new PollBatches();
@@ -105,6 +105,10 @@ public final class StashWriter {
             InputPosition position = positions.get(i++);
             if (position.partition() != runPartition) {
                 runPartition = position.partition();
+                if (offsets.arrived(runPartition, position.offset()) == InputOffsets.Arrival.RESET) {
+                    log.info("The input offsets of {} were reset to {}, below what stash {} let Connect commit: its "
+                        + "records are stashed again from there", runPartition, position.offset(), stash.path());
+                }
                 runStashed = offsets.lastStashed(runPartition);
             }
             if (runStashed != null && position.offset() <= runStashed) {

@@ -101,6 +101,33 @@ class BackpressureTaskTest {
         assertTrue(sink.context().resumeCalls > 0);
     }
 
+    @Test
+    void partitionsPausedBeforeAnEagerRebalanceAreResumedOnceDrained() {
+        Started sink = fixture.start(null, P0, P1);
+        sink.task().put(big(P0, 5));
+        assertEquals(Set.of(P0, P1), sink.context().paused);
+
+        sink.context().rebalanceEagerly(sink.task(), List.of(P0, P1));
+        assertEquals(Set.of(P0, P1), sink.context().paused, "the worker pauses them again");
+        fixture.acknowledge(fixture.claimAll());
+        sink.task().put(List.of());
+
+        assertEquals(Set.of(), sink.context().paused, "nothing stays paused once the stash is drained");
+    }
+
+    @Test
+    void aPartitionThatComesBackWhileFullIsPausedAgain() {
+        Started sink = fixture.start(null, P0, P1);
+        sink.task().put(big(P0, 5));
+        sink.task().close(List.of(P1));
+        sink.context().revoke(List.of(P1)); // cooperative: the worker forgets its pause
+
+        sink.context().assign(List.of(P1));
+        sink.task().open(List.of(P1));
+
+        assertEquals(Set.of(P0, P1), sink.context().paused);
+    }
+
     private List<SinkRecord> big(TopicPartition partition, int count) {
         List<SinkRecord> records = new ArrayList<>();
         for (int i = 0; i < count; i++) {

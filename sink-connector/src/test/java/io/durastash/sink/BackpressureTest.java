@@ -34,13 +34,21 @@ class BackpressureTest {
     }
 
     @Test
-    void pausesPartitionsAssignedWhilePausedAndForgetsRevokedOnes() {
+    void pausesPartitionsAssignedWhilePaused() {
         backpressure.check(2000, false, Set.of(P0, P1));
-        backpressure.forget(List.of(P1));
-        assertEquals(Set.of(P0), backpressure.pausedPartitions());
         assertEquals(new Decision(Set.of(P2), Set.of()), backpressure.check(2000, false, Set.of(P0, P2)));
         assertEquals(Decision.NONE, backpressure.check(2000, false, Set.of(P0, P2)));
         assertEquals(new Decision(Set.of(), Set.of(P0, P2)), backpressure.check(0, false, Set.of(P0, P2)));
+    }
+
+    @Test
+    void partitionsReassignedByARebalanceFollowThePauseState() {
+        backpressure.check(2000, false, Set.of(P0, P1));
+        assertEquals(new Decision(Set.of(P0, P2), Set.of()), backpressure.reassigned(List.of(P0, P2)),
+            "still full: what comes back is paused, whatever the worker remembers of it");
+        assertEquals(new Decision(Set.of(), Set.of(P0, P1, P2)), backpressure.check(0, false, Set.of(P0, P1, P2)),
+            "every partition paused before the rebalance is resumed, not only those of the last check");
+        assertEquals(Decision.NONE, backpressure.reassigned(List.of(P1)), "not full: nothing to do");
     }
 
     @Test

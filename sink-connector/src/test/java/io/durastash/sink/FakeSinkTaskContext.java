@@ -4,6 +4,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.connect.errors.IllegalWorkerStateException;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkTask;
 import org.apache.kafka.connect.sink.SinkTaskContext;
 
 import java.util.Arrays;
@@ -37,7 +38,19 @@ final class FakeSinkTaskContext implements SinkTaskContext {
         assignment.addAll(partitions);
     }
 
-    /** What the worker does on revocation: the partitions go, with their pause state. */
+    /**
+     * What the worker does in an eager rebalance that gives the task {@code partitions} back: every partition is
+     * closed, the new assignment is opened, and the worker pauses again those the task had paused.
+     */
+    void rebalanceEagerly(SinkTask task, Collection<TopicPartition> partitions) {
+        task.close(Set.copyOf(assignment));
+        assignment.clear();
+        assignment.addAll(partitions);
+        paused.retainAll(assignment);
+        task.open(partitions);
+    }
+
+    /** What the worker does on a cooperative revocation: the partitions go, with their pause state. */
     void revoke(Collection<TopicPartition> partitions) {
         assignment.removeAll(partitions);
         paused.removeAll(partitions);

@@ -73,6 +73,7 @@ class SinkMetricsTest {
 
     @Test
     void withoutSyncedPutsTheSyncBeforeACommitIsTimed() {
+        fixture.with(StashSinkConfig.INPUT_COMMIT_CONFIG, "stashed");
         fixture.with(StashSinkConfig.STASH_SYNC_CONFIG, "false");
         Started sink = fixture.start(null, P0);
         sink.task().put(List.of(bytesRecord("orders", 0, 0, "k", "a")));

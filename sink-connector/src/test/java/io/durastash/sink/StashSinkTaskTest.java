@@ -240,11 +240,13 @@ class StashSinkTaskTest {
         sink.task().put(List.of());
         assertEquals(0, fixture.stash().stats().liveBatches());
         assertEquals(Map.of(), fixture.stash().stashedOffsets(SinkFixture.CONNECTOR));
-        assertEquals(Map.of(), sink.task().preCommit(Map.of(ORDERS_0, new OffsetAndMetadata(0))));
+        assertEquals(Map.of(ORDERS_0, new OffsetAndMetadata(0)), sink.task().preCommit(Map.of(ORDERS_0, new OffsetAndMetadata(0))),
+            "the position, where nothing is past");
     }
 
     @Test
     void usesTheOriginalPositionWhenTransformsRenameTheTopic() {
+        fixture.with(StashSinkConfig.INPUT_COMMIT_CONFIG, "stashed");
         Started sink = fixture.start(null, ORDERS_0);
         SinkRecord original = bytesRecord("orders", 0, 7, "k", "v");
         SinkRecord routed = original.newRecord("renamed-orders", 4, original.keySchema(), original.key(),
@@ -260,6 +262,7 @@ class StashSinkTaskTest {
 
     @Test
     void redeliveryAfterACrashIsNotStashedTwice() {
+        fixture.with(StashSinkConfig.INPUT_COMMIT_CONFIG, "stashed");
         List<SinkRecord> poll = List.of(bytesRecord("orders", 0, 0, "a", "1"), bytesRecord("orders", 0, 1, "b", "2"),
             bytesRecord("orders", 1, 0, "c", "3"));
         Started first = fixture.start(null, ORDERS_0, ORDERS_1);
@@ -302,6 +305,7 @@ class StashSinkTaskTest {
 
     @Test
     void preCommitReturnsOnlyStashedOffsetsAndSyncsWhenPutsDoNot() {
+        fixture.with(StashSinkConfig.INPUT_COMMIT_CONFIG, "stashed");
         fixture.with(StashSinkConfig.STASH_SYNC_CONFIG, "false");
         Started sink = fixture.start(null, ORDERS_0, ORDERS_1);
         sink.task().put(List.of(bytesRecord("orders", 0, 4, "a", "1"), bytesRecord("orders", 0, 5, "b", "2")));
@@ -314,6 +318,7 @@ class StashSinkTaskTest {
 
     @Test
     void unencodableRecordGoesToTheErrantRecordReporter() {
+        fixture.with(StashSinkConfig.INPUT_COMMIT_CONFIG, "stashed");
         RecordingErrantReporter reporter = new RecordingErrantReporter();
         Started sink = fixture.start(reporter, ORDERS_0);
         SinkRecord bad = new SinkRecord("orders", 0, null, "key", null, UUID.randomUUID(), 1);
@@ -347,6 +352,7 @@ class StashSinkTaskTest {
 
     @Test
     void partitionStateFollowsOpenAndClose() {
+        fixture.with(StashSinkConfig.INPUT_COMMIT_CONFIG, "stashed");
         Started a = fixture.start(null, ORDERS_0, ORDERS_1);
         a.task().put(List.of(bytesRecord("orders", 0, 0, "a", "1"), bytesRecord("orders", 1, 0, "b", "2")));
 
@@ -364,6 +370,54 @@ class StashSinkTaskTest {
         assertEquals(List.of("orders-0@0", "orders-1@0", "orders-1@1", "orders-1@2"), positions(records(fixture.claimAll())));
         assertEquals(Map.of(ORDERS_0, new OffsetAndMetadata(1), ORDERS_1, new OffsetAndMetadata(3)),
             a.task().preCommit(Map.of(ORDERS_0, new OffsetAndMetadata(1), ORDERS_1, new OffsetAndMetadata(3))));
+    }
+
+    @Test
+    void deliveredModeCommitsOnlyWhatKafkaAcknowledged() {
+        Started sink = fixture.start(null, ORDERS_0);
+        sink.task().put(List.of(bytesRecord("orders", 0, 0, "a", "1"), bytesRecord("orders", 0, 1, "b", "2")));
+        sink.task().put(List.of(bytesRecord("orders", 0, 2, "c", "3")));
+        Map<TopicPartition, OffsetAndMetadata> consumed = Map.of(ORDERS_0, new OffsetAndMetadata(3));
+
+        assertEquals(Map.of(ORDERS_0, new OffsetAndMetadata(0)), sink.task().preCommit(consumed), "stashed, not delivered");
+        List<ReadBatch> batches = fixture.claimAll();
+        fixture.acknowledge(batches.subList(0, 1));
+        assertEquals(Map.of(ORDERS_0, new OffsetAndMetadata(2)), sink.task().preCommit(consumed));
+        fixture.acknowledge(batches.subList(1, 2));
+        assertEquals(consumed, sink.task().preCommit(consumed));
+    }
+
+    @Test
+    void aRedeliveryOnTheSameDiskIsSkippedAndCommittedOnceDelivered() {
+        Started first = fixture.start(null, ORDERS_0);
+        first.task().put(List.of(bytesRecord("orders", 0, 0, "a", "1"), bytesRecord("orders", 0, 1, "b", "2")));
+        first.task().preCommit(Map.of(ORDERS_0, new OffsetAndMetadata(2)));
+        first.task().stop(); // a crash: Kafka's committed offset is still 0, what was delivered
+
+        Started second = fixture.start(null, ORDERS_0);
+        second.task().put(List.of(bytesRecord("orders", 0, 0, "a", "1"), bytesRecord("orders", 0, 1, "b", "2"),
+            bytesRecord("orders", 0, 2, "c", "3")));
+
+        List<ReadBatch> batches = fixture.claimAll();
+        assertEquals(List.of("orders-0@0", "orders-0@1", "orders-0@2"), positions(records(batches)), "not stashed twice");
+        fixture.acknowledge(batches);
+        assertEquals(Map.of(ORDERS_0, new OffsetAndMetadata(3)), second.task().preCommit(Map.of(ORDERS_0, new OffsetAndMetadata(3))));
+    }
+
+    @Test
+    void aResetToBelowWhatThisStashCommittedStashesTheRecordsAgain() {
+        Started first = fixture.start(null, ORDERS_0);
+        first.task().put(List.of(bytesRecord("orders", 0, 0, "a", "1"), bytesRecord("orders", 0, 1, "b", "2")));
+        fixture.acknowledge(fixture.claimAll());
+        assertEquals(Map.of(ORDERS_0, new OffsetAndMetadata(2)), first.task().preCommit(Map.of(ORDERS_0, new OffsetAndMetadata(2))));
+        first.task().stop();
+
+        // PATCH /connectors/<name>/offsets on another worker, or a topic deleted and created again: back to 0.
+        Started second = fixture.start(null, ORDERS_0);
+        second.task().put(List.of(bytesRecord("orders", 0, 0, "a", "1"), bytesRecord("orders", 0, 1, "b", "2")));
+
+        assertEquals(List.of("orders-0@0", "orders-0@1"), positions(records(fixture.claimAll())), "stashed again");
+        assertEquals(Map.of(ORDERS_0, 1L), fixture.stash().stashedOffsets(SinkFixture.CONNECTOR));
     }
 
     @Test

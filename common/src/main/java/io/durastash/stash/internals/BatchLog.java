@@ -36,11 +36,13 @@ public final class BatchLog {
     private final DrainQueue queue;
     private final Clock clock;
     private final SetAside setAside;
+    private final UndeliveredOffsets undelivered;
     private final LoadedMarks marks = new LoadedMarks();
 
-    public BatchLog(StashDb db, DrainQueue queue, Clock clock, SetAside setAside) {
+    public BatchLog(StashDb db, DrainQueue queue, UndeliveredOffsets undelivered, Clock clock, SetAside setAside) {
         this.db = db;
         this.queue = queue;
+        this.undelivered = undelivered;
         this.clock = clock;
         this.setAside = setAside;
     }
@@ -86,6 +88,7 @@ public final class BatchLog {
             if (written) {
                 for (BatchMetadata batch : appended) {
                     marks.pending(batch);
+                    undelivered.add(batch);
                 }
             }
             queue.settle(firstId, count, written);
@@ -136,12 +139,14 @@ public final class BatchLog {
                 byte[] bytes = values.get(k);
                 if (bytes == null) {
                     log.warn("Stash {}: batch {} was queued but has no metadata; skipping it", db.path(), batchId);
+                    undelivered.remove(List.of(batchId));
                     continue;
                 }
                 try {
                     found[unknown.get(k)] = StashJson.readMetadata(batchId, bytes);
                 } catch (CorruptEntryException e) {
                     setAside.batch(batchId, bytes, e.getMessage());
+                    undelivered.remove(List.of(batchId));
                 }
             }
         }
@@ -191,6 +196,7 @@ public final class BatchLog {
             putMarks(write, dueMarks);
             db.write("delete acknowledged batches " + acknowledged, write, false);
         }
+        undelivered.remove(acknowledged);
     }
 
     private static void deleteBatches(StashWrite write, long first, long last) {

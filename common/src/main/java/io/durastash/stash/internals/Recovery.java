@@ -25,19 +25,21 @@ public final class Recovery {
 
     private final StashDb db;
     private final DrainQueue queue;
+    private final UndeliveredOffsets undelivered;
 
-    private Recovery(StashDb db, DrainQueue queue) {
+    private Recovery(StashDb db, DrainQueue queue, UndeliveredOffsets undelivered) {
         this.db = db;
         this.queue = queue;
+        this.undelivered = undelivered;
     }
 
     /**
-     * Recovers the stash in {@code db} into {@code queue}; returns its identity.
+     * Recovers the stash in {@code db} into {@code queue} and {@code undelivered}; returns its identity.
      *
      * @param setAside where batches with damaged metadata go; null to leave them in place, unqueued (for inspection)
      */
-    public static UUID run(StashDb db, DrainQueue queue, SetAside setAside) {
-        Recovery recovery = new Recovery(db, queue);
+    public static UUID run(StashDb db, DrainQueue queue, UndeliveredOffsets undelivered, SetAside setAside) {
+        Recovery recovery = new Recovery(db, queue, undelivered);
         UUID id = recovery.identity();
         recovery.queueBatches(setAside);
         return id;
@@ -81,6 +83,7 @@ public final class Recovery {
                 try {
                     BatchMetadata batch = StashJson.readMetadata(batchId, value);
                     queue.recovered(batch);
+                    undelivered.add(batch);
                     if (batch.status() == BatchStatus.LOADED) {
                         wasLoaded[0]++;
                     }

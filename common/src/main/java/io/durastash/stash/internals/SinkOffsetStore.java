@@ -7,8 +7,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The stashed input offsets of the sink connectors on a stash (connector → partition → the last offset handled),
- * kept in {@code default} and written in the same write as the records they cover. Thread-safe.
+ * What the stash keeps of its sink connectors' input offsets, in {@code default}: the stashed offsets (connector →
+ * partition → the last offset handled), written in the same write as the records they cover; and the offsets each
+ * connector's tasks recently let Connect commit, by which a task tells a deliberate reset from a redelivery.
+ * Thread-safe.
  */
 public final class SinkOffsetStore {
     private final StashDb db;
@@ -46,6 +48,25 @@ public final class SinkOffsetStore {
     private void scan(byte[] prefix, FamilyCursor.Visitor visitor) {
         try (FamilyCursor cursor = db.cursor(Family.DEFAULT, prefix, StashKeys.prefixEnd(prefix), true, 0)) {
             cursor.forEachRemaining(visitor);
+        }
+    }
+
+    /** The offsets {@code sink}'s tasks on this stash recently let Connect commit, per partition, oldest first. */
+    public Map<TopicPartition, long[]> recentCommits(String sink) {
+        byte[] prefix = StashKeys.sinkCommitsPrefix(sink);
+        Map<TopicPartition, long[]> commits = new LinkedHashMap<>();
+        scan(prefix, (key, value) -> commits.put(StashKeys.sinkOffsetPartition(key, prefix.length), StashKeys.longsValue(value)));
+        return commits;
+    }
+
+    /** Replaces the recent commits of the named partitions; not synced (losing them costs a redundant re-stash). */
+    public void noteCommits(String sink, Map<TopicPartition, long[]> commits) {
+        if (commits.isEmpty()) {
+            return;
+        }
+        try (StashWrite write = db.newWrite()) {
+            commits.forEach((tp, offsets) -> write.put(Family.DEFAULT, StashKeys.sinkCommits(sink, tp), StashKeys.longsValue(offsets)));
+            db.write("note the recent commits of " + sink, write, false);
         }
     }
 

@@ -14,6 +14,7 @@ public final class StashKeys {
     public static final byte[] FORMAT_VERSION = "format.version".getBytes(StandardCharsets.UTF_8);
     public static final byte[] NEXT_BATCH_ID = "next.batch.id".getBytes(StandardCharsets.UTF_8);
     private static final String SINK_OFFSET_PREFIX = "sink.offset\u0000";
+    private static final String SINK_COMMITS_PREFIX = "sink.commits\u0000";
 
     private StashKeys() {
     }
@@ -69,6 +70,33 @@ public final class StashKeys {
         String rest = new String(key, prefixLength, key.length - prefixLength, StandardCharsets.UTF_8);
         int sep = rest.lastIndexOf('\u0000');
         return new TopicPartition(rest.substring(0, sep), Integer.parseInt(rest.substring(sep + 1)));
+    }
+
+    /** The prefix of every recent-commits key of one sink connector. */
+    public static byte[] sinkCommitsPrefix(String sinkName) {
+        return (SINK_COMMITS_PREFIX + sinkName + "\u0000").getBytes(StandardCharsets.UTF_8);
+    }
+
+    public static byte[] sinkCommits(String sinkName, TopicPartition tp) {
+        return (SINK_COMMITS_PREFIX + sinkName + "\u0000" + tp.topic() + "\u0000" + tp.partition()).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Longs, big-endian, one after the other. */
+    public static byte[] longsValue(long[] values) {
+        ByteBuffer buffer = ByteBuffer.allocate(values.length * Long.BYTES);
+        for (long value : values) {
+            buffer.putLong(value);
+        }
+        return buffer.array();
+    }
+
+    public static long[] longsValue(byte[] value) {
+        ByteBuffer buffer = ByteBuffer.wrap(value);
+        long[] values = new long[value.length / Long.BYTES];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = buffer.getLong();
+        }
+        return values;
     }
 
     /** The exclusive upper bound of every key that starts with {@code prefix}. */

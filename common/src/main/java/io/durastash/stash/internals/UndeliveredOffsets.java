@@ -1,0 +1,93 @@
+package io.durastash.stash.internals;
+
+import io.durastash.stash.BatchMetadata;
+import io.durastash.stash.OffsetRange;
+import org.apache.kafka.common.TopicPartition;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+
+/**
+ * Which input offsets the stash still holds undelivered: per input partition, the offset range of every live batch
+ * (pending or claimed, not yet acknowledged), kept in memory from the batches' metadata so that the sink's delivered
+ * watermark costs no scan. Its monitor is a leaf lock. Thread-safe.
+ */
+public final class UndeliveredOffsets {
+    /** One partition's live ranges by batch id, and a count of their first offsets to find the lowest at once. */
+    private static final class Ranges {
+        final TreeMap<Long, long[]> byBatch = new TreeMap<>();
+        final TreeMap<Long, Integer> firstOffsets = new TreeMap<>();
+
+        void add(long batchId, long first, long last) {
+            byBatch.put(batchId, new long[] {first, last});
+            firstOffsets.merge(first, 1, Integer::sum);
+        }
+
+        void remove(long batchId) {
+            long[] range = byBatch.remove(batchId);
+            if (range != null) {
+                firstOffsets.computeIfPresent(range[0], (first, n) -> n == 1 ? null : n - 1);
+            }
+        }
+    }
+
+    private final Map<TopicPartition, Ranges> partitions = new HashMap<>();
+    private final Map<Long, List<TopicPartition>> partitionsOfBatch = new HashMap<>();
+
+    /** Notes a live batch: appended, or found on disk when the stash opens. */
+    public synchronized void add(BatchMetadata batch) {
+        List<OffsetRange> offsets = batch.offsets();
+        TopicPartition[] held = new TopicPartition[offsets.size()];
+        for (int i = 0; i < held.length; i++) {
+            OffsetRange range = offsets.get(i);
+            held[i] = new TopicPartition(range.topic(), range.partition());
+            partitions.computeIfAbsent(held[i], tp -> new Ranges()).add(batch.id(), range.first(), range.last());
+        }
+        partitionsOfBatch.put(batch.id(), List.of(held));
+    }
+
+    /** Forgets batches that are delivered (acknowledged and deleted) or no longer in the stash. */
+    public synchronized void remove(Collection<Long> batchIds) {
+        for (long batchId : batchIds) {
+            List<TopicPartition> held = partitionsOfBatch.remove(batchId);
+            if (held == null) {
+                continue;
+            }
+            for (TopicPartition tp : held) {
+                Ranges ranges = partitions.get(tp);
+                ranges.remove(batchId);
+                if (ranges.byBatch.isEmpty()) {
+                    partitions.remove(tp);
+                }
+            }
+        }
+    }
+
+    /**
+     * The lowest offset of {@code partition}, at {@code from} or later, that a live batch may hold: every offset
+     * below it from {@code from} on is delivered or was never stashed here. Empty when the stash holds nothing
+     * undelivered of the partition from {@code from} on.
+     */
+    public synchronized OptionalLong firstAtOrAfter(TopicPartition partition, long from) {
+        Ranges ranges = partitions.get(partition);
+        if (ranges == null) {
+            return OptionalLong.empty();
+        }
+        long lowestFirst = ranges.firstOffsets.firstKey();
+        if (from <= lowestFirst) {
+            return OptionalLong.of(lowestFirst);
+        }
+        // Records below `from` are held too (stashed before the partition last moved here): look at each range.
+        long lowest = Long.MAX_VALUE;
+        for (long[] range : ranges.byBatch.values()) {
+            if (range[1] >= from) {
+                lowest = Math.min(lowest, Math.max(range[0], from));
+            }
+        }
+        return lowest == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(lowest);
+    }
+}

@@ -1,0 +1,100 @@
+package io.durastash.sink.placement;
+
+import io.durastash.stash.Stash;
+
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One sink connector's consumer group as this worker sees it: the stash its tasks here write to, the settings of
+ * their consumers (captured by the {@link DrainerAssignor}; none when the assignor is not in use), and the
+ * {@link PlacementGuard} that asks the group for a new assignment when drainers come and go. Thread-safe.
+ */
+public final class SinkGroup {
+    private final String groupId;
+    private final RebalanceRequest rebalance;
+    private final PlacementGuard guard = new PlacementGuard();
+    private final AtomicLong requests = new AtomicLong();
+    private Map<String, Object> consumerConfig;
+    private Stash stash;
+    private int tasks;
+
+    SinkGroup(String groupId, RebalanceRequest rebalance) {
+        this.groupId = groupId;
+        this.rebalance = rebalance;
+    }
+
+    public String groupId() {
+        return groupId;
+    }
+
+    synchronized void consumerConfig(Map<String, ?> config) {
+        consumerConfig = Map.copyOf(withoutNulls(config));
+    }
+
+    private static Map<String, Object> withoutNulls(Map<String, ?> config) {
+        Map<String, Object> copy = new java.util.HashMap<>();
+        config.forEach((key, value) -> {
+            if (value != null) {
+                copy.put(key, value);
+            }
+        });
+        return copy;
+    }
+
+    /** Whether the sink tasks' consumers in this worker use the {@link DrainerAssignor}. */
+    public synchronized boolean guarded() {
+        return consumerConfig != null;
+    }
+
+    synchronized void attach(Stash taskStash) {
+        stash = taskStash;
+        tasks++;
+    }
+
+    /** Returns whether no task of the group is left in this worker. */
+    synchronized boolean detach() {
+        tasks--;
+        if (tasks == 0) {
+            stash = null;
+        }
+        return tasks <= 0;
+    }
+
+    synchronized DrainerPresence presence() {
+        if (stash == null) {
+            return DrainerPresence.UNKNOWN;
+        }
+        return stash.stats().drainerActive() ? DrainerPresence.PRESENT : DrainerPresence.ABSENT;
+    }
+
+    void assigned(boolean toEveryone, int members) {
+        guard.assigned(toEveryone, members);
+    }
+
+    /**
+     * Called by a sink task of the group now and then: asks the group for a new assignment when drainers came or went
+     * (see {@link PlacementGuard}). Does nothing when the assignor is not in use.
+     *
+     * @param drainer         whether a drainer drains this worker's stash
+     * @param holdsPartitions whether the calling task holds input partitions
+     */
+    public void check(boolean drainer, boolean holdsPartitions, long now) {
+        Map<String, Object> config;
+        synchronized (this) {
+            config = consumerConfig;
+        }
+        if (config == null) {
+            return;
+        }
+        guard.check(drainer, holdsPartitions, now).ifPresent(reason -> {
+            requests.incrementAndGet();
+            rebalance.request(groupId, config, reason.description);
+        });
+    }
+
+    /** How many new assignments this worker asked the group for. */
+    public long rebalanceRequests() {
+        return requests.get();
+    }
+}

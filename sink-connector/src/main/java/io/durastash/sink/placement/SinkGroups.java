@@ -1,0 +1,61 @@
+package io.durastash.sink.placement;
+
+import io.durastash.stash.Stash;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The JVM-wide registry of the sink connectors' consumer groups in this worker, shared by the sink tasks and the
+ * {@link DrainerAssignor} instances of their consumers: both are loaded by the plugin's one class loader. A consumer
+ * is built (and its assignor configured) before its task starts, so a group exists from whichever comes first, and
+ * goes with the last task. Thread-safe.
+ */
+public final class SinkGroups {
+    /** Kafka Connect's consumer group of a sink connector, unless {@code consumer.override.group.id} names another. */
+    static final String GROUP_PREFIX = "connect-";
+    static final String GROUP_ID_OVERRIDE = "consumer.override.group.id";
+
+    private static final SinkGroups JVM = new SinkGroups(new AdminRebalance());
+
+    private final RebalanceRequest rebalance;
+    private final Map<String, SinkGroup> groups = new HashMap<>();
+
+    SinkGroups(RebalanceRequest rebalance) {
+        this.rebalance = rebalance;
+    }
+
+    /** The registry shared by everything loaded by this plugin's class loader. */
+    public static SinkGroups jvm() {
+        return JVM;
+    }
+
+    /** The consumer group of the sink connector {@code connector}, whose task config is {@code taskConfig}. */
+    public static String groupIdOf(String connector, Map<String, String> taskConfig) {
+        String override = taskConfig.get(GROUP_ID_OVERRIDE);
+        return override != null && !override.isBlank() ? override : GROUP_PREFIX + connector;
+    }
+
+    synchronized SinkGroup group(String groupId) {
+        return groups.computeIfAbsent(groupId, id -> new SinkGroup(id, rebalance));
+    }
+
+    synchronized DrainerPresence presence(String groupId) {
+        SinkGroup group = groupId == null ? null : groups.get(groupId);
+        return group == null ? DrainerPresence.UNKNOWN : group.presence();
+    }
+
+    /** Registers a started sink task of {@code groupId} that writes to {@code stash}. */
+    public synchronized SinkGroup join(String groupId, Stash stash) {
+        SinkGroup group = group(groupId);
+        group.attach(stash);
+        return group;
+    }
+
+    /** Unregisters a stopped sink task; the group goes with its last task. */
+    public synchronized void leave(SinkGroup group) {
+        if (group.detach()) {
+            groups.remove(group.groupId(), group);
+        }
+    }
+}
