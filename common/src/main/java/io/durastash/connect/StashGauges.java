@@ -17,6 +17,8 @@ public final class StashGauges {
     public static final String QUARANTINED_ENTRIES = "stash-quarantined-entries";
     public static final String DRAINER_ACTIVE = "stash-drainer-active";
     public static final String PENDING_WITHOUT_DRAINER = "stash-pending-without-drainer";
+    public static final String DISK_BYTES = "stash-disk-bytes";
+    public static final String DISK_FREE_BYTES = "stash-disk-free-bytes";
     public static final String PATH = "stash-path";
     public static final String ID = "stash-id";
 
@@ -42,6 +44,10 @@ public final class StashGauges {
             () -> stash.stats().drainerActive() ? 1 : 0);
         metrics.gauge(PENDING_WITHOUT_DRAINER, "1 when the stash holds batches and no source task in this worker "
             + "drains it, else 0", () -> stash.stats().pendingWithoutDrainer() ? 1 : 0);
+        metrics.gauge(DISK_BYTES, "Bytes the stash directory holds on disk (RocksDB's files, WAL included)",
+            () -> stash.disk().stashBytes());
+        metrics.gauge(DISK_FREE_BYTES, "Bytes free for the worker's user on the stash's filesystem",
+            () -> stash.disk().freeBytes());
         metrics.textGauge(PATH, "The stash directory (stash.dir/stash.name)", () -> stash.path().toString());
         metrics.textGauge(ID, "The stash's identity, created with it", () -> stash.id().toString());
     }

@@ -2,13 +2,9 @@ package io.durastash.stash;
 
 import io.durastash.stash.codec.RecordCodec;
 import io.durastash.stash.internals.Acknowledgements;
-import io.durastash.stash.internals.BatchLog;
 import io.durastash.stash.internals.BatchStream;
-import io.durastash.stash.internals.DrainQueue;
 import io.durastash.stash.internals.RecordCursor;
 import io.durastash.stash.internals.ResumePoint;
-import io.durastash.stash.internals.SetAside;
-import io.durastash.stash.internals.StashDb;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,9 +23,10 @@ import java.util.function.Supplier;
  * <p>Its life is one state in one atomic reference: {@link State#STANDBY} → {@link State#DRAINING} →
  * {@link State#STOPPING} → {@link State#STOPPED} (or STANDBY → STOPPING → STOPPED). Claims, reads, deletions and the
  * hand-back run under one lock, so that {@link #stop()} waits for a {@link #drain} in progress and no batch is deleted
- * after the hand-back. Acknowledgements may arrive from any thread; {@link #requestStop()} too.
+ * after the hand-back. Acknowledgements may arrive from any thread; {@link #requestStop()} too. When the stash
+ * reopens after an I/O failure, what this drainer had claimed is delivered again and it drains on.
  *
- * <p>Lock order: this drainer's lock, then the stash's (see {@link StashDb}), then the queue's monitor.
+ * <p>Lock order: this drainer's lock, then the stash's (see {@code StashDb}), then the queue's monitor.
  */
 public final class Drainer {
     private static final Logger log = LoggerFactory.getLogger(Drainer.class);
@@ -48,30 +45,31 @@ public final class Drainer {
 
     private final String name;
     private final Clock clock;
-    private final StashDb db;
-    private final DrainQueue queue;
-    private final BatchLog batchLog;
-    private final SetAside setAside;
+    private final Stash stash;
     private final int claimRecords;
     private final long holdMillis;
     private final RecordCodec codec = new RecordCodec();
     private final AtomicReference<State> state = new AtomicReference<>(State.STANDBY);
     private final ReentrantLock lock = new ReentrantLock();
-    private final Acknowledgements acknowledgements = new Acknowledgements();
-    private final BatchStream stream;
+    /** The engine this drainer works on; another after the stash reopened. */
+    private volatile StashEngine bound;
+    private volatile Acknowledgements acknowledgements = new Acknowledgements();
+    private BatchStream stream;
+    private Supplier<StashPosition> committed;
     private boolean standbyLogged;
 
-    Drainer(String name, Clock clock, StashDb db, DrainQueue queue, BatchLog batchLog, SetAside setAside, int claimRecords,
-            long holdMillis) {
+    Drainer(String name, Clock clock, Stash stash, int claimRecords, long holdMillis) {
         this.name = name;
         this.clock = clock;
-        this.db = db;
-        this.queue = queue;
-        this.batchLog = batchLog;
-        this.setAside = setAside;
+        this.stash = stash;
         this.claimRecords = claimRecords;
         this.holdMillis = holdMillis;
-        this.stream = new BatchStream(this::claim, this::read, acknowledgements);
+        this.bound = stash.engine();
+        this.stream = newStream(bound);
+    }
+
+    private BatchStream newStream(StashEngine engine) {
+        return new BatchStream(() -> claim(engine), (batch, from) -> read(engine, batch, from), acknowledgements);
     }
 
     public State state() {
@@ -98,28 +96,68 @@ public final class Drainer {
             if (state.get() != State.STANDBY) {
                 return draining();
             }
-            if (!queue.takeRole(this)) {
+            StashEngine engine = engine();
+            if (!engine.queue.takeRole(this)) {
                 if (!standbyLogged) {
                     standbyLogged = true;
                     log.info("Stash {} is drained by another task; {} stands by and takes over when it stops",
-                        db.path(), name);
+                        stash.path(), name);
                 }
                 return false;
             }
-            ResumePoint resume;
             try {
-                resume = ResumePoint.after(committed.get());
+                stream.resumeFrom(ResumePoint.after(resumable(committed.get(), engine)));
             } catch (RuntimeException e) {
-                queue.handBack(this);
+                engine.queue.handBack(this);
                 throw e;
             }
-            stream.resumeFrom(resume);
+            this.committed = committed;
             state.set(State.DRAINING);
-            log.info("Stash {}: {} is now its drainer, resuming {}", db.path(), name, resume);
+            log.info("Stash {}: {} is now its drainer", stash.path(), name);
             return true;
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * The engine to work on now. When the stash reopened after an I/O failure, everything this drainer had claimed is
+     * pending again in the new engine: it starts over there, from the committed position. Under the lock.
+     */
+    private StashEngine engine() {
+        StashEngine current = stash.engine();
+        if (current == bound) {
+            return current;
+        }
+        stream.close();
+        acknowledgements = new Acknowledgements();
+        bound = current;
+        stream = newStream(current);
+        if (draining()) {
+            if (current.queue.takeRole(this)) {
+                stream.resumeFrom(ResumePoint.after(resumable(committed.get(), current)));
+                log.info("Stash {}: {} drains the reopened stash, resuming from the committed position", stash.path(), name);
+            } else {
+                state.set(State.STANDBY);
+            }
+        }
+        return current;
+    }
+
+    /**
+     * The committed position, unless it lies past every batch this stash holds or ever handed out: then the stash lost
+     * writes, or was restored from an older copy, and its batches are delivered again whole rather than taken for
+     * already delivered by an id that now names other records.
+     */
+    private StashPosition resumable(StashPosition position, StashEngine engine) {
+        long next = engine.queue.nextBatchId();
+        if (position == null || position.batchId() < next) {
+            return position;
+        }
+        log.warn("Stash {}: the committed source offset ({}) lies past every batch this stash holds (next batch id {}): "
+            + "it lost writes, or was restored from an older copy. Delivering every batch it holds again; the output may "
+            + "see duplicates, nothing is skipped.", stash.path(), position, next);
+        return null;
     }
 
     /**
@@ -132,24 +170,25 @@ public final class Drainer {
             if (!draining()) {
                 return 0;
             }
+            engine();
             return stream.next(maxRecords, emitter, () -> !draining());
         } finally {
             lock.unlock();
         }
     }
 
-    private List<BatchMetadata> claim() {
-        List<Long> ids = queue.claimable(claimRecords, holdMillis);
+    private List<BatchMetadata> claim(StashEngine engine) {
+        List<Long> ids = engine.queue.claimable(claimRecords, holdMillis);
         if (ids.isEmpty()) {
             return List.of();
         }
-        List<BatchMetadata> claimed = batchLog.claim(ids, clock.millis());
-        queue.claimed(ids, claimed);
+        List<BatchMetadata> claimed = engine.batchLog.claim(ids, clock.millis());
+        engine.queue.claimed(ids, claimed);
         return claimed;
     }
 
-    private RecordCursor read(BatchMetadata batch, int fromIndex) {
-        return new RecordCursor(db, batch.id(), fromIndex, codec, setAside);
+    private static RecordCursor read(StashEngine engine, BatchMetadata batch, int fromIndex) {
+        return new RecordCursor(engine.db, batch.id(), fromIndex, new RecordCodec(), engine.quarantineStore);
     }
 
     /**
@@ -163,6 +202,8 @@ public final class Drainer {
     /**
      * Deletes the batches that Kafka has acknowledged whole, in one write, with the LOADED marks that are due.
      * Returns how many batches it deleted; none once this drainer stopped.
+     *
+     * @throws StashUnavailableException when the disk takes no writes now: the batches are deleted at a later call
      */
     public int deleteAcknowledged() {
         lock.lock();
@@ -171,19 +212,33 @@ public final class Drainer {
             if (now != State.DRAINING && now != State.STOPPING) {
                 return 0;
             }
-            if (db.isClosed()) {
-                log.debug("Stash {} is closed; acknowledged batches are not deleted and will be delivered again", db.path());
-                return 0;
-            }
-            List<Long> deleted = queue.acknowledged(acknowledgements.takeCompleted());
-            batchLog.delete(deleted);
-            if (!deleted.isEmpty()) {
-                log.debug("Deleted {} acknowledged batches from stash {}: {}", deleted.size(), db.path(), deleted);
-            }
-            return deleted.size();
+            return deleteCompleted(engine());
         } finally {
             lock.unlock();
         }
+    }
+
+    private int deleteCompleted(StashEngine engine) {
+        if (engine.db.isClosed()) {
+            log.debug("Stash {} is closed; acknowledged batches are not deleted and will be delivered again", stash.path());
+            return 0;
+        }
+        List<Long> completed = acknowledgements.takeCompleted();
+        List<Long> deleted = engine.queue.claimedAmong(completed);
+        try {
+            StashUnavailableException.whenFull(() -> {
+                engine.batchLog.delete(deleted);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            acknowledgements.completedAgain(completed); // deleted at the next call
+            throw e;
+        }
+        engine.queue.acknowledged(deleted);
+        if (!deleted.isEmpty()) {
+            log.debug("Deleted {} acknowledged batches from stash {}: {}", deleted.size(), stash.path(), deleted);
+        }
+        return deleted.size();
     }
 
     /**
@@ -191,9 +246,10 @@ public final class Drainer {
      * stash to be free. Returns false at the timeout and once asked to stop.
      */
     public boolean awaitWork(long timeoutMs) throws InterruptedException {
+        StashEngine engine = bound;
         return switch (state.get()) {
-            case DRAINING -> queue.awaitLoadable(timeoutMs, holdMillis) && draining();
-            case STANDBY -> queue.awaitRoleFree(timeoutMs) && state.get() == State.STANDBY;
+            case DRAINING -> engine.queue.awaitLoadable(timeoutMs, holdMillis) && draining();
+            case STANDBY -> engine.queue.awaitRoleFree(timeoutMs) && state.get() == State.STANDBY;
             default -> false;
         };
     }
@@ -202,7 +258,7 @@ public final class Drainer {
     public void requestStop() {
         State before = state.getAndUpdate(s -> s == State.STOPPED ? s : State.STOPPING);
         if (before != State.STOPPED) {
-            queue.wakeUp();
+            bound.queue.wakeUp();
         }
     }
 
@@ -217,18 +273,19 @@ public final class Drainer {
             if (state.get() == State.STOPPED) {
                 return;
             }
+            StashEngine engine = bound;
             try {
                 stream.close();
-                deleteAcknowledged();
+                deleteCompleted(engine);
             } finally {
-                List<BatchMetadata> handedBack = queue.handBack(this);
-                batchLog.handedBack(handedBack);
+                List<BatchMetadata> handedBack = engine.queue.handBack(this);
+                engine.batchLog.handedBack(handedBack);
                 int inFlight = acknowledgements.batchesInFlight();
                 acknowledgements.clear();
                 state.set(State.STOPPED);
                 if (!handedBack.isEmpty() || inFlight > 0) {
                     log.info("Stash {}: {} stopped draining; {} unacknowledged batches will be delivered again, {} records "
-                        + "were dropped by the framework", db.path(), name, handedBack.size(), droppedRecords());
+                        + "were dropped by the framework", stash.path(), name, handedBack.size(), droppedRecords());
                 }
             }
         } finally {

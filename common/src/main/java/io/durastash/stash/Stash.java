@@ -1,15 +1,10 @@
 package io.durastash.stash;
 
 import io.durastash.stash.inspect.StashInspector;
-import io.durastash.stash.internals.BatchLog;
-import io.durastash.stash.internals.DrainQueue;
-import io.durastash.stash.internals.Recovery;
-import io.durastash.stash.internals.SinkOffsetStore;
-import io.durastash.stash.internals.StashDb;
-import io.durastash.stash.internals.UndeliveredOffsets;
+import io.durastash.stash.internals.DiskUsage;
 import io.durastash.stash.quarantine.Quarantine;
-import io.durastash.stash.quarantine.QuarantineStore;
 import org.apache.kafka.common.TopicPartition;
+import org.rocksdb.RocksDBException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,9 +16,14 @@ import java.util.UUID;
 
 /**
  * The stash: durable batches of records in RocksDB, appended by sinks and drained by one {@link Drainer} at a time.
- * A facade over named parts (see {@code io.durastash.stash.internals}): the database handle ({@link StashDb}), the
- * in-memory queue ({@link DrainQueue}), the writes of the batch lifecycle ({@link BatchLog}), the sink offsets
- * ({@link SinkOffsetStore}), the quarantine and the read-only inspection.
+ * A facade over named parts (see {@code io.durastash.stash.internals}), wired in a {@link StashEngine}: the database
+ * handle, the in-memory queue, the writes of the batch lifecycle, the sink offsets, the quarantine and the read-only
+ * inspection.
+ *
+ * <p>After an I/O failure (a full disk) RocksDB takes no more writes on its handle: the stash then opens a new one
+ * and recovers from disk, in place, at its next use, so that the tasks holding it keep it; batches handed out and
+ * not yet acknowledged are delivered again. Until the disk takes writes again, that use fails with a
+ * {@link StashUnavailableException}, which Connect retries.
  *
  * <p>Thread-safe. Open it through {@link StashRegistry} so that every task in the JVM naming the same directory
  * shares one handle; RocksDB allows one per directory per process.
@@ -31,28 +31,20 @@ import java.util.UUID;
 public final class Stash implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Stash.class);
 
-    private final StashDb db;
+    private final Path path;
     private final StashOptions options;
-    private final DrainQueue queue;
-    private final UndeliveredOffsets undelivered = new UndeliveredOffsets();
-    private final QuarantineStore quarantineStore;
-    private final BatchLog batchLog;
-    private final SinkOffsetStore sinkOffsets;
-    private final Quarantine quarantine;
-    private final StashInspector inspector;
     private final UUID id;
+    private final DiskUsage disk;
+    private final Object reopenLock = new Object();
+    private volatile StashEngine engine;
+    private volatile boolean closed;
 
-    private Stash(StashDb db, StashOptions options) {
-        this.db = db;
+    private Stash(Path path, StashOptions options, StashEngine engine) {
+        this.path = path;
         this.options = options;
-        this.queue = new DrainQueue(options.clock());
-        this.quarantineStore = new QuarantineStore(db, options.clock());
-        this.batchLog = new BatchLog(db, queue, undelivered, options.clock(), quarantineStore);
-        this.sinkOffsets = new SinkOffsetStore(db);
-        this.quarantine = new Quarantine(db, quarantineStore, batchLog);
-        this.inspector = new StashInspector(db, queue, quarantineStore);
-        this.id = Recovery.run(db, queue, undelivered, options.quarantineOnOpen() ? quarantineStore : null);
-        quarantineStore.countOnOpen();
+        this.engine = engine;
+        this.id = engine.id;
+        this.disk = new DiskUsage(path);
     }
 
     /**
@@ -62,19 +54,47 @@ public final class Stash implements AutoCloseable {
      * @throws StashException naming the directory when it cannot be created, written or recovered, or is locked
      */
     public static Stash open(Path directory, StashOptions options) {
-        StashDb db = StashDb.open(directory.toAbsolutePath().normalize(), options);
-        try {
-            Stash stash = new Stash(db, options);
-            log.info("Opened stash {} at {}: {}", stash.id, stash.path(), stash.stats());
-            return stash;
-        } catch (RuntimeException e) {
-            db.close(() -> { });
-            throw e;
+        Path path = directory.toAbsolutePath().normalize();
+        Stash stash = new Stash(path, options, StashEngine.open(path, options));
+        log.info("Opened stash {} at {}: {}", stash.id, path, stash.stats());
+        return stash;
+    }
+
+    /**
+     * The engine to use now: the current one, or, when its handle failed on I/O, a new one recovered from disk. A
+     * closed stash keeps its closed engine, whose calls say so.
+     */
+    StashEngine engine() {
+        StashEngine current = engine;
+        if (current.db.hardFailure() == null || closed) {
+            return current;
+        }
+        synchronized (reopenLock) {
+            if (engine != current || closed) {
+                return engine;
+            }
+            StashException failure = current.db.hardFailure();
+            current.close();
+            try {
+                engine = StashEngine.open(path, options);
+            } catch (StashException e) {
+                if (StashUnavailableException.full(failure, e)) {
+                    throw StashUnavailableException.reopening(path, e);
+                }
+                throw e;
+            }
+            if (!engine.id.equals(id)) {
+                throw new StashException("The stash at " + path + " was replaced by another stash (" + engine.id
+                    + ") while open as " + id + ". Restart the connectors' tasks.");
+            }
+            log.warn("Stash {} at {}: reopened after an I/O failure ({}); everything written before is there, and batches "
+                + "handed out but not acknowledged are delivered again", id, path, failure.getMessage());
+            return engine;
         }
     }
 
     public Path path() {
-        return db.path();
+        return path;
     }
 
     /** The identity created with the stash; it survives restarts and names the stash in source offsets. */
@@ -92,16 +112,22 @@ public final class Stash implements AutoCloseable {
      *                       records were not stashed, e.g. sent to a dead letter queue)
      * @param sync           whether to sync the WAL before returning
      * @return the metadata of the new batches
+     * @throws StashUnavailableException when the disk takes no writes now (full): retry later
      */
     public List<BatchMetadata> append(String sinkName, List<NewBatch> batches, Map<TopicPartition, Long> stashedOffsets,
                                       boolean sync) {
-        return batchLog.append(batches, write -> sinkOffsets.addTo(write, sinkName, stashedOffsets),
-            !stashedOffsets.isEmpty(), sync);
+        StashEngine e = engine();
+        return StashUnavailableException.whenFull(() -> e.batchLog.append(batches,
+            write -> e.sinkOffsets.addTo(write, sinkName, stashedOffsets), !stashedOffsets.isEmpty(), sync));
     }
 
     /** Syncs the WAL: everything appended so far, synced or not, is durable when this returns. */
     public void sync() {
-        db.syncWal();
+        StashEngine e = engine();
+        StashUnavailableException.whenFull(() -> {
+            e.db.syncWal();
+            return null;
+        });
     }
 
     /**
@@ -113,25 +139,7 @@ public final class Stash implements AutoCloseable {
      * @param holdMillis   a batch is claimable once it is this old (0: at once)
      */
     public Drainer drainer(String name, int claimRecords, long holdMillis) {
-        return new Drainer(name, options.clock(), db, queue, batchLog, quarantineStore, claimRecords, holdMillis);
-    }
-
-    /** The highest input offset stashed per partition by the named sink connector. */
-    public Map<TopicPartition, Long> stashedOffsets(String sinkName) {
-        return sinkOffsets.read(sinkName);
-    }
-
-    /** The stashed offsets of every sink connector on this stash: connector name → partition → last stashed offset. */
-    public Map<String, Map<TopicPartition, Long>> allStashedOffsets() {
-        return sinkOffsets.readAll();
-    }
-
-    /**
-     * Overwrites stashed offsets of a sink (a deliberate offset reset): a null value forgets the
-     * partition, so that records from it are stashed again whatever their offsets.
-     */
-    public void resetStashedOffsets(String sinkName, Map<TopicPartition, Long> offsets) {
-        sinkOffsets.reset(sinkName, offsets);
+        return new Drainer(name, options.clock(), this, claimRecords, holdMillis);
     }
 
     /**
@@ -140,68 +148,90 @@ public final class Stash implements AutoCloseable {
      * Empty when the stash holds nothing undelivered of the partition from {@code from} on. Costs no scan.
      */
     public OptionalLong firstUndelivered(TopicPartition partition, long from) {
-        return undelivered.firstAtOrAfter(partition, from);
+        return engine().undelivered.firstAtOrAfter(partition, from);
+    }
+
+    /** The highest input offset stashed per partition by the named sink connector. */
+    public Map<TopicPartition, Long> stashedOffsets(String sinkName) {
+        return engine().sinkOffsets.read(sinkName);
+    }
+
+    /** The stashed offsets of every sink connector on this stash: connector name → partition → last stashed offset. */
+    public Map<String, Map<TopicPartition, Long>> allStashedOffsets() {
+        return engine().sinkOffsets.readAll();
+    }
+
+    /**
+     * Overwrites stashed offsets of a sink (a deliberate offset reset): a null value forgets the
+     * partition, so that records from it are stashed again whatever their offsets.
+     */
+    public void resetStashedOffsets(String sinkName, Map<TopicPartition, Long> offsets) {
+        engine().sinkOffsets.reset(sinkName, offsets);
     }
 
     /** The offsets the named sink connector's tasks recently let Connect commit from this stash, oldest first. */
     public Map<TopicPartition, long[]> recentCommits(String sinkName) {
-        return sinkOffsets.recentCommits(sinkName);
+        return engine().sinkOffsets.recentCommits(sinkName);
     }
 
     /** Replaces the recent commits of the named partitions (not synced: losing them costs a redundant re-stash). */
     public void noteCommits(String sinkName, Map<TopicPartition, long[]> commits) {
-        sinkOffsets.noteCommits(sinkName, commits);
+        StashEngine e = engine();
+        StashUnavailableException.whenFull(() -> {
+            e.sinkOffsets.noteCommits(sinkName, commits);
+            return null;
+        });
     }
 
     /** The id the next appended batch gets: every stored batch has a lower one. */
     public long nextBatchId() {
-        return queue.nextBatchId();
+        return engine().queue.nextBatchId();
     }
 
     public StashStats stats() {
-        return queue.stats(quarantineStore.size());
+        StashEngine e = engine;
+        return e.queue.stats(e.quarantineStore.size());
+    }
+
+    /** The stash directory's bytes on disk and its filesystem's free bytes, at most a second old. */
+    public StashDisk disk() {
+        return disk.sample();
     }
 
     /** Damaged entries set aside, and what an operator can do with them. */
     public Quarantine quarantine() {
-        return quarantine;
+        return engine().quarantine;
     }
 
     /** Read-only views: batches as stored, one batch's records, and a check of every entry. */
     public StashInspector inspect() {
-        return inspector;
+        return engine().inspector;
     }
 
-    /**
-     * The I/O failure after which this handle accepts no more writes, or null. {@link StashRegistry#acquire}
-     * then opens a new handle on the stash, which recovers everything written before.
-     */
-    StashException hardFailure() {
-        return db.hardFailure();
-    }
-
-    /** For tests that simulate an I/O failure: records {@code e} as this handle's failure, as a failed write would. */
-    StashException failure(String what, org.rocksdb.RocksDBException e) {
-        return db.failure(what, e);
+    /** For tests that simulate an I/O failure: records {@code e} as the handle's failure, as a failed write would. */
+    StashException failure(String what, RocksDBException e) {
+        return engine.db.failure(what, e);
     }
 
     boolean isClosed() {
-        return db.isClosed();
+        return closed;
     }
 
     /** Ends every wait, writes the LOADED marks not written yet, syncs the WAL and releases the handle. Idempotent. */
     @Override
     public void close() {
-        if (db.isClosed()) {
-            return;
+        synchronized (reopenLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            engine.close();
         }
-        queue.close();
-        db.close(batchLog::writeRemainingMarks);
-        log.info("Closed stash {} at {}", id, path());
+        log.info("Closed stash {} at {}", id, path);
     }
 
     @Override
     public String toString() {
-        return "Stash{" + path() + ", id=" + id + "}";
+        return "Stash{" + path + ", id=" + id + "}";
     }
 }

@@ -40,14 +40,6 @@ public final class StashRegistry {
     public synchronized StashLease acquire(Path directory, StashOptions options) {
         Path key = directory.toAbsolutePath().normalize();
         Entry entry = open.get(key);
-        if (entry != null && entry.stash.hardFailure() != null) {
-            // RocksDB takes no more writes on that handle. Its holders get "restart this task" on their next call.
-            log.warn("Stash {} failed ({}); closing its handle, which {} holders share, and opening it again",
-                key, entry.stash.hardFailure().getMessage(), entry.holders);
-            open.remove(key);
-            entry.stash.close();
-            entry = null;
-        }
         if (entry == null) {
             entry = new Entry(Stash.open(key, options));
             open.put(key, entry);

@@ -95,23 +95,28 @@ class StashRegistryTest {
     }
 
     @Test
-    void aHandleThatFailedOnIoIsReplacedForTheNextHolder() {
-        StashLease paused = registry.acquire(dir.resolve("full"), StashOptions.defaults());
-        Stash failed = paused.stash();
-        new TestRecords().appendBatch(failed, "t", 0, 0, 3);
-        StashException full = failed.failure("append 1 batches", new org.rocksdb.RocksDBException("No space left on device",
-            new org.rocksdb.Status(org.rocksdb.Status.Code.IOError, org.rocksdb.Status.SubCode.NoSpace, "No space left on device")));
-        assertTrue(full.getMessage().contains("filesystem is full") && full.getMessage().contains("restart"), full.getMessage());
+    void aHandleThatFailedOnIoIsReopenedInPlaceForEveryHolder() {
+        try (StashLease sink = registry.acquire(dir.resolve("full"), StashOptions.defaults());
+             StashLease source = registry.acquire(dir.resolve("full"), StashOptions.defaults())) {
+            Stash stash = sink.stash();
+            TestRecords records = new TestRecords();
+            records.appendBatch(stash, "t", 0, 0, 3);
+            records.appendBatch(stash, "t", 0, 3, 1);
+            TestDrainer drainer = new TestDrainer(source.stash().drainer("source", 1, 0));
+            drainer.drainer().activate(() -> null);
+            List<TestDrainer.Emitted> inFlight = drainer.drain(3);
+            StashException full = stash.failure("append 1 batches", new org.rocksdb.RocksDBException("No space left on device",
+                new org.rocksdb.Status(org.rocksdb.Status.Code.IOError, org.rocksdb.Status.SubCode.NoSpace, "No space left on device")));
+            assertTrue(full.getMessage().contains("filesystem is full") && full.getMessage().contains("retry"), full.getMessage());
 
-        try (StashLease restarted = registry.acquire(dir.resolve("full"), StashOptions.defaults())) {
-            assertNotSame(failed, restarted.stash(), "a restarted task gets a new handle");
-            assertEquals(1, restarted.stash().stats().pendingBatches(), "everything written before is there");
-            assertEquals(List.of("value-0", "value-1", "value-2"), TestDrainer.values(TestDrainer.active(restarted.stash()).drainAll()));
-            StashException stale = assertThrows(StashException.class, () -> new TestRecords().appendBatch(failed, "t", 0, 3, 1));
-            assertTrue(stale.getMessage().contains("Restart this task"), stale.getMessage());
-            paused.close(); // the old holder's release leaves the new handle alone
-            assertEquals(1, registry.holders(dir.resolve("full")));
-            assertTrue(!restarted.stash().isClosed());
+            records.appendBatch(stash, "t", 0, 4, 1); // the next use opens a new handle, in place
+
+            assertSame(stash, source.stash(), "the holders keep their stash");
+            assertEquals(3, stash.stats().pendingBatches(), "everything written before is there, the claimed batch too");
+            drainer.acknowledge(inFlight); // acknowledgements of the old handle's claims change nothing
+            assertEquals(List.of("value-0", "value-1", "value-2", "value-3", "value-4"),
+                TestDrainer.values(drainer.drainAll()), "the drainer drains on, from the start");
+            assertEquals(2, registry.holders(dir.resolve("full")));
         }
     }
 }

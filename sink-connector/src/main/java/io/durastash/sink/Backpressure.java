@@ -10,9 +10,12 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Bounds the stash's disk: above {@code stash.max.bytes} the task's partitions are paused, below the low-water mark
- * ({@code stash.resume.percent} of it) they are resumed. The gap keeps them from flapping. Pausing never drops
- * records: what the consumer already fetched is still stashed, the rest waits in Kafka.
+ * Bounds the stash's disk. The task's partitions are paused when the stash holds more than {@code stash.max.bytes},
+ * or when its filesystem has less than {@code stash.min.free.bytes} free (other files may fill it too); they are
+ * resumed once the stash is below the low-water mark ({@code stash.resume.percent} of its limit) and the free space
+ * above the floor by the same margin. The gap keeps them from flapping. Pausing never drops records: what the
+ * consumer already fetched is still stashed, the rest waits in Kafka. Not thread-safe, but its state is safe to read
+ * from the metrics reporter's thread.
  */
 public final class Backpressure {
     private static final Logger log = LoggerFactory.getLogger(Backpressure.class);
@@ -22,75 +25,77 @@ public final class Backpressure {
         static final Decision NONE = new Decision(Set.of(), Set.of());
     }
 
-    private final String stash;
-    private final long maxBytes;
-    private final int resumePercent;
-    private final long resumeBelowBytes;
-    private final Set<TopicPartition> pausedPartitions = new LinkedHashSet<>();
+    /** What the stash's disk looks like now. */
+    public record Reading(long liveBytes, long freeDiskBytes, boolean drainerActive) {
+    }
+
     /** A stash that drains about as fast as it fills pauses every few seconds: warn once per interval. */
     static final long WARN_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(5);
+
+    private final String stash;
+    private final long maxBytes;
+    private final long minFreeBytes;
+    private final int resumePercent;
+    private final long resumeBelowBytes;
+    private final long resumeAboveFreeBytes;
+    private final Set<TopicPartition> pausedPartitions = new LinkedHashSet<>();
     private long lastWarnNanos;
     private int pausesSinceWarning;
     /** Volatile, with the count below, so that metrics read them from the reporter's thread. */
     private volatile boolean paused;
+    private volatile boolean diskLow;
     private volatile int pausedPartitionCount;
 
     /**
      * @param stash         names the stash in log messages
      * @param maxBytes      pause above this many live bytes
-     * @param resumePercent resume below this percentage of {@code maxBytes}
+     * @param minFreeBytes  pause below this many free bytes on the stash's filesystem (0: never)
+     * @param resumePercent resume below this percentage of {@code maxBytes}, and with the free space this much above
+     *                      the floor (the floor divided by the percentage)
      */
-    public Backpressure(String stash, long maxBytes, int resumePercent) {
+    public Backpressure(String stash, long maxBytes, long minFreeBytes, int resumePercent) {
         if (resumePercent < 1 || resumePercent > 99) {
             throw new IllegalArgumentException("resumePercent must be 1..99, got " + resumePercent);
         }
         this.stash = stash;
         this.maxBytes = maxBytes;
+        this.minFreeBytes = minFreeBytes;
         this.resumePercent = resumePercent;
         this.resumeBelowBytes = Math.max(1, maxBytes / 100 * resumePercent + maxBytes % 100 * resumePercent / 100);
+        this.resumeAboveFreeBytes = minFreeBytes / resumePercent * 100 + minFreeBytes % resumePercent * 100 / resumePercent;
     }
 
     /**
-     * Decides from the stash's live bytes what to pause or resume among the {@code assigned} partitions. While
-     * paused, partitions assigned since are paused too.
-     *
-     * @param drainerActive whether a source task drains the stash, for the advice in the warning
+     * Decides from the stash's disk what to pause or resume among the {@code assigned} partitions. While paused,
+     * partitions assigned since are paused too.
      */
-    public Decision check(long liveBytes, boolean drainerActive, Set<TopicPartition> assigned) {
+    public Decision check(Reading disk, Set<TopicPartition> assigned) {
         if (!paused) {
-            if (liveBytes <= maxBytes) {
+            boolean full = disk.liveBytes() > maxBytes;
+            boolean low = minFreeBytes > 0 && disk.freeDiskBytes() < minFreeBytes;
+            if (!full && !low) {
                 return Decision.NONE;
             }
             paused = true;
+            diskLow = low;
             pausedPartitions.addAll(assigned);
             pausedPartitionCount = pausedPartitions.size();
-            long now = System.nanoTime();
-            if (pausesSinceWarning > 0 && now - lastWarnNanos < WARN_INTERVAL_NANOS) {
-                pausesSinceWarning++;
-                log.debug("Stash {} holds {} bytes, more than stash.max.bytes={}: pausing input partitions {} again",
-                    stash, liveBytes, maxBytes, assigned);
-                return new Decision(Set.copyOf(assigned), Set.of());
-            }
-            log.warn("Stash {} holds {} bytes, more than stash.max.bytes={}: pausing input partitions {} until it is "
-                    + "drained below {} bytes (stash.resume.percent={}). Nothing is dropped; consumer lag grows meanwhile. {}"
-                    + "Start or scale the DuraStash source connector with the same stash.dir and stash.name on this worker, "
-                    + "or raise stash.max.bytes if the disk has room. {}",
-                stash, liveBytes, maxBytes, assigned, resumeBelowBytes, resumePercent,
-                drainerActive ? "The source connector drains more slowly than this sink writes. "
-                    : "No source connector is draining this stash. ",
-                pausesSinceWarning > 1 ? "(Paused " + pausesSinceWarning + " times since the last warning.)" : "");
-            lastWarnNanos = now;
-            pausesSinceWarning = 1;
+            warnPaused(disk, full, assigned);
             return new Decision(Set.copyOf(assigned), Set.of());
         }
-        if (liveBytes < resumeBelowBytes) {
+        boolean stashDrained = disk.liveBytes() < resumeBelowBytes;
+        boolean spaceBack = minFreeBytes == 0 || disk.freeDiskBytes() >= resumeAboveFreeBytes;
+        diskLow = !spaceBack;
+        if (stashDrained && spaceBack) {
             paused = false;
+            diskLow = false;
             Set<TopicPartition> resume = new LinkedHashSet<>(pausedPartitions);
             resume.retainAll(assigned);
             pausedPartitions.clear();
             pausedPartitionCount = pausedPartitions.size();
-            log.info("Stash {} drained to {} bytes, below {} ({}% of stash.max.bytes): resuming input partitions {}",
-                stash, liveBytes, resumeBelowBytes, resumePercent, resume);
+            log.info("Stash {} holds {} bytes (below {}, {}% of stash.max.bytes) and its filesystem has {} bytes free: "
+                + "resuming input partitions {}", stash, disk.liveBytes(), resumeBelowBytes, resumePercent,
+                disk.freeDiskBytes(), resume);
             return new Decision(Set.of(), resume);
         }
         Set<TopicPartition> newlyAssigned = new LinkedHashSet<>(assigned);
@@ -100,16 +105,43 @@ public final class Backpressure {
         }
         pausedPartitions.addAll(newlyAssigned);
         pausedPartitionCount = pausedPartitions.size();
-        log.debug("Stash {} is still above its low-water mark ({} bytes); pausing newly assigned partitions {}",
-            stash, liveBytes, newlyAssigned);
+        log.debug("Stash {} is still paused ({} bytes, {} bytes free); pausing newly assigned partitions {}",
+            stash, disk.liveBytes(), disk.freeDiskBytes(), newlyAssigned);
         return new Decision(newlyAssigned, Set.of());
     }
 
+    private void warnPaused(Reading disk, boolean full, Set<TopicPartition> assigned) {
+        long now = System.nanoTime();
+        if (pausesSinceWarning > 0 && now - lastWarnNanos < WARN_INTERVAL_NANOS) {
+            pausesSinceWarning++;
+            log.debug("Stash {}: pausing input partitions {} again ({} bytes, {} bytes free)", stash, assigned,
+                disk.liveBytes(), disk.freeDiskBytes());
+            return;
+        }
+        String again = pausesSinceWarning > 1 ? " (Paused " + pausesSinceWarning + " times since the last warning.)" : "";
+        if (full) {
+            log.warn("Stash {} holds {} bytes, more than stash.max.bytes={}: pausing input partitions {} until it is "
+                    + "drained below {} bytes (stash.resume.percent={}). Nothing is dropped; consumer lag grows meanwhile. {}"
+                    + "Start or scale the DuraStash source connector with the same stash.dir and stash.name on this worker, "
+                    + "or raise stash.max.bytes if the disk has room.{}",
+                stash, disk.liveBytes(), maxBytes, assigned, resumeBelowBytes, resumePercent,
+                disk.drainerActive() ? "The source connector drains more slowly than this sink writes. "
+                    : "No source connector is draining this stash. ", again);
+        } else {
+            log.warn("The filesystem of stash {} has {} bytes free, less than stash.min.free.bytes={}: pausing input "
+                    + "partitions {} until {} bytes are free. Nothing is dropped; consumer lag grows meanwhile. Free disk "
+                    + "space (other files share this filesystem), or give the stash a larger disk.{}",
+                stash, disk.freeDiskBytes(), minFreeBytes, assigned, resumeAboveFreeBytes, again);
+        }
+        lastWarnNanos = now;
+        pausesSinceWarning = 1;
+    }
+
     /**
-     * Decides what to do with partitions assigned by a rebalance: while the stash is full, they are paused (a
-     * cooperative rebalance forgets the pause of a revoked partition). The pause state of a revoked partition is
-     * kept on purpose: an eager rebalance revokes everything and the worker pauses again, on reassignment, what the
-     * task paused before, so those partitions must be among the ones resumed once the stash drains.
+     * Decides what to do with partitions assigned by a rebalance: while paused, they are paused (a cooperative
+     * rebalance forgets the pause of a revoked partition). The pause state of a revoked partition is kept on purpose:
+     * an eager rebalance revokes everything and the worker pauses again, on reassignment, what the task paused
+     * before, so those partitions must be among the ones resumed once the stash drains.
      */
     public Decision reassigned(Collection<TopicPartition> assigned) {
         if (!paused) {
@@ -124,6 +156,11 @@ public final class Backpressure {
         return paused;
     }
 
+    /** Whether the pause is for lack of free space on the stash's filesystem. */
+    public boolean diskLow() {
+        return diskLow;
+    }
+
     /** How many partitions this task paused (owned now or before the last rebalance); safe to read from any thread. */
     public int pausedPartitionCount() {
         return pausedPartitionCount;
@@ -136,5 +173,9 @@ public final class Backpressure {
 
     public long resumeBelowBytes() {
         return resumeBelowBytes;
+    }
+
+    public long resumeAboveFreeBytes() {
+        return resumeAboveFreeBytes;
     }
 }

@@ -22,6 +22,7 @@ public final class SinkMetrics implements AutoCloseable {
     public static final String WAL_SYNC_TIME = "wal-sync-time";
     public static final String BACKPRESSURE_PAUSED = "backpressure-paused";
     public static final String BACKPRESSURE_PAUSED_PARTITIONS = "backpressure-paused-partitions";
+    public static final String BACKPRESSURE_DISK_LOW = "backpressure-disk-low";
     /** 1 when the sink's consumers use the drainer-aware assignor in this worker, else 0. */
     public static final String PLACEMENT_GUARDED = "placement-guarded";
     /** New assignments of the sink's consumer group this worker asked for because drainers came or went. */
@@ -46,6 +47,8 @@ public final class SinkMetrics implements AutoCloseable {
             + "with stash.sync=true, each offset commit otherwise)", "Longest time in ms of a write that synced the WAL");
         metrics.gauge(BACKPRESSURE_PAUSED, "1 while the stash is above stash.max.bytes and this task's input partitions "
             + "are paused, else 0", () -> backpressure.paused() ? 1 : 0);
+        metrics.gauge(BACKPRESSURE_DISK_LOW, "1 while this task's input partitions are paused because the stash's "
+            + "filesystem has less than stash.min.free.bytes free, else 0", () -> backpressure.diskLow() ? 1 : 0);
         metrics.gauge(BACKPRESSURE_PAUSED_PARTITIONS, "Input partitions this task paused because the stash is full",
             backpressure::pausedPartitionCount);
         metrics.gauge(PLACEMENT_GUARDED, "1 when the sink's consumers use DrainerAssignor, which gives input partitions "

@@ -31,6 +31,14 @@ public final class StashSinkConfig extends AbstractConfig {
         + "stash.resume.percent of this limit. Nothing is dropped. RocksDB needs some disk on top of this for its "
         + "files and compaction.";
 
+    public static final String STASH_MIN_FREE_BYTES_CONFIG = "stash.min.free.bytes";
+    public static final long STASH_MIN_FREE_BYTES_DEFAULT = 256L * 1024 * 1024;
+    private static final String STASH_MIN_FREE_BYTES_DOC = "The least free space the stash's filesystem may have. Below "
+        + "it the sink pauses its input partitions, as above stash.max.bytes, and resumes once that much divided by "
+        + "stash.resume.percent is free again: other files can fill a shared disk, and RocksDB needs room to compact. "
+        + "Nothing is dropped. A write that still fails for lack of space is retried, not a task failure. 0 turns the "
+        + "floor off.";
+
     public static final String STASH_RESUME_PERCENT_CONFIG = "stash.resume.percent";
     public static final int STASH_RESUME_PERCENT_DEFAULT = 80;
     private static final String STASH_RESUME_PERCENT_DOC = "After pausing at stash.max.bytes, the sink resumes its "
@@ -93,6 +101,9 @@ public final class StashSinkConfig extends AbstractConfig {
         int order = StashLocationConfig.groupSize();
         def.define(STASH_MAX_BYTES_CONFIG, Type.LONG, STASH_MAX_BYTES_DEFAULT, ConfigDef.Range.atLeast(STASH_MAX_BYTES_MIN),
                 Importance.HIGH, STASH_MAX_BYTES_DOC, StashLocationConfig.GROUP, ++order, Width.MEDIUM, "Stash size limit (bytes)")
+            .define(STASH_MIN_FREE_BYTES_CONFIG, Type.LONG, STASH_MIN_FREE_BYTES_DEFAULT, ConfigDef.Range.atLeast(0L),
+                Importance.MEDIUM, STASH_MIN_FREE_BYTES_DOC, StashLocationConfig.GROUP, ++order, Width.MEDIUM,
+                "Least free disk (bytes)")
             .define(STASH_RESUME_PERCENT_CONFIG, Type.INT, STASH_RESUME_PERCENT_DEFAULT, ConfigDef.Range.between(1, 99),
                 Importance.LOW, STASH_RESUME_PERCENT_DOC, StashLocationConfig.GROUP, ++order, Width.SHORT,
                 "Resume below (% of stash.max.bytes)")
@@ -165,6 +176,10 @@ public final class StashSinkConfig extends AbstractConfig {
 
     public long maxBytes() {
         return getLong(STASH_MAX_BYTES_CONFIG);
+    }
+
+    public long minFreeBytes() {
+        return getLong(STASH_MIN_FREE_BYTES_CONFIG);
     }
 
     public int resumePercent() {

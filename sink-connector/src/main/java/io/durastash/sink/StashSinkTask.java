@@ -9,6 +9,7 @@ import io.durastash.stash.Stash;
 import io.durastash.stash.StashLease;
 import io.durastash.stash.StashRegistry;
 import io.durastash.stash.StashStats;
+import io.durastash.stash.StashUnavailableException;
 import io.durastash.stash.Version;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.RangeAssignor;
@@ -34,6 +35,8 @@ public class StashSinkTask extends SinkTask {
 
     /** While paused, how soon the worker should call put() again so the task sees the stash drain. */
     static final long BACKPRESSURE_RECHECK_MS = 500;
+    /** How soon a poll the stash could not take (its disk full) is put again. */
+    static final long UNAVAILABLE_RETRY_MS = 1_000;
 
     private StashSinkConfig config;
     private StashLease lease;
@@ -65,7 +68,7 @@ public class StashSinkTask extends SinkTask {
             stash = lease.stash();
             offsets = new InputOffsets(config.commitMode());
             writer = new StashWriter(stash, name, config.grouping(), config.sync(), offsets, errantRecordReporter());
-            backpressure = new Backpressure(path.toString(), config.maxBytes(), config.resumePercent());
+            backpressure = new Backpressure(path.toString(), config.maxBytes(), config.minFreeBytes(), config.resumePercent());
             drainerWatch = new DrainerWatch(path);
             group = SinkGroups.jvm().join(SinkGroups.groupIdOf(name, props), stash);
             metrics = new SinkMetrics(PluginMetricsGroup.forTask(context, "Sink task of connector " + name), stash,
@@ -118,13 +121,20 @@ public class StashSinkTask extends SinkTask {
         drainerWatch.check(stats, now);
         group.check(stats.drainerActive(), !context.assignment().isEmpty(), now);
         if (!records.isEmpty()) {
-            metrics.recordPoll(writer.write(records), config.sync());
+            try {
+                metrics.recordPoll(writer.write(records), config.sync());
+            } catch (StashUnavailableException e) {
+                // Connect calls put() again with the same records; nothing of this poll was stashed.
+                context.timeout(UNAVAILABLE_RETRY_MS);
+                throw e;
+            }
             applyBackpressure(stash.stats());
         }
     }
 
     private void applyBackpressure(StashStats stats) {
-        apply(backpressure.check(stats.liveBytes(), stats.drainerActive(), context.assignment()));
+        Backpressure.Reading disk = new Backpressure.Reading(stats.liveBytes(), stash.disk().freeBytes(), stats.drainerActive());
+        apply(backpressure.check(disk, context.assignment()));
         if (backpressure.paused()) {
             // With every partition paused the consumer would wait a whole commit interval before calling put() again.
             context.timeout(BACKPRESSURE_RECHECK_MS);
@@ -151,7 +161,12 @@ public class StashSinkTask extends SinkTask {
             metrics.recordWalSync(System.nanoTime() - start);
         }
         Map<TopicPartition, OffsetAndMetadata> committable = offsets.committable(currentOffsets, stash::firstUndelivered);
-        stash.noteCommits(config.connectorName(), offsets.takeChangedCommits());
+        try {
+            stash.noteCommits(config.connectorName(), offsets.takeChangedCommits());
+        } catch (StashUnavailableException e) {
+            // Only costs a redundant re-stash, should a reset be taken for a redelivery; the commit itself is sound.
+            log.debug("Could not note the commits of connector {} in the stash: {}", config.connectorName(), e.getMessage());
+        }
         return committable;
     }
 

@@ -113,7 +113,7 @@ class StashSinkConfigTest {
                 assertNotNull(key.validator, key.name);
             }
         }
-        assertEquals(9, StashSinkConfig.CONFIG_DEF.configKeys().size());
+        assertEquals(10, StashSinkConfig.CONFIG_DEF.configKeys().size());
         assertTrue(StashSinkConfig.CONFIG_DEF.toEnrichedRst().contains("stash.resume.percent"));
     }
 }

@@ -126,6 +126,11 @@ public final class Acknowledgements {
         return ids;
     }
 
+    /** Puts back batches taken by {@link #takeCompleted()} whose deletion failed, for the next one. */
+    public void completedAgain(List<Long> batchIds) {
+        completed.addAll(batchIds);
+    }
+
     /** Records Connect reported as handled without writing them to Kafka (null metadata), since the task started. */
     public long droppedRecords() {
         return droppedRecords.get();

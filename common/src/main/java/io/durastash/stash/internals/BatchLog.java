@@ -23,6 +23,8 @@ import java.util.Map;
  */
 public final class BatchLog {
     private static final Logger log = LoggerFactory.getLogger(BatchLog.class);
+    /** How many batch ids one synced reservation covers. */
+    static final long ID_RESERVATION = 1L << 20;
 
     /** What an append writes besides the batches, in the same write. */
     @FunctionalInterface
@@ -38,6 +40,9 @@ public final class BatchLog {
     private final SetAside setAside;
     private final UndeliveredOffsets undelivered;
     private final LoadedMarks marks = new LoadedMarks();
+    private final Object reservationLock = new Object();
+    /** Batch ids below this are reserved durably; see {@link #reserveIds}. */
+    private volatile long reservedEnd;
 
     public BatchLog(StashDb db, DrainQueue queue, UndeliveredOffsets undelivered, Clock clock, SetAside setAside) {
         this.db = db;
@@ -74,6 +79,7 @@ public final class BatchLog {
         }
         List<BatchMetadata> appended = new ArrayList<>(count);
         db.ensureOpen();
+        reserveIds(count);
         long firstId = queue.reserve(nonEmpty, byteSizes, now);
         boolean written = false;
         try (StashWrite write = db.newWrite()) {
@@ -94,6 +100,35 @@ public final class BatchLog {
             queue.settle(firstId, count, written);
         }
         return appended;
+    }
+
+    /**
+     * Makes sure the next {@code count} ids are reserved: a synced write of the reservation's end comes before any id
+     * in it is used, so that a stash that loses writes (a power loss with {@code stash.sync=false}, a damaged WAL tail)
+     * starts again past every id it ever handed out, and a batch id never names two different batches: the source's
+     * committed offsets name batches by id. One synced write per {@link #ID_RESERVATION} batches.
+     */
+    private void reserveIds(int count) {
+        long needed = queue.nextBatchId() + count;
+        if (needed <= reservedEnd) {
+            return;
+        }
+        synchronized (reservationLock) {
+            if (needed <= reservedEnd) {
+                return;
+            }
+            long end = needed + ID_RESERVATION;
+            try (StashWrite write = db.newWrite()) {
+                write.put(Family.DEFAULT, StashKeys.IDS_RESERVED, StashKeys.longValue(end));
+                db.write("reserve batch ids up to " + end, write, true);
+            }
+            reservedEnd = end;
+        }
+    }
+
+    /** Notes the reservation found on disk when the stash opens (ids start past it, see {@link Recovery}). */
+    void reservedUpTo(long end) {
+        reservedEnd = end;
     }
 
     private static BatchMetadata putBatch(StashWrite write, long batchId, NewBatch batch, long bytes, long now) {
@@ -215,15 +250,16 @@ public final class BatchLog {
         }
     }
 
-    /** Writes every mark not written yet; run as the stash closes. */
-    public void writeRemainingMarks() {
+    /**
+     * The last writes of a clean close: every LOADED mark not written yet, and the id reservation shrunk to the next
+     * id, so that the next open continues where this one stopped (after a crash it starts past the reservation).
+     */
+    public void writeOnClose() {
         List<BatchMetadata> remaining = marks.takeAll();
-        if (remaining.isEmpty()) {
-            return;
-        }
         try (StashWrite write = db.newWrite()) {
             putMarks(write, remaining);
-            db.write("record " + remaining.size() + " batches as LOADED", write, false);
+            write.put(Family.DEFAULT, StashKeys.IDS_RESERVED, StashKeys.longValue(queue.nextBatchId()));
+            db.write("record " + remaining.size() + " batches as LOADED and the next batch id", write, true);
         } catch (RuntimeException e) {
             log.warn("Stash {}: could not record {} batches as LOADED on close; they show as PENDING and are delivered "
                 + "again all the same", db.path(), remaining.size(), e);

@@ -118,19 +118,27 @@ public final class DrainQueue {
         }
     }
 
-    /** Forgets acknowledged batches; returns, in id order, those that were claimed and not yet acknowledged. */
-    public synchronized List<Long> acknowledged(Collection<Long> batchIds) {
-        List<Long> acknowledged = new ArrayList<>(batchIds.size());
+    /** Of {@code batchIds}, those claimed and not yet acknowledged, in id order: the ones to delete. */
+    public synchronized List<Long> claimedAmong(Collection<Long> batchIds) {
+        List<Long> claimed = new ArrayList<>(batchIds.size());
         for (long batchId : batchIds) {
+            if (loaded.containsKey(batchId)) {
+                claimed.add(batchId);
+            }
+        }
+        claimed.sort(null);
+        return claimed;
+    }
+
+    /** Forgets claimed batches whose deletion is written. */
+    public synchronized void acknowledged(Collection<Long> deleted) {
+        for (long batchId : deleted) {
             BatchMetadata batch = loaded.remove(batchId);
             if (batch != null) {
-                acknowledged.add(batchId);
                 loadedRecords -= batch.recordCount();
                 loadedBytes -= batch.byteSize();
             }
         }
-        acknowledged.sort(null);
-        return acknowledged;
     }
 
     /** Makes {@code owner} the stash's one drainer if there is none; returns whether it is. */

@@ -38,10 +38,18 @@ public final class Recovery {
      *
      * @param setAside where batches with damaged metadata go; null to leave them in place, unqueued (for inspection)
      */
-    public static UUID run(StashDb db, DrainQueue queue, UndeliveredOffsets undelivered, SetAside setAside) {
+    public static UUID run(StashDb db, DrainQueue queue, UndeliveredOffsets undelivered, BatchLog batchLog,
+                           SetAside setAside) {
         Recovery recovery = new Recovery(db, queue, undelivered);
         UUID id = recovery.identity();
         recovery.queueBatches(setAside);
+        byte[] reserved = db.get("read the batch id reservation", Family.DEFAULT, StashKeys.IDS_RESERVED);
+        if (reserved != null) {
+            // Past every id reserved before: after a clean close that is the next id; after a crash, the ids the lost
+            // writes may have used are skipped, never handed out again.
+            queue.startIdsAt(StashKeys.longValue(reserved));
+            batchLog.reservedUpTo(StashKeys.longValue(reserved));
+        }
         return id;
     }
 

@@ -7,7 +7,7 @@ import org.rocksdb.Status;
 import java.nio.file.Path;
 
 /** Turns RocksDB's errors into {@link StashException}s that name the stash, what failed and what to do. */
-final class StashFailures {
+public final class StashFailures {
     private StashFailures() {
     }
 
@@ -23,11 +23,24 @@ final class StashFailures {
             || (status != null && status.getSubCode() == Status.SubCode.NoSpace);
     }
 
+    /** Whether {@code failure}, or what caused it, is a filesystem out of space. */
+    public static boolean isNoSpace(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof RocksDBException && isNoSpace((RocksDBException) t)) {
+                return true;
+            }
+            if (String.valueOf(t.getMessage()).contains("No space left")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static StashException failure(Path path, String what, RocksDBException e) {
         if (isNoSpace(e)) {
             return new StashException("Could not " + what + " at " + path + ": the filesystem is full. Nothing "
-                + "already stashed is lost. Free disk space (a lower stash.max.bytes keeps the stash smaller), then "
-                + "restart the connector's tasks: they reopen the stash.", e);
+                + "already stashed is lost, and the tasks retry: they continue once there is space. Free disk space, or "
+                + "keep the stash smaller (stash.max.bytes) and more space free (stash.min.free.bytes).", e);
         }
         return new StashException("Could not " + what + " at " + path + ": " + e.getMessage(), e);
     }

@@ -13,6 +13,8 @@ public final class StashKeys {
     public static final byte[] STASH_ID = "stash.id".getBytes(StandardCharsets.UTF_8);
     public static final byte[] FORMAT_VERSION = "format.version".getBytes(StandardCharsets.UTF_8);
     public static final byte[] NEXT_BATCH_ID = "next.batch.id".getBytes(StandardCharsets.UTF_8);
+    /** The end (exclusive) of the batch ids reserved by a synced write before any of them is used. */
+    public static final byte[] IDS_RESERVED = "ids.reserved".getBytes(StandardCharsets.UTF_8);
     private static final String SINK_OFFSET_PREFIX = "sink.offset\u0000";
     private static final String SINK_COMMITS_PREFIX = "sink.commits\u0000";
 

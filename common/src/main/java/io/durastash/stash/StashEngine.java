@@ -1,0 +1,60 @@
+package io.durastash.stash;
+
+import io.durastash.stash.inspect.StashInspector;
+import io.durastash.stash.internals.BatchLog;
+import io.durastash.stash.internals.DrainQueue;
+import io.durastash.stash.internals.Recovery;
+import io.durastash.stash.internals.SinkOffsetStore;
+import io.durastash.stash.internals.StashDb;
+import io.durastash.stash.internals.UndeliveredOffsets;
+import io.durastash.stash.quarantine.Quarantine;
+import io.durastash.stash.quarantine.QuarantineStore;
+
+import java.nio.file.Path;
+import java.util.UUID;
+
+/**
+ * The parts of a stash over one RocksDB handle, wired together and recovered from disk. A {@link Stash} replaces its
+ * engine whole when the handle fails on I/O (RocksDB takes no more writes on it), so that the tasks holding the stash
+ * keep it.
+ */
+final class StashEngine {
+    final StashDb db;
+    final DrainQueue queue;
+    final UndeliveredOffsets undelivered = new UndeliveredOffsets();
+    final QuarantineStore quarantineStore;
+    final BatchLog batchLog;
+    final SinkOffsetStore sinkOffsets;
+    final Quarantine quarantine;
+    final StashInspector inspector;
+    final UUID id;
+
+    private StashEngine(StashDb db, StashOptions options) {
+        this.db = db;
+        this.queue = new DrainQueue(options.clock());
+        this.quarantineStore = new QuarantineStore(db, options.clock());
+        this.batchLog = new BatchLog(db, queue, undelivered, options.clock(), quarantineStore);
+        this.sinkOffsets = new SinkOffsetStore(db);
+        this.quarantine = new Quarantine(db, quarantineStore, batchLog);
+        this.inspector = new StashInspector(db, queue, quarantineStore);
+        this.id = Recovery.run(db, queue, undelivered, batchLog, options.quarantineOnOpen() ? quarantineStore : null);
+        quarantineStore.countOnOpen();
+    }
+
+    /** Opens the handle in {@code path} and recovers the stash from what is on disk. */
+    static StashEngine open(Path path, StashOptions options) {
+        StashDb db = StashDb.open(path, options);
+        try {
+            return new StashEngine(db, options);
+        } catch (RuntimeException e) {
+            db.close(() -> { });
+            throw e;
+        }
+    }
+
+    /** Ends every wait, writes what a clean close writes, syncs the WAL and releases the handle. */
+    void close() {
+        queue.close();
+        db.close(batchLog::writeOnClose);
+    }
+}

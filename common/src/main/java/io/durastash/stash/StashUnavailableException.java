@@ -1,0 +1,41 @@
+package io.durastash.stash;
+
+import io.durastash.stash.internals.StashFailures;
+import org.apache.kafka.connect.errors.RetriableException;
+
+import java.nio.file.Path;
+import java.util.function.Supplier;
+
+/**
+ * The stash cannot take writes now, because its filesystem is full; nothing stashed is lost, and the same call
+ * succeeds once there is space again. A {@link RetriableException}: Connect calls {@code put()} again with the same
+ * records (the sink), or {@code poll()} again (the source).
+ */
+public final class StashUnavailableException extends RetriableException {
+    private StashUnavailableException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    /** Runs {@code write}; a failure for lack of space becomes this retriable exception. */
+    static <T> T whenFull(Supplier<T> write) {
+        try {
+            return write.get();
+        } catch (StashException e) {
+            if (StashFailures.isNoSpace(e)) {
+                throw new StashUnavailableException(e.getMessage(), e);
+            }
+            throw e;
+        }
+    }
+
+    /** Whether the handle failed, or could not be opened again, for lack of space. */
+    static boolean full(StashException failure, StashException reopen) {
+        return StashFailures.isNoSpace(failure) || StashFailures.isNoSpace(reopen);
+    }
+
+    static StashUnavailableException reopening(Path path, StashException reopen) {
+        return new StashUnavailableException("The stash at " + path + " cannot take writes: its filesystem is full ("
+            + reopen.getMessage() + "). Nothing stashed is lost; the tasks retry and continue once there is space. "
+            + "Free disk space, or lower stash.max.bytes and raise stash.min.free.bytes.", reopen);
+    }
+}

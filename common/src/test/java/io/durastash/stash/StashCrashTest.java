@@ -1,0 +1,94 @@
+package io.durastash.stash;
+
+import io.durastash.stash.internals.Family;
+import io.durastash.stash.internals.StashKeys;
+import io.durastash.stash.testing.RawStash;
+import io.durastash.stash.testing.TestDrainer;
+import io.durastash.stash.testing.TestRecords;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A stash whose process dies, and whose unsynced writes may then be lost, never hands out a batch id twice. */
+class StashCrashTest {
+    @TempDir
+    Path dir;
+    private final TestRecords records = new TestRecords();
+
+    /** Appends {@code batches} one-record batches, unsynced, in another JVM, and kills it with SIGKILL. */
+    private void appendAndKill(int batches) throws Exception {
+        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        Process holder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+            LockHolder.class.getName(), dir.toString(), Integer.toString(batches)).redirectErrorStream(true).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            do {
+                line = out.readLine();
+            } while (line != null && !line.startsWith("OPEN "));
+            assertTrue(line != null, "the holder process appended and said so");
+        } finally {
+            holder.destroyForcibly();
+            holder.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void afterACrashIdsStartPastTheReservation() throws Exception {
+        appendAndKill(3);
+        try (Stash stash = Stash.open(dir, StashOptions.defaults())) {
+            assertEquals(3, stash.stats().pendingBatches(), "a killed process loses nothing the OS had");
+            BatchMetadata next = records.appendBatch(stash, "t", 0, 3, 1);
+            assertTrue(next.id() > 1_000_000, "past the reservation, not at 4: " + next.id());
+        }
+        try (Stash stash = Stash.open(dir, StashOptions.defaults())) {
+            long next = stash.nextBatchId();
+            assertEquals(next, records.appendBatch(stash, "t", 0, 4, 1).id(), "a clean close continues where it stopped");
+        }
+    }
+
+    @Test
+    void writesLostInAPowerLossNeverGiveTheirIdsToOtherRecords() throws Exception {
+        appendAndKill(3);
+        long reserved;
+        // A power loss before the WAL sync: the three appends never reached the disk; the reservation, synced first, did.
+        try (RawStash raw = new RawStash(dir)) {
+            reserved = StashKeys.longValue(raw.get(Family.DEFAULT, StashKeys.IDS_RESERVED));
+            for (long id = 1; id <= 3; id++) {
+                raw.delete(Family.META, StashKeys.batch(id));
+                raw.delete(Family.DATA, StashKeys.record(id, 0));
+            }
+            raw.put(Family.DEFAULT, StashKeys.NEXT_BATCH_ID, StashKeys.longValue(1));
+        }
+        try (Stash stash = Stash.open(dir, StashOptions.defaults())) {
+            BatchMetadata next = records.appendBatch(stash, "t", 0, 0, 1);
+            assertEquals(reserved, next.id());
+            // The source had emitted batch 3 and committed its offset before the power loss: the new batch, whose id
+            // is past it, is delivered, not taken for already delivered.
+            TestDrainer drainer = new TestDrainer(stash.drainer("d", 100, 0));
+            drainer.drainer().activate(() -> new StashPosition(3, 0));
+            assertEquals(1, drainer.drainAll().size());
+        }
+    }
+
+    @Test
+    void aStashRestoredFromAnOlderCopyDeliversEverythingItHolds() {
+        try (Stash stash = Stash.open(dir, StashOptions.defaults())) {
+            records.appendBatch(stash, "t", 0, 0, 2);
+            records.appendBatch(stash, "t", 0, 2, 2);
+            // The committed source offset names a batch of a later copy of this stash, past anything it holds.
+            TestDrainer drainer = new TestDrainer(stash.drainer("d", 100, 0));
+            drainer.drainer().activate(() -> new StashPosition(stash.nextBatchId() + 5, 0));
+            assertEquals(4, drainer.drainAll().size(), "nothing skipped");
+        }
+    }
+}
