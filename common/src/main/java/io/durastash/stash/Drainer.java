@@ -188,7 +188,7 @@ public final class Drainer {
     }
 
     private static RecordCursor read(StashEngine engine, BatchMetadata batch, int fromIndex) {
-        return new RecordCursor(engine.db, batch.id(), fromIndex, new RecordCodec(), engine.quarantineStore);
+        return new RecordCursor(engine.db, batch, fromIndex, new RecordCodec(), engine.quarantineStore);
     }
 
     /**

@@ -37,7 +37,11 @@ final class StashEngine {
         this.sinkOffsets = new SinkOffsetStore(db);
         this.quarantine = new Quarantine(db, quarantineStore, batchLog);
         this.inspector = new StashInspector(db, queue, quarantineStore);
-        this.id = Recovery.run(db, queue, undelivered, batchLog, options.quarantineOnOpen() ? quarantineStore : null);
+        this.id = Recovery.run(db, queue, undelivered, batchLog, options.quarantineOnOpen() ? quarantineStore : null,
+            options.clock());
+        if (db.walDamage() != null && options.quarantineOnOpen()) {
+            quarantineStore.walDamaged(db.walDamage());
+        }
         quarantineStore.countOnOpen();
     }
 

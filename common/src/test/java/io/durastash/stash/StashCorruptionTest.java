@@ -57,7 +57,7 @@ class StashCorruptionTest {
     }
 
     @Test
-    void aBatchWithDamagedMetadataIsQuarantinedWholeOnOpen() throws Exception {
+    void aBatchWithDamagedMetadataIsRebuiltInPlaceFromItsRecords() throws Exception {
         long damaged;
         try (Stash stash = openStash()) {
             records.appendBatch(stash, "t", 0, 0, 2);
@@ -65,26 +65,28 @@ class StashCorruptionTest {
             records.appendBatch(stash, "t", 0, 4, 2);
         }
         try (RawStash raw = new RawStash(dir)) {
-            raw.flipBit(Family.META, StashKeys.batch(damaged));
+            raw.spoilMetadataChecksum(damaged);
         }
 
         try (Stash stash = openStash()) {
-            assertEquals(2, stash.stats().pendingBatches());
-            assertEquals(3, stash.stats().quarantinedEntries(), "the metadata and both records");
-            List<String> values = TestDrainer.values(TestDrainer.active(stash).drainAll());
-            assertEquals(List.of("value-0", "value-1", "value-4", "value-5"), values);
-            List<QuarantinedEntry> quarantined = stash.quarantine().list();
-            assertTrue(quarantined.stream().allMatch(q -> q.batchId() == damaged));
-            assertTrue(quarantined.stream().anyMatch(q -> q.family().equals(Family.META.columnFamily()) && q.bytes().length > 0));
-        }
-        try (RawStash raw = new RawStash(dir)) {
-            assertEquals(2, raw.count(Family.META));
-            assertEquals(4, raw.count(Family.DATA));
+            assertEquals(3, stash.stats().pendingBatches(), "the damaged batch is rebuilt, not set aside");
+            assertEquals(1, stash.stats().quarantinedEntries(), "the damaged metadata entry, for the record");
+            List<TestDrainer.Emitted> emitted = TestDrainer.active(stash).drainAll();
+            assertEquals(List.of("value-0", "value-1", "value-2", "value-3", "value-4", "value-5"),
+                TestDrainer.values(emitted), "every record, in order: the batch is where it stood");
+            BatchMetadata rebuilt = TestDrainer.batches(emitted).get(1);
+            assertEquals(damaged, rebuilt.id());
+            assertEquals("t", rebuilt.group(), "the group still reads from the damaged entry");
+            assertEquals(List.of(new OffsetRange("t", 0, 2, 3)), rebuilt.offsets(), "rebuilt from the records");
+            QuarantinedEntry entry = stash.quarantine().list().get(0);
+            assertEquals(Family.META.columnFamily(), entry.family());
+            assertTrue(entry.reason().contains("checksum"), entry.reason());
+            assertEquals(rebuilt.offsets(), entry.offsets());
         }
     }
 
     @Test
-    void metadataThatNoLongerParsesIsQuarantined() throws Exception {
+    void metadataThatNoLongerParsesIsRebuiltToo() throws Exception {
         long damaged;
         try (Stash stash = openStash()) {
             damaged = records.appendBatch(stash, "t", 0, 0, 1).id();
@@ -94,8 +96,9 @@ class StashCorruptionTest {
             raw.put(Family.META, StashKeys.batch(damaged), "{not json".getBytes());
         }
         try (Stash stash = openStash()) {
-            assertEquals(1, stash.stats().pendingBatches());
+            assertEquals(2, stash.stats().pendingBatches());
             assertTrue(stash.quarantine().list().get(0).reason().contains("parse"), stash.quarantine().list().get(0).reason());
+            assertEquals(List.of("value-0", "value-1"), TestDrainer.values(TestDrainer.active(stash).drainAll()));
         }
     }
 

@@ -81,6 +81,32 @@ class StashCrashTest {
     }
 
     @Test
+    void aDamagedWriteAheadLogOpensWithWhatWasWrittenBeforeTheDamage() throws Exception {
+        appendAndKill(50);
+        Path wal;
+        try (var files = java.nio.file.Files.list(dir)) {
+            wal = files.filter(f -> f.toString().endsWith(".log")).filter(f -> {
+                try {
+                    return java.nio.file.Files.size(f) > 0;
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).findFirst().orElseThrow();
+        }
+        long size = java.nio.file.Files.size(wal);
+        RawStash.damage(wal, size * 3 / 4, 16);
+
+        try (Stash stash = Stash.open(dir, StashOptions.defaults())) {
+            long survived = stash.stats().pendingBatches();
+            assertTrue(survived > 0 && survived < 50, "what came before the damage, not what came after: " + survived);
+            assertTrue(stash.quarantine().list().stream().anyMatch(e -> e.family().equals("wal")),
+                "the damage is recorded: " + stash.quarantine().list());
+            assertEquals(survived, TestDrainer.active(stash).drainAll().size());
+            assertTrue(records.appendBatch(stash, "t", 0, 100, 1).id() > 50, "no id handed out again");
+        }
+    }
+
+    @Test
     void aStashRestoredFromAnOlderCopyDeliversEverythingItHolds() {
         try (Stash stash = Stash.open(dir, StashOptions.defaults())) {
             records.appendBatch(stash, "t", 0, 0, 2);

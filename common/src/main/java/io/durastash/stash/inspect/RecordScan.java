@@ -12,8 +12,8 @@ import io.durastash.stash.internals.StashDb;
 public final class RecordScan extends RecordReadAhead<InspectedRecord> {
     private final RecordCodec codec;
 
-    RecordScan(StashDb db, long batchId, int fromIndex, RecordCodec codec) {
-        super(db, batchId, fromIndex);
+    RecordScan(StashDb db, long batchId, int fromIndex, int recordCount, RecordCodec codec) {
+        super(db, batchId, fromIndex, recordCount);
         this.codec = codec;
     }
 
@@ -24,5 +24,11 @@ public final class RecordScan extends RecordReadAhead<InspectedRecord> {
         } catch (CorruptEntryException e) {
             return new InspectedRecord(batchId(), index, stored.length, null, e.getMessage());
         }
+    }
+
+    @Override
+    protected InspectedRecord unreadable(int fromIndex, int toIndex, String reason) {
+        return new InspectedRecord(batchId(), fromIndex, 0, null, "records " + fromIndex + " to " + (toIndex - 1)
+            + " cannot be read: " + reason);
     }
 }

@@ -5,6 +5,7 @@ import io.durastash.stash.codec.RecordCodec;
 import io.durastash.stash.internals.DrainQueue;
 import io.durastash.stash.internals.Family;
 import io.durastash.stash.internals.FamilyCursor;
+import io.durastash.stash.internals.RecordReadAhead;
 import io.durastash.stash.internals.StashDb;
 import io.durastash.stash.internals.StashJson;
 import io.durastash.stash.internals.StashKeys;
@@ -63,7 +64,14 @@ public final class StashInspector {
 
     /** Streams one batch's records from {@code fromIndex}, damaged ones with the reason. Close the scan when done. */
     public RecordScan scan(long batchId, int fromIndex, RecordCodec codec) {
-        return new RecordScan(db, batchId, fromIndex, codec);
+        return new RecordScan(db, batchId, fromIndex, recordCount(batchId, fromIndex), codec);
+    }
+
+    /** The batch's record count from its metadata; without readable metadata, a bound on how far to step over damage. */
+    private int recordCount(long batchId, int fromIndex) {
+        Optional<InspectedBatch> batch = batch(batchId);
+        return batch.filter(b -> !b.damaged()).map(b -> b.metadata().recordCount())
+            .orElse(fromIndex + RecordReadAhead.READ_AHEAD_RECORDS * 64);
     }
 
     /**

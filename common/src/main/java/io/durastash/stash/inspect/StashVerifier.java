@@ -6,12 +6,14 @@ import io.durastash.stash.codec.RecordCodec;
 import io.durastash.stash.internals.Family;
 import io.durastash.stash.internals.FamilyCursor;
 import io.durastash.stash.internals.StashDb;
+import io.durastash.stash.internals.StashFailures;
 import io.durastash.stash.internals.StashKeys;
 import io.durastash.stash.quarantine.QuarantineStore;
 import io.durastash.stash.quarantine.QuarantinedEntry;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -41,9 +43,8 @@ final class StashVerifier {
         if (files != null) {
             damage(VerifyReport.Kind.STORAGE, -1, -1, "RocksDB file checksums: " + files);
         }
-        try (Entries meta = new Entries(db.cursor(Family.META, StashKeys.batch(0), StashKeys.batch(nextBatchId), false, 0));
-             Entries data = new Entries(db.cursor(Family.DATA, StashKeys.record(0, 0), StashKeys.record(nextBatchId, 0),
-                 false, 1024 * 1024))) {
+        try (Entries meta = new Entries(Family.META, StashKeys.batch(0), StashKeys.batch(nextBatchId), 8);
+             Entries data = new Entries(Family.DATA, StashKeys.record(0, 0), StashKeys.record(nextBatchId, 0), 12)) {
             for (; meta.valid(); meta.advance()) {
                 byte[] key = meta.key();
                 if (key.length != 8) {
@@ -140,21 +141,65 @@ final class StashVerifier {
         }
     }
 
-    /** A cursor read a chunk at a time, looked at one entry at a time, so that two can be merged. */
-    private static final class Entries implements AutoCloseable {
+    /**
+     * A family's entries in key order, read a chunk at a time and looked at one at a time, so that two can be merged.
+     * Damage in RocksDB's files is reported (naming the file, as RocksDB does) and stepped over: the entries after it
+     * are read again without RocksDB's checksums, for their own to judge, and what cannot be read even so is skipped a
+     * batch at a time.
+     */
+    private final class Entries implements AutoCloseable {
         private static final int CHUNK = 256;
-        private final FamilyCursor cursor;
+        private final Family family;
+        private final byte[] upper;
+        private final int batchKeyLength;
         private final ArrayDeque<byte[][]> chunk = new ArrayDeque<>(CHUNK);
+        private FamilyCursor cursor;
+        private boolean verified = true;
+        private byte[] lastKey;
 
-        Entries(FamilyCursor cursor) {
-            this.cursor = cursor;
+        Entries(Family family, byte[] lower, byte[] upper, int batchKeyLength) {
+            this.family = family;
+            this.upper = upper;
+            this.batchKeyLength = batchKeyLength;
+            this.cursor = db.cursor(family, lower, upper, false, 1024 * 1024, true);
         }
 
         boolean valid() {
-            if (chunk.isEmpty()) {
-                cursor.read(CHUNK, Long.MAX_VALUE, (key, value) -> chunk.addLast(new byte[][] {key, value}));
+            while (chunk.isEmpty()) {
+                try {
+                    if (cursor.read(CHUNK, Long.MAX_VALUE, (key, value) -> {
+                        chunk.addLast(new byte[][] {key, value});
+                        lastKey = key;
+                    }) == 0) {
+                        return false;
+                    }
+                } catch (RuntimeException e) {
+                    if (!StashFailures.isCorruption(e)) {
+                        throw e;
+                    }
+                    damage(VerifyReport.Kind.STORAGE, lastKey == null ? -1 : StashKeys.batchId(lastKey), -1,
+                        family.columnFamily() + ": " + e.getMessage());
+                    stepOver();
+                    if (!chunk.isEmpty()) {
+                        return true;
+                    }
+                }
             }
-            return !chunk.isEmpty();
+            return true;
+        }
+
+        /** Reopens the cursor past the last entry read: unverified first, then a batch further each time it fails. */
+        private void stepOver() {
+            cursor.close();
+            byte[] from = lastKey == null ? null : successor(lastKey);
+            if (verified) {
+                verified = false;
+                cursor = db.cursor(family, from, upper, false, 0, false);
+                return;
+            }
+            long batch = lastKey == null ? 0 : StashKeys.batchId(lastKey);
+            lastKey = batchKeyLength == 8 ? StashKeys.batch(batch + 1) : StashKeys.record(batch + 1, 0);
+            cursor = db.cursor(family, lastKey, upper, false, 0, false);
         }
 
         byte[] key() {
@@ -173,5 +218,10 @@ final class StashVerifier {
         public void close() {
             cursor.close();
         }
+    }
+
+    /** The smallest key after {@code key}. */
+    private static byte[] successor(byte[] key) {
+        return Arrays.copyOf(key, key.length + 1);
     }
 }

@@ -40,6 +40,8 @@ public final class BatchLog {
     private final SetAside setAside;
     private final UndeliveredOffsets undelivered;
     private final LoadedMarks marks = new LoadedMarks();
+    /** Stands for a metadata entry that RocksDB cannot read even without its checksums. */
+    private static final byte[] UNREADABLE = new byte[0];
     private final Object reservationLock = new Object();
     /** Batch ids below this are reserved durably; see {@link #reserveIds}. */
     private volatile long reservedEnd;
@@ -168,10 +170,14 @@ public final class BatchLog {
             }
         }
         if (!unknown.isEmpty()) {
-            List<byte[]> values = db.multiGet("claim batches " + ids, Family.META, keys);
+            List<byte[]> values = metadata(ids, unknown, keys);
             for (int k = 0; k < unknown.size(); k++) {
                 long batchId = ids.get(unknown.get(k));
                 byte[] bytes = values.get(k);
+                if (bytes == UNREADABLE) {
+                    found[unknown.get(k)] = rebuilt(batchId, null, "its metadata entry cannot be read");
+                    continue;
+                }
                 if (bytes == null) {
                     log.warn("Stash {}: batch {} was queued but has no metadata; skipping it", db.path(), batchId);
                     undelivered.remove(List.of(batchId));
@@ -180,8 +186,7 @@ public final class BatchLog {
                 try {
                     found[unknown.get(k)] = StashJson.readMetadata(batchId, bytes);
                 } catch (CorruptEntryException e) {
-                    setAside.batch(batchId, bytes, e.getMessage());
-                    undelivered.remove(List.of(batchId));
+                    found[unknown.get(k)] = rebuilt(batchId, bytes, e.getMessage());
                 }
             }
         }
@@ -195,6 +200,62 @@ public final class BatchLog {
             marks.claimed(batch);
         }
         return claimed;
+    }
+
+    /**
+     * The metadata entries of the batches at {@code unknown} in {@code ids}, read together. RocksDB's multi-get answers
+     * null for an entry it cannot read: those, and all of them when the read fails on damage, are read one by one
+     * ({@link #readOne}).
+     */
+    private List<byte[]> metadata(List<Long> ids, List<Integer> unknown, List<byte[]> keys) {
+        List<byte[]> values;
+        try {
+            values = new ArrayList<>(db.multiGet("claim batches " + ids, Family.META, keys));
+        } catch (RuntimeException e) {
+            if (!StashFailures.isCorruption(e)) {
+                throw e;
+            }
+            values = new ArrayList<>(java.util.Collections.nCopies(keys.size(), (byte[]) null));
+        }
+        for (int k = 0; k < keys.size(); k++) {
+            if (values.get(k) == null) {
+                values.set(k, readOne(ids.get(unknown.get(k)), keys.get(k)));
+            }
+        }
+        return values;
+    }
+
+    /**
+     * One metadata entry: null when there is none; read without RocksDB's checksums when its block is damaged, for
+     * the entry's own checksum to judge; {@link #UNREADABLE} when it cannot be read even so.
+     */
+    private byte[] readOne(long batchId, byte[] key) {
+        try {
+            return db.get("claim batch " + batchId, Family.META, key);
+        } catch (RuntimeException e) {
+            if (!StashFailures.isCorruption(e)) {
+                throw e;
+            }
+        }
+        try {
+            byte[] value = db.getUnverified("claim batch " + batchId, Family.META, key);
+            return value == null ? UNREADABLE : value;
+        } catch (RuntimeException e) {
+            if (!StashFailures.isCorruption(e)) {
+                throw e;
+            }
+            return UNREADABLE;
+        }
+    }
+
+    /** The batch rebuilt from its records after its metadata proved damaged; null when none of it survives. */
+    private BatchMetadata rebuilt(long batchId, byte[] damaged, String reason) {
+        undelivered.remove(List.of(batchId));
+        BatchMetadata rebuilt = MetadataRebuild.rebuild(db, setAside, clock, batchId, damaged, reason);
+        if (rebuilt != null) {
+            undelivered.add(rebuilt);
+        }
+        return rebuilt;
     }
 
     /** Remembers batches a drainer handed back, so that the next claim need not read their metadata. */

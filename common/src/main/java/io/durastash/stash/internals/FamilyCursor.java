@@ -30,11 +30,11 @@ public final class FamilyCursor implements AutoCloseable {
     private boolean closed;
 
     FamilyCursor(StashDb db, byte[] lower, byte[] upper, boolean fillCache, long readaheadBytes,
-                 StashDb.IteratorFactory iterators) {
+                 boolean verifyChecksums, StashDb.IteratorFactory iterators) {
         this.db = db;
         this.lower = lower == null ? null : new Slice(lower);
         this.upper = upper == null ? null : new Slice(upper);
-        ReadOptions options = new ReadOptions().setFillCache(fillCache);
+        ReadOptions options = new ReadOptions().setFillCache(fillCache).setVerifyChecksums(verifyChecksums);
         if (this.lower != null) {
             options.setIterateLowerBound(this.lower);
         }

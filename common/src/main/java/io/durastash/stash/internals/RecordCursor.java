@@ -1,5 +1,6 @@
 package io.durastash.stash.internals;
 
+import io.durastash.stash.BatchMetadata;
 import io.durastash.stash.BatchRecord;
 import io.durastash.stash.codec.CorruptEntryException;
 import io.durastash.stash.codec.RecordCodec;
@@ -9,11 +10,13 @@ import io.durastash.stash.codec.RecordCodec;
  * under it throws instead of reading as the end of the batch. Not thread-safe.
  */
 public final class RecordCursor extends RecordReadAhead<BatchRecord> {
+    private final BatchMetadata batch;
     private final RecordCodec codec;
     private final SetAside setAside;
 
-    public RecordCursor(StashDb db, long batchId, int fromIndex, RecordCodec codec, SetAside setAside) {
-        super(db, batchId, fromIndex);
+    public RecordCursor(StashDb db, BatchMetadata batch, int fromIndex, RecordCodec codec, SetAside setAside) {
+        super(db, batch.id(), fromIndex, batch.recordCount());
+        this.batch = batch;
         this.codec = codec;
         this.setAside = setAside;
     }
@@ -23,8 +26,14 @@ public final class RecordCursor extends RecordReadAhead<BatchRecord> {
         try {
             return new BatchRecord(batchId(), index, codec.decode(stored));
         } catch (CorruptEntryException e) {
-            setAside.record(batchId(), index, stored, e.getMessage());
+            setAside.record(batch, index, stored, e.getMessage());
             return null;
         }
+    }
+
+    @Override
+    protected BatchRecord unreadable(int fromIndex, int toIndex, String reason) {
+        setAside.unreadable(batch, fromIndex, toIndex, reason);
+        return null;
     }
 }

@@ -8,8 +8,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
+import java.time.Clock;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -26,11 +28,13 @@ public final class Recovery {
     private final StashDb db;
     private final DrainQueue queue;
     private final UndeliveredOffsets undelivered;
+    private final Clock clock;
 
-    private Recovery(StashDb db, DrainQueue queue, UndeliveredOffsets undelivered) {
+    private Recovery(StashDb db, DrainQueue queue, UndeliveredOffsets undelivered, Clock clock) {
         this.db = db;
         this.queue = queue;
         this.undelivered = undelivered;
+        this.clock = clock;
     }
 
     /**
@@ -39,8 +43,8 @@ public final class Recovery {
      * @param setAside where batches with damaged metadata go; null to leave them in place, unqueued (for inspection)
      */
     public static UUID run(StashDb db, DrainQueue queue, UndeliveredOffsets undelivered, BatchLog batchLog,
-                           SetAside setAside) {
-        Recovery recovery = new Recovery(db, queue, undelivered);
+                           SetAside setAside, Clock clock) {
+        Recovery recovery = new Recovery(db, queue, undelivered, clock);
         UUID id = recovery.identity();
         recovery.queueBatches(setAside);
         byte[] reserved = db.get("read the batch id reservation", Family.DEFAULT, StashKeys.IDS_RESERVED);
@@ -76,46 +80,116 @@ public final class Recovery {
     }
 
     private void queueBatches(SetAside setAside) {
-        long[] maxId = {0};
-        long[] wasLoaded = {0};
-        Map<Long, byte[]> damaged = new LinkedHashMap<>();
-        Map<Long, String> reasons = new LinkedHashMap<>();
-        try (FamilyCursor cursor = db.cursor(Family.META, null, null, false, 0)) {
+        Map<Long, byte[]> entries = metadataEntries();
+        long maxId = 0;
+        long wasLoaded = 0;
+        for (Map.Entry<Long, byte[]> entry : entries.entrySet()) {
+            long batchId = entry.getKey();
+            maxId = Math.max(maxId, batchId);
+            BatchMetadata batch = parsed(batchId, entry.getValue(), setAside);
+            if (batch != null) {
+                queue.recovered(batch);
+                undelivered.add(batch);
+                wasLoaded += batch.status() == BatchStatus.LOADED ? 1 : 0;
+            }
+        }
+        byte[] lastRecordKey = db.lastKey(Family.DATA);
+        long maxDataId = lastRecordKey == null ? 0 : StashKeys.batchId(lastRecordKey);
+        byte[] storedNext = db.get("read the next batch id", Family.DEFAULT, StashKeys.NEXT_BATCH_ID);
+        queue.startIdsAt(Math.max(Math.max(maxId, maxDataId) + 1, storedNext == null ? 1 : StashKeys.longValue(storedNext)));
+        if (wasLoaded > 0) {
+            log.info("Stash {}: {} batches were loaded but never acknowledged before the last shutdown; they will be "
+                + "delivered again", db.path(), wasLoaded);
+        }
+    }
+
+    /**
+     * Every batch's metadata entry, by id: as stored, or null when it cannot be read. Damage in RocksDB's own files
+     * does not stop the stash from opening: the entries are read again without RocksDB's verification, for their own
+     * checksums to judge, and if even that fails, the batches are found from their records.
+     */
+    private Map<Long, byte[]> metadataEntries() {
+        try {
+            return scanMetadata(true);
+        } catch (RuntimeException e) {
+            if (!StashFailures.isCorruption(e)) {
+                throw e;
+            }
+            log.error("Stash {}: the metadata column family is damaged ({}); reading it again without RocksDB's checksums, "
+                + "each entry checked by its own", db.path(), e.getMessage());
+        }
+        Map<Long, byte[]> entries;
+        try {
+            entries = scanMetadata(false);
+        } catch (RuntimeException e) {
+            if (!StashFailures.isCorruption(e)) {
+                throw e;
+            }
+            log.error("Stash {}: the metadata column family cannot be read ({}); finding the batches from their records",
+                db.path(), e.getMessage());
+            entries = new TreeMap<>();
+        }
+        // Entries lost with the damage leave records without metadata: those batches are rebuilt from them too.
+        for (long batchId : DataBatchIds.scan(db, idLimit())) {
+            if (!entries.containsKey(batchId)) {
+                entries.put(batchId, readable(batchId));
+            }
+        }
+        return entries;
+    }
+
+    /** Past every batch id this stash ever handed out, as far as {@code default} says. */
+    private long idLimit() {
+        long limit = 1;
+        for (byte[] key : List.of(StashKeys.NEXT_BATCH_ID, StashKeys.IDS_RESERVED)) {
+            byte[] value = db.get("read the batch ids", Family.DEFAULT, key);
+            limit = Math.max(limit, value == null ? 1 : StashKeys.longValue(value));
+        }
+        return limit;
+    }
+
+    private Map<Long, byte[]> scanMetadata(boolean verify) {
+        Map<Long, byte[]> entries = new TreeMap<>();
+        try (FamilyCursor cursor = db.cursor(Family.META, null, null, false, 0, verify)) {
             cursor.forEachRemaining((key, value) -> {
                 if (key.length != 8) {
                     log.error("Stash {}: ignoring a metadata key of {} bytes; batch keys have 8", db.path(), key.length);
                     return;
                 }
-                long batchId = StashKeys.batchId(key);
-                maxId[0] = Math.max(maxId[0], batchId);
-                try {
-                    BatchMetadata batch = StashJson.readMetadata(batchId, value);
-                    queue.recovered(batch);
-                    undelivered.add(batch);
-                    if (batch.status() == BatchStatus.LOADED) {
-                        wasLoaded[0]++;
-                    }
-                } catch (CorruptEntryException e) {
-                    damaged.put(batchId, value);
-                    reasons.put(batchId, e.getMessage());
-                }
+                entries.put(StashKeys.batchId(key), value);
             });
         }
-        damaged.forEach((batchId, bytes) -> {
-            if (setAside != null) {
-                setAside.batch(batchId, bytes, reasons.get(batchId));
-            } else {
-                log.warn("Stash {}: the metadata of batch {} is damaged ({}); left in place and not queued, since this "
-                    + "stash was opened for inspection", db.path(), batchId, reasons.get(batchId));
+        return entries;
+    }
+
+    /** A metadata entry read on its own, without RocksDB's checksums; null when even that fails or there is none. */
+    private byte[] readable(long batchId) {
+        try {
+            return db.getUnverified("read the metadata of batch " + batchId, Family.META, StashKeys.batch(batchId));
+        } catch (RuntimeException e) {
+            if (!StashFailures.isCorruption(e)) {
+                throw e;
             }
-        });
-        byte[] lastRecordKey = db.lastKey(Family.DATA);
-        long maxDataId = lastRecordKey == null ? 0 : StashKeys.batchId(lastRecordKey);
-        byte[] storedNext = db.get("read the next batch id", Family.DEFAULT, StashKeys.NEXT_BATCH_ID);
-        queue.startIdsAt(Math.max(Math.max(maxId[0], maxDataId) + 1, storedNext == null ? 1 : StashKeys.longValue(storedNext)));
-        if (wasLoaded[0] > 0) {
-            log.info("Stash {}: {} batches were loaded but never acknowledged before the last shutdown; they will be "
-                + "delivered again", db.path(), wasLoaded[0]);
+            return null;
         }
+    }
+
+    /** The metadata in {@code bytes}, or, when it is damaged or missing, the batch rebuilt from its records. */
+    private BatchMetadata parsed(long batchId, byte[] bytes, SetAside setAside) {
+        String damage;
+        try {
+            if (bytes != null) {
+                return StashJson.readMetadata(batchId, bytes);
+            }
+            damage = "its metadata entry cannot be read";
+        } catch (CorruptEntryException e) {
+            damage = e.getMessage();
+        }
+        if (setAside == null) {
+            log.warn("Stash {}: the metadata of batch {} is damaged ({}); left in place and not queued, since this "
+                + "stash was opened for inspection", db.path(), batchId, damage);
+            return null;
+        }
+        return MetadataRebuild.rebuild(db, setAside, clock, batchId, bytes, damage);
     }
 }

@@ -1,15 +1,27 @@
 package io.durastash.stash.internals;
 
+import io.durastash.stash.BatchMetadata;
+import io.durastash.stash.OffsetRange;
+
+import java.util.List;
+
 /**
  * Where readers put what they find damaged, so that the rest of the stash keeps flowing: the quarantine
- * ({@link io.durastash.stash.quarantine.QuarantineStore}) moves the entry there with the reason, in one synced write.
+ * ({@link io.durastash.stash.quarantine.QuarantineStore}) moves the entry there with the reason and the input offsets
+ * the damaged part may hold, in one synced write.
  */
 public interface SetAside {
-    /** Moves one damaged record out of {@code data}. */
-    void record(long batchId, int index, byte[] bytes, String reason);
+    /** Moves one record of {@code batch} that fails its checksum or does not decode out of {@code data}. */
+    void record(BatchMetadata batch, int index, byte[] bytes, String reason);
 
-    /** Moves a batch whose metadata is damaged, with all its records, out of {@code meta} and {@code data}. */
-    void batch(long batchId, byte[] metadataBytes, String reason);
+    /** Records that records {@code fromIndex} to {@code toIndex} (exclusive) of {@code batch} cannot be read at all. */
+    void unreadable(BatchMetadata batch, int fromIndex, int toIndex, String reason);
+
+    /**
+     * Records a damaged metadata entry of batch {@code batchId} (its bytes, null when they cannot be read), whose
+     * batch was rebuilt from its records ({@link MetadataRebuild}), holding {@code offsets}.
+     */
+    void metadata(long batchId, byte[] metadataBytes, String reason, List<OffsetRange> offsets);
 
     /** How many entries are set aside. */
     long size();

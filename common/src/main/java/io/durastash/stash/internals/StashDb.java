@@ -8,6 +8,7 @@ import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.WALRecoveryMode;
 import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,11 +55,14 @@ public final class StashDb {
     private final WriteOptions unsyncedWrites = new WriteOptions().setSync(false);
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final Set<FamilyCursor> openCursors = ConcurrentHashMap.newKeySet();
+    private final String walDamage;
     private volatile boolean closed;
     private volatile StashException hardFailure;
 
-    private StashDb(Path path, RocksDB db, List<ColumnFamilyHandle> handles, List<AutoCloseable> resources) {
+    private StashDb(Path path, RocksDB db, List<ColumnFamilyHandle> handles, List<AutoCloseable> resources,
+                    String walDamage) {
         this.path = path;
+        this.walDamage = walDamage;
         this.db = db;
         this.handles = handles;
         this.resources = resources;
@@ -77,6 +81,21 @@ public final class StashDb {
     public static StashDb open(Path path, StashOptions options) {
         prepareDirectory(path);
         RocksDB.loadLibrary();
+        try {
+            return open(path, options, WALRecoveryMode.TolerateCorruptedTailRecords, null);
+        } catch (StashException e) {
+            if (!StashFailures.isCorruption(e)) {
+                throw e;
+            }
+            // Damage in the WAL, not a record cut short by a crash: keep everything written before it.
+            log.error("Stash {}: its write-ahead log is damaged ({}); opening it with what was written before the damage. "
+                + "Writes after it are lost from the stash: with input.commit=delivered the sink consumes their records "
+                + "again from the input topic, with input.commit=stashed they are lost.", path, e.getMessage());
+            return open(path, options, WALRecoveryMode.PointInTimeRecovery, e.getMessage());
+        }
+    }
+
+    private static StashDb open(Path path, StashOptions options, WALRecoveryMode walRecovery, String walDamage) {
         List<AutoCloseable> resources = new ArrayList<>();
         resources.add(DirectoryLock.acquire(path));
         List<ColumnFamilyHandle> handles = new ArrayList<>();
@@ -84,9 +103,9 @@ public final class StashDb {
         try {
             LRUCache cache = new LRUCache(options.memoryBytes());
             resources.add(cache);
-            db = RocksDB.open(StashDbOptions.dbOptions(options, cache, resources), path.toString(),
+            db = RocksDB.open(StashDbOptions.dbOptions(options, cache, walRecovery, resources), path.toString(),
                 StashDbOptions.descriptors(cache, resources), handles);
-            return new StashDb(path, db, handles, resources);
+            return new StashDb(path, db, handles, resources, walDamage);
         } catch (RocksDBException e) {
             release(handles, db, resources);
             throw StashFailures.openFailure(path, e);
@@ -116,6 +135,11 @@ public final class StashDb {
         return path;
     }
 
+    /** The damage found in the WAL when this handle opened, whose writes after it were dropped; null when none. */
+    public String walDamage() {
+        return walDamage;
+    }
+
     /**
      * Runs {@code work} holding the lifecycle lock's read side, once the handle is checked open; a RocksDB error
      * becomes a {@link StashException} saying "could not {@code what}".
@@ -136,6 +160,15 @@ public final class StashDb {
     /** The value under {@code key}, or null. */
     public byte[] get(String what, Family family, byte[] key) {
         return call(what, () -> db.get(families.get(family), key));
+    }
+
+    /** The value under {@code key} read without RocksDB's block checksum (after damage), or null. */
+    public byte[] getUnverified(String what, Family family, byte[] key) {
+        return call(what, () -> {
+            try (ReadOptions options = new ReadOptions().setVerifyChecksums(false)) {
+                return db.get(families.get(family), options, key);
+            }
+        });
     }
 
     /** The values under {@code keys} of one family, in their order (null where there is none). */
@@ -201,8 +234,17 @@ public final class StashDb {
      * @param fillCache whether the blocks read may fill the block cache (false for what is read once)
      */
     public FamilyCursor cursor(Family family, byte[] lower, byte[] upper, boolean fillCache, long readaheadBytes) {
+        return cursor(family, lower, upper, fillCache, readaheadBytes, true);
+    }
+
+    /**
+     * A cursor as {@link #cursor(Family, byte[], byte[], boolean, long)}; with {@code verifyChecksums} false it reads
+     * blocks whose RocksDB checksum fails as they are, for the entries' own checksums to judge (after damage).
+     */
+    public FamilyCursor cursor(Family family, byte[] lower, byte[] upper, boolean fillCache, long readaheadBytes,
+                               boolean verifyChecksums) {
         return call("read " + family.columnFamily(), () -> {
-            FamilyCursor cursor = new FamilyCursor(this, lower, upper, fillCache, readaheadBytes,
+            FamilyCursor cursor = new FamilyCursor(this, lower, upper, fillCache, readaheadBytes, verifyChecksums,
                 options -> db.newIterator(families.get(family), options));
             openCursors.add(cursor);
             return cursor;

@@ -9,6 +9,7 @@ import org.rocksdb.DBOptions;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.TablePropertiesCollectorFactory;
+import org.rocksdb.WALRecoveryMode;
 import org.rocksdb.WriteBufferManager;
 
 import java.util.ArrayList;
@@ -34,7 +35,12 @@ final class StashDbOptions {
     private StashDbOptions() {
     }
 
-    static DBOptions dbOptions(StashOptions options, LRUCache cache, List<AutoCloseable> resources) {
+    /**
+     * @param walRecovery how to replay the WAL: first {@link WALRecoveryMode#TolerateCorruptedTailRecords} (a record cut
+     *                    short by a crash is dropped, damage fails the open), then, after damage,
+     *                    {@link WALRecoveryMode#PointInTimeRecovery} (everything before the damage is kept)
+     */
+    static DBOptions dbOptions(StashOptions options, LRUCache cache, WALRecoveryMode walRecovery, List<AutoCloseable> resources) {
         WriteBufferManager writeBuffers = new WriteBufferManager(options.memoryBytes() / 2, cache);
         resources.add(writeBuffers);
         DBOptions dbOptions = new DBOptions()
@@ -44,7 +50,8 @@ final class StashDbOptions {
             .setMaxBackgroundJobs(2)
             .setKeepLogFileNum(3)
             .setMaxLogFileSize(8L * 1024 * 1024)
-            .setMaxTotalWalSize(Math.max(options.memoryBytes(), 64L * 1024 * 1024));
+            .setMaxTotalWalSize(Math.max(options.memoryBytes(), 64L * 1024 * 1024))
+            .setWalRecoveryMode(walRecovery);
         resources.add(dbOptions);
         return dbOptions;
     }

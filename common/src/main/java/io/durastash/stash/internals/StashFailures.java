@@ -23,6 +23,17 @@ public final class StashFailures {
             || (status != null && status.getSubCode() == Status.SubCode.NoSpace);
     }
 
+    /** Whether {@code failure} is RocksDB finding damage in its own files (a block checksum, a bad block). */
+    public static boolean isCorruption(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof RocksDBException && ((RocksDBException) t).getStatus() != null
+                && ((RocksDBException) t).getStatus().getCode() == Status.Code.Corruption) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether {@code failure}, or what caused it, is a filesystem out of space. */
     public static boolean isNoSpace(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {

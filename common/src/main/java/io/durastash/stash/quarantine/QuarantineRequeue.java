@@ -59,9 +59,14 @@ final class QuarantineRequeue {
         for (QuarantineStore.KeyedEntry keyed : entries) {
             QuarantinedEntry entry = keyed.entry();
             Plan plan = plans.computeIfAbsent(entry.batchId(), Plan::new);
+            if (entry.group() != null) {
+                metadataGroups.putIfAbsent(entry.batchId(), entry.group());
+            }
             if (Family.META.columnFamily().equals(entry.family())) {
                 plan.metadataKey = keyed.key();
-                metadataGroups.put(entry.batchId(), StashJson.groupOf(entry.bytes()));
+                if (entry.bytes() != null && StashJson.groupOf(entry.bytes()) != null) {
+                    metadataGroups.put(entry.batchId(), StashJson.groupOf(entry.bytes()));
+                }
             } else if (Family.DATA.columnFamily().equals(entry.family())) {
                 records.computeIfAbsent(entry.batchId(), id -> new ArrayList<>()).add(keyed);
             } else {
@@ -69,7 +74,7 @@ final class QuarantineRequeue {
             }
         }
         for (Plan plan : plans.values()) {
-            List<QuarantineStore.KeyedEntry> batchRecords = records.getOrDefault(plan.originalBatchId, List.of());
+            List<QuarantineStore.KeyedEntry> batchRecords = new ArrayList<>(records.getOrDefault(plan.originalBatchId, List.of()));
             batchRecords.sort(Comparator.comparingInt(k -> k.entry().index()));
             for (QuarantineStore.KeyedEntry keyed : batchRecords) {
                 byte[] bytes = keyed.entry().bytes();

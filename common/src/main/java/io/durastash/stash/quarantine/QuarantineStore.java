@@ -1,5 +1,7 @@
 package io.durastash.stash.quarantine;
 
+import io.durastash.stash.BatchMetadata;
+import io.durastash.stash.OffsetRange;
 import io.durastash.stash.internals.Family;
 import io.durastash.stash.internals.FamilyCursor;
 import io.durastash.stash.internals.SetAside;
@@ -28,6 +30,9 @@ public final class QuarantineStore implements SetAside {
     private static final Logger log = LoggerFactory.getLogger(QuarantineStore.class);
     private static final byte META_ENTRY = 'm';
     private static final byte DATA_ENTRY = 'd';
+    private static final byte WAL_ENTRY = 'w';
+    /** The family named by an entry that records damage found in the write-ahead log. */
+    public static final String WAL = "wal";
 
     /** A quarantine entry with its key. */
     record KeyedEntry(byte[] key, QuarantinedEntry entry) {
@@ -62,9 +67,11 @@ public final class QuarantineStore implements SetAside {
     }
 
     @Override
-    public void record(long batchId, int index, byte[] bytes, String reason) {
+    public void record(BatchMetadata batch, int index, byte[] bytes, String reason) {
+        long batchId = batch.id();
         byte[] key = StashKeys.record(batchId, index);
-        QuarantinedEntry entry = new QuarantinedEntry(Family.DATA.columnFamily(), batchId, index, reason, clock.millis(), bytes);
+        QuarantinedEntry entry = new QuarantinedEntry(Family.DATA.columnFamily(), batchId, index, reason, clock.millis(),
+            bytes, 1, batch.offsets(), batch.group());
         try (StashWrite write = db.newWrite()) {
             write.put(Family.QUARANTINE, key(DATA_ENTRY, key), StashJson.write(entry));
             write.delete(Family.DATA, key);
@@ -77,28 +84,43 @@ public final class QuarantineStore implements SetAside {
     }
 
     @Override
-    public void batch(long batchId, byte[] metadataBytes, String reason) {
-        long now = clock.millis();
-        try (StashWrite write = db.newWrite();
-             FamilyCursor records = db.cursor(Family.DATA, StashKeys.record(batchId, 0), StashKeys.record(batchId + 1, 0), false, 0)) {
-            write.put(Family.QUARANTINE, key(META_ENTRY, StashKeys.batch(batchId)), StashJson.write(
-                new QuarantinedEntry(Family.META.columnFamily(), batchId, -1, reason, now, metadataBytes)));
-            int[] count = {0};
-            records.forEachRemaining((key, value) -> {
-                write.put(Family.QUARANTINE, key(DATA_ENTRY, key), StashJson.write(new QuarantinedEntry(
-                    Family.DATA.columnFamily(), batchId, StashKeys.recordIndex(key), "metadata of its batch is corrupt: "
-                    + reason, now, value)));
-                count[0]++;
-            });
-            write.deleteRange(Family.DATA, StashKeys.record(batchId, 0), StashKeys.record(batchId + 1, 0));
-            write.delete(Family.META, StashKeys.batch(batchId));
-            db.write("quarantine batch " + batchId, write, true);
-            size.addAndGet(1 + count[0]);
-            log.error("Stash {}: the metadata of batch {} is corrupt ({}); moved the batch and its {} records to the "
-                + "quarantine column family. The rest of the stash keeps flowing. Once no worker has the stash open, "
-                + "'durastash --dir {} quarantine requeue {}' rebuilds a batch from its intact records.", db.path(),
-                batchId, reason, count[0], db.path(), batchId);
+    public void unreadable(BatchMetadata batch, int fromIndex, int toIndex, String reason) {
+        long batchId = batch.id();
+        QuarantinedEntry entry = new QuarantinedEntry(Family.DATA.columnFamily(), batchId, fromIndex,
+            "cannot be read: " + reason, clock.millis(), null, toIndex - fromIndex, batch.offsets(), batch.group());
+        try (StashWrite write = db.newWrite()) {
+            write.put(Family.QUARANTINE, key(DATA_ENTRY, StashKeys.record(batchId, fromIndex)), StashJson.write(entry));
+            write.deleteRange(Family.DATA, StashKeys.record(batchId, fromIndex), StashKeys.record(batchId, toIndex));
+            db.write("set aside unreadable records of batch " + batchId, write, true);
         }
+        size.incrementAndGet();
+        log.error("Stash {}: records {} to {} of batch {} cannot be read ({}); recorded in the quarantine column family "
+            + "with the input offsets they hold ({}) and skipped. The rest of the stash keeps flowing. 'durastash --dir {} "
+            + "verify' names the damaged files.", db.path(), fromIndex, toIndex - 1, batchId, reason, batch.offsets(),
+            db.path());
+    }
+
+    @Override
+    public void metadata(long batchId, byte[] metadataBytes, String reason, List<OffsetRange> offsets) {
+        QuarantinedEntry entry = new QuarantinedEntry(Family.META.columnFamily(), batchId, -1, reason, clock.millis(),
+            metadataBytes, 0, offsets, metadataBytes == null ? null : StashJson.groupOf(metadataBytes));
+        try (StashWrite write = db.newWrite()) {
+            write.put(Family.QUARANTINE, key(META_ENTRY, StashKeys.batch(batchId)), StashJson.write(entry));
+            db.write("quarantine the metadata of batch " + batchId, write, true);
+        }
+        size.incrementAndGet();
+    }
+
+    /** Records that the WAL was found damaged when the stash opened, and that writes after the damage were dropped. */
+    public void walDamaged(String reason) {
+        long now = clock.millis();
+        QuarantinedEntry entry = new QuarantinedEntry(WAL, -1, -1, "the write-ahead log is damaged; writes after the "
+            + "damage were dropped when the stash opened: " + reason, now, null, 0, List.of(), null);
+        try (StashWrite write = db.newWrite()) {
+            write.put(Family.QUARANTINE, key(WAL_ENTRY, StashKeys.longValue(now)), StashJson.write(entry));
+            db.write("record the damage in the write-ahead log", write, true);
+        }
+        size.incrementAndGet();
     }
 
     private static byte[] key(byte family, byte[] key) {

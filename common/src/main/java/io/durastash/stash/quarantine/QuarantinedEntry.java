@@ -1,22 +1,46 @@
 package io.durastash.stash.quarantine;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.durastash.stash.OffsetRange;
+
+import java.util.List;
 
 /**
- * An entry that failed its checksum or did not decode, set aside with the reason.
+ * An entry that failed its checksum, did not decode, or could not be read at all, set aside with the reason.
  *
- * @param family the column family the entry came from: {@code meta}, {@code data}, or {@link #UNREADABLE}
- * @param index  record index within the batch, or -1 for a metadata entry
- * @param bytes  the entry as it was stored
+ * @param family  the column family the entry came from: {@code meta}, {@code data}, or {@link #UNREADABLE}
+ * @param index   record index within the batch (the first of {@code records}), or -1 for a metadata entry
+ * @param bytes   the entry as it was stored; null when it could not be read
+ * @param records how many records the entry stands for: 1, or more for a run that could not be read (0 in entries
+ *                written before this field: read as 1)
+ * @param offsets the input offsets the damaged part may hold: its batch's ranges (empty when unknown)
+ * @param group   the group of the batch it came from; null when unknown
  */
 public record QuarantinedEntry(@JsonProperty("family") String family, @JsonProperty("batchId") long batchId,
                                @JsonProperty("index") int index, @JsonProperty("reason") String reason,
-                               @JsonProperty("quarantinedAt") long quarantinedAt, @JsonProperty("bytes") byte[] bytes) {
+                               @JsonProperty("quarantinedAt") long quarantinedAt, @JsonProperty("bytes") byte[] bytes,
+                               @JsonProperty("records") int records, @JsonProperty("offsets") List<OffsetRange> offsets,
+                               @JsonProperty("group") String group) {
     /** The family of an entry whose quarantine record itself does not parse. */
     public static final String UNREADABLE = "unreadable";
 
+    public QuarantinedEntry {
+        offsets = offsets == null ? List.of() : List.copyOf(offsets);
+    }
+
+    /** An entry for one stored entry. */
+    public QuarantinedEntry(String family, long batchId, int index, String reason, long quarantinedAt, byte[] bytes) {
+        this(family, batchId, index, reason, quarantinedAt, bytes, 1, List.of(), null);
+    }
+
+    /** Whether what was stored is gone: nothing to requeue from. */
+    public boolean lost() {
+        return bytes == null;
+    }
+
     @Override
     public String toString() {
-        return "QuarantinedEntry{" + family + " batch " + batchId + (index >= 0 ? " record " + index : "") + ": " + reason + "}";
+        return "QuarantinedEntry{" + family + " batch " + batchId + (index >= 0 ? " record " + index : "")
+            + (records > 1 ? " (" + records + " records)" : "") + ": " + reason + "}";
     }
 }

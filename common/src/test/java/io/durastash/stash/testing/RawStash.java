@@ -5,6 +5,8 @@ import io.durastash.stash.internals.StashKeys;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.DBOptions;
+import org.rocksdb.FlushOptions;
+import org.rocksdb.LiveFileMetaData;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
@@ -23,8 +25,10 @@ public final class RawStash implements AutoCloseable {
     private final DBOptions options = new DBOptions();
     private final List<ColumnFamilyHandle> handles = new ArrayList<>();
     private final RocksDB db;
+    private final Path directory;
 
     public RawStash(Path directory) {
+        this.directory = directory;
         RocksDB.loadLibrary();
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
         for (Family family : Family.values()) {
@@ -97,6 +101,39 @@ public final class RawStash implements AutoCloseable {
     /** Makes batch {@code batchId}'s metadata fail its checksum while it still parses. */
     public void spoilMetadataChecksum(long batchId) {
         editMetadata(batchId, json -> json.replaceFirst("\"byteSize\":", "\"byteSize\":1"));
+    }
+
+    /** Writes every memtable to SST files, so that what the stash holds is in {@code family}'s files. */
+    public void flush() {
+        try (FlushOptions options = new FlushOptions().setWaitForFlush(true)) {
+            db.flush(options, handles);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The SST files that hold {@code family}'s entries now. */
+    public List<Path> sstFiles(Family family) {
+        List<Path> files = new ArrayList<>();
+        for (LiveFileMetaData file : db.getLiveFilesMetaData()) {
+            if (new String(file.columnFamilyName(), StandardCharsets.UTF_8).equals(family.columnFamily())) {
+                files.add(directory.resolve(file.fileName().replaceFirst("^/", "")));
+            }
+        }
+        return files;
+    }
+
+    /** Flips the bits of {@code length} bytes of {@code file} from {@code position}, as bit rot would. */
+    public static void damage(Path file, long position, int length) {
+        try {
+            byte[] bytes = java.nio.file.Files.readAllBytes(file);
+            for (int i = 0; i < length; i++) {
+                bytes[(int) position + i] ^= (byte) 0x5a;
+            }
+            java.nio.file.Files.write(file, bytes);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** The keys of a column family, in order, by scanning it whole. */

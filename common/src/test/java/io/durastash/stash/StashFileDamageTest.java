@@ -1,0 +1,100 @@
+package io.durastash.stash;
+
+import io.durastash.stash.inspect.VerifyReport;
+import io.durastash.stash.internals.Family;
+import io.durastash.stash.quarantine.QuarantinedEntry;
+import io.durastash.stash.testing.RawStash;
+import io.durastash.stash.testing.TestDrainer;
+import io.durastash.stash.testing.TestRecords;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Bytes rotting in RocksDB's own files, below the records' checksums: a block of {@code data} or of {@code meta} whose
+ * block checksum fails. The stash opens, everything readable is delivered in order, the damage is set aside with the
+ * input offsets it held, and nothing fails again and again.
+ */
+class StashFileDamageTest {
+    private static final int BATCHES = 200;
+    private static final int RECORDS = 10;
+
+    @TempDir
+    Path dir;
+    private final TestRecords records = new TestRecords();
+
+    /** Fills the stash, flushes it to SST files and damages the middle of {@code family}'s file. */
+    private Path damagedStash(Family family) throws Exception {
+        try (Stash stash = Stash.open(dir, StashOptions.defaults())) {
+            for (int b = 0; b < BATCHES; b++) {
+                records.appendBatch(stash, "t", 0, (long) b * RECORDS, RECORDS);
+            }
+        }
+        Path file;
+        try (RawStash raw = new RawStash(dir)) {
+            raw.flush();
+            List<Path> files = raw.sstFiles(family);
+            assertEquals(1, files.size(), "one file to damage: " + files);
+            file = files.get(0);
+        }
+        RawStash.damage(file, Files.size(file) / 3, 8);
+        return file;
+    }
+
+    private static List<Long> offsets(List<TestDrainer.Emitted> emitted) {
+        return emitted.stream().map(e -> e.record().record().offset()).toList();
+    }
+
+    @Test
+    void aDamagedDataBlockCostsOnlyTheRecordsInIt() throws Exception {
+        Path file = damagedStash(Family.DATA);
+
+        try (Stash stash = Stash.open(dir, StashOptions.defaults())) {
+            VerifyReport report = stash.inspect().verify(10);
+            assertFalse(report.clean());
+            assertTrue(report.damages().get(0).detail().contains(file.getFileName().toString()),
+                "verify names the damaged file: " + report.damages());
+
+            TestDrainer drainer = TestDrainer.active(stash);
+            List<TestDrainer.Emitted> emitted = drainer.drainAll();
+            drainer.acknowledge(emitted);
+
+            List<Long> offsets = offsets(emitted);
+            assertEquals(offsets.stream().sorted().distinct().toList(), offsets, "in order, none twice");
+            List<QuarantinedEntry> setAside = stash.quarantine().list();
+            int setAsideRecords = setAside.stream().mapToInt(e -> Math.max(1, e.records())).sum();
+            assertFalse(setAside.isEmpty(), "the damage is set aside, with what it held");
+            assertTrue(setAside.stream().allMatch(e -> !e.offsets().isEmpty()), "each with its input offsets: " + setAside);
+            assertEquals(BATCHES * RECORDS, emitted.size() + setAsideRecords, "every record delivered or set aside");
+            assertTrue(setAsideRecords < BATCHES * RECORDS / 10, "only what the damaged block held: " + setAsideRecords);
+            assertEquals(0, stash.stats().liveBatches(), "nothing left to fail again");
+        }
+    }
+
+    @Test
+    void aDamagedMetadataBlockStillOpensAndDeliversEveryRecord() throws Exception {
+        damagedStash(Family.META);
+
+        try (Stash stash = Stash.open(dir, StashOptions.defaults())) {
+            assertEquals(BATCHES, stash.stats().pendingBatches(), "every batch found: the damaged ones rebuilt");
+            TestDrainer drainer = TestDrainer.active(stash);
+            List<TestDrainer.Emitted> emitted = drainer.drainAll();
+            assertEquals(BATCHES * RECORDS, emitted.size());
+            List<Long> offsets = offsets(emitted);
+            assertEquals(offsets.stream().sorted().toList(), offsets, "in order");
+            assertTrue(stash.quarantine().list().stream().anyMatch(e -> e.family().equals(Family.META.columnFamily())),
+                "the damaged metadata entries are recorded");
+            drainer.acknowledge(emitted);
+        }
+        try (Stash stash = Stash.open(dir, StashOptions.defaults())) {
+            assertEquals(0, stash.stats().liveBatches(), "and they do not come back");
+        }
+    }
+}
