@@ -183,6 +183,28 @@ public final class Stash implements AutoCloseable {
         });
     }
 
+    /**
+     * The input offsets of {@code partition} whose records the stash lost to damage, to fetch again from the input
+     * topic; the delivered watermark stays below them until {@link #refetched}.
+     */
+    public List<OffsetRange> refetch(TopicPartition partition) {
+        return engine().refetch.of(partition);
+    }
+
+    /** Changes whenever ranges to fetch again come or go. */
+    public long refetchVersion() {
+        return engine().refetch.version();
+    }
+
+    /** Forgets a range to fetch again: its records are stashed again, or known lost. */
+    public void refetched(OffsetRange range) {
+        StashEngine e = engine();
+        StashUnavailableException.whenFull(() -> {
+            e.refetch.done(range);
+            return null;
+        });
+    }
+
     /** The id the next appended batch gets: every stored batch has a lower one. */
     public long nextBatchId() {
         return engine().queue.nextBatchId();

@@ -4,6 +4,7 @@ import io.durastash.stash.inspect.StashInspector;
 import io.durastash.stash.internals.BatchLog;
 import io.durastash.stash.internals.DrainQueue;
 import io.durastash.stash.internals.Recovery;
+import io.durastash.stash.internals.RefetchRanges;
 import io.durastash.stash.internals.SinkOffsetStore;
 import io.durastash.stash.internals.StashDb;
 import io.durastash.stash.internals.UndeliveredOffsets;
@@ -22,6 +23,7 @@ final class StashEngine {
     final StashDb db;
     final DrainQueue queue;
     final UndeliveredOffsets undelivered = new UndeliveredOffsets();
+    final RefetchRanges refetch;
     final QuarantineStore quarantineStore;
     final BatchLog batchLog;
     final SinkOffsetStore sinkOffsets;
@@ -32,13 +34,14 @@ final class StashEngine {
     private StashEngine(StashDb db, StashOptions options) {
         this.db = db;
         this.queue = new DrainQueue(options.clock());
-        this.quarantineStore = new QuarantineStore(db, options.clock());
+        this.refetch = new RefetchRanges(db, undelivered);
+        this.quarantineStore = new QuarantineStore(db, options.clock(), refetch);
         this.batchLog = new BatchLog(db, queue, undelivered, options.clock(), quarantineStore);
         this.sinkOffsets = new SinkOffsetStore(db);
         this.quarantine = new Quarantine(db, quarantineStore, batchLog);
         this.inspector = new StashInspector(db, queue, quarantineStore);
-        this.id = Recovery.run(db, queue, undelivered, batchLog, options.quarantineOnOpen() ? quarantineStore : null,
-            options.clock());
+        this.id = Recovery.run(db, queue, undelivered, refetch, batchLog,
+            options.quarantineOnOpen() ? quarantineStore : null, options.clock());
         if (db.walDamage() != null && options.quarantineOnOpen()) {
             quarantineStore.walDamaged(db.walDamage());
         }

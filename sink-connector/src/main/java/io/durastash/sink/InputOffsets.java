@@ -1,13 +1,16 @@
 package io.durastash.sink;
 
+import io.durastash.stash.OffsetRange;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -41,6 +44,9 @@ public final class InputOffsets {
 
     private static final class Partition {
         Long lastStashed;
+        /** The offset after the last record handled since assignment; -1 until one is. */
+        long next = -1;
+        final RefetchPlan refetch = new RefetchPlan();
         /** The consumer's position when the partition was assigned; -1 until the first record or commit says. */
         long floor = -1;
         long[] recentCommits;
@@ -95,6 +101,7 @@ public final class InputOffsets {
      */
     public Arrival arrived(TopicPartition partition, long offset) {
         Partition p = partitions.get(partition);
+        p.refetch.arrivedFirst(offset, p.floor < 0, mode == CommitMode.DELIVERED);
         if (p.floor >= 0) {
             return Arrival.AS_EXPECTED;
         }
@@ -124,7 +131,38 @@ public final class InputOffsets {
         for (Map.Entry<TopicPartition, Long> e : handled.entrySet()) {
             Partition p = partitions.get(e.getKey());
             p.lastStashed = p.lastStashed == null ? e.getValue() : Math.max(p.lastStashed, e.getValue());
+            p.next = Math.max(p.next, e.getValue() + 1);
+            p.refetch.stashedUpTo(e.getValue());
         }
+    }
+
+    /**
+     * Takes the ranges of {@code partition} the stash lost to damage, to stash again; returns where to send the
+     * consumer back to, when it is already past them.
+     */
+    public OptionalLong refetch(TopicPartition partition, List<OffsetRange> ranges) {
+        Partition p = partitions.get(partition);
+        return p == null ? OptionalLong.empty() : p.refetch.plan(ranges, p.next, p.floor, mode == CommitMode.DELIVERED);
+    }
+
+    /** Whether the record of {@code partition} at {@code offset} is to be stashed again, redelivery or not. */
+    public boolean refetching(TopicPartition partition, long offset) {
+        Partition p = partitions.get(partition);
+        return p != null && !p.refetch.isEmpty() && p.refetch.covers(offset);
+    }
+
+    /** The stash's ranges that need fetching no more, since the last call, over every partition. */
+    public List<OffsetRange> takeRefetched() {
+        List<OffsetRange> done = new ArrayList<>();
+        partitions.values().forEach(p -> done.addAll(p.refetch.takeDone()));
+        return done;
+    }
+
+    /** Offsets lost to damage that will not arrive again, since the last call, over every partition. */
+    public List<OffsetRange> takeLost() {
+        List<OffsetRange> lost = new ArrayList<>();
+        partitions.values().forEach(p -> lost.addAll(p.refetch.takeLost()));
+        return lost;
     }
 
     /**

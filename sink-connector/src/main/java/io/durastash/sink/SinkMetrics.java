@@ -18,6 +18,8 @@ public final class SinkMetrics implements AutoCloseable {
     public static final String PUT_SKIPPED_RECORD = "put-skipped-record";
     /** {@code put-reported-record-total}: records that could not be encoded, sent to the errant record reporter. */
     public static final String PUT_REPORTED_RECORD = "put-reported-record";
+    /** {@code lost-record-total}: records lost to damage in the stash that the input topic no longer held. */
+    public static final String LOST_RECORD = "lost-record";
     /** {@code wal-sync-time-avg-ms} and {@code wal-sync-time-max-ms}: synced appends, or syncs before a commit. */
     public static final String WAL_SYNC_TIME = "wal-sync-time";
     public static final String BACKPRESSURE_PAUSED = "backpressure-paused";
@@ -34,6 +36,7 @@ public final class SinkMetrics implements AutoCloseable {
     private final PluginMetricsGroup.Recorder skipped;
     private final PluginMetricsGroup.Recorder reported;
     private final PluginMetricsGroup.Recorder walSync;
+    private final PluginMetricsGroup.Recorder lost;
 
     public SinkMetrics(PluginMetricsGroup metrics, Stash stash, Backpressure backpressure, SinkGroup group) {
         this.metrics = metrics;
@@ -43,6 +46,8 @@ public final class SinkMetrics implements AutoCloseable {
         skipped = metrics.total(PUT_SKIPPED_RECORD, "Redelivered records skipped because the stash already held them");
         reported = metrics.total(PUT_REPORTED_RECORD, "Records that could not be encoded and went to the errant record "
             + "reporter (dead letter queue)");
+        lost = metrics.total(LOST_RECORD, "Records lost to damage in the stash that the input topic no longer held "
+            + "when the sink fetched them again (retention), so they were not delivered");
         walSync = metrics.timer(WAL_SYNC_TIME, "Average time in ms of a write that synced the stash's WAL (each poll "
             + "with stash.sync=true, each offset commit otherwise)", "Longest time in ms of a write that synced the WAL");
         metrics.gauge(BACKPRESSURE_PAUSED, "1 while the stash is above stash.max.bytes and this task's input partitions "
@@ -73,6 +78,11 @@ public final class SinkMetrics implements AutoCloseable {
         if (poll.reported() > 0) {
             reported.record(poll.reported());
         }
+    }
+
+    /** Records lost to damage that could not be fetched again. */
+    void recordLost(long records) {
+        lost.record(records);
     }
 
     /** Records an explicit WAL sync (before an offset commit, with stash.sync=false). */

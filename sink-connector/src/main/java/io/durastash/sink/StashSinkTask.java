@@ -5,6 +5,7 @@ import io.durastash.connect.PluginMetricsGroup;
 import io.durastash.sink.placement.DrainerAssignor;
 import io.durastash.sink.placement.SinkGroup;
 import io.durastash.sink.placement.SinkGroups;
+import io.durastash.stash.OffsetRange;
 import io.durastash.stash.Stash;
 import io.durastash.stash.StashLease;
 import io.durastash.stash.StashRegistry;
@@ -23,6 +24,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -47,6 +49,7 @@ public class StashSinkTask extends SinkTask {
     private DrainerWatch drainerWatch;
     private SinkGroup group;
     private SinkMetrics metrics;
+    private long refetchVersion = -1;
 
     @Override
     public String version() {
@@ -100,6 +103,7 @@ public class StashSinkTask extends SinkTask {
     @Override
     public void open(Collection<TopicPartition> partitions) {
         writer.open(partitions);
+        refetchVersion = -1; // plan what the stash lost to damage for these partitions too
         apply(backpressure.reassigned(partitions));
         log.info("Opened partitions {}; last stashed offsets: {}", partitions, lastStashed(partitions));
     }
@@ -129,6 +133,36 @@ public class StashSinkTask extends SinkTask {
                 throw e;
             }
             applyBackpressure(stash.stats());
+        }
+        refetchDamage();
+    }
+
+    /**
+     * Fetches again from the input topic what the stash lost to damage (its input offsets were not committed with
+     * input.commit=delivered): sends the consumer back for the partitions this task holds, and reports what the input
+     * topic no longer has. After the poll's records are stashed, so that the seek applies to the next poll.
+     */
+    private void refetchDamage() {
+        for (OffsetRange lost : offsets.takeLost()) {
+            metrics.recordLost(lost.last() - lost.first() + 1);
+            log.error("Records of {}-{} at offsets {} to {} were lost to damage in stash {} and the input topic no longer "
+                + "holds them (retention): they are not delivered. The quarantine ('durastash quarantine list') has what "
+                + "was set aside.", lost.topic(), lost.partition(), lost.first(), lost.last(), stash.path());
+        }
+        for (OffsetRange done : offsets.takeRefetched()) {
+            stash.refetched(done);
+        }
+        long version = stash.refetchVersion();
+        if (version == refetchVersion) {
+            return;
+        }
+        refetchVersion = version;
+        for (TopicPartition partition : context.assignment()) {
+            List<OffsetRange> ranges = stash.refetch(partition);
+            offsets.refetch(partition, ranges).ifPresent(from -> {
+                log.warn("Fetching records of {} again from offset {}: the stash lost {} to damage", partition, from, ranges);
+                context.offset(partition, from);
+            });
         }
     }
 

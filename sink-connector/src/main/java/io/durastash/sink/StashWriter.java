@@ -111,7 +111,8 @@ public final class StashWriter {
                 }
                 runStashed = offsets.lastStashed(runPartition);
             }
-            if (runStashed != null && position.offset() <= runStashed) {
+            if (runStashed != null && position.offset() <= runStashed
+                && !offsets.refetching(position.partition(), position.offset())) {
                 skipped++;
                 announceSkip(position.partition());
                 continue;

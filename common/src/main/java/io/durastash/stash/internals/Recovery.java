@@ -42,10 +42,11 @@ public final class Recovery {
      *
      * @param setAside where batches with damaged metadata go; null to leave them in place, unqueued (for inspection)
      */
-    public static UUID run(StashDb db, DrainQueue queue, UndeliveredOffsets undelivered, BatchLog batchLog,
-                           SetAside setAside, Clock clock) {
+    public static UUID run(StashDb db, DrainQueue queue, UndeliveredOffsets undelivered, RefetchRanges refetch,
+                           BatchLog batchLog, SetAside setAside, Clock clock) {
         Recovery recovery = new Recovery(db, queue, undelivered, clock);
         UUID id = recovery.identity();
+        refetch.load();
         recovery.queueBatches(setAside);
         byte[] reserved = db.get("read the batch id reservation", Family.DEFAULT, StashKeys.IDS_RESERVED);
         if (reserved != null) {

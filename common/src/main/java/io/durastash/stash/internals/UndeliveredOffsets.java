@@ -14,7 +14,8 @@ import java.util.TreeMap;
 /**
  * Which input offsets the stash still holds undelivered: per input partition, the offset range of every live batch
  * (pending or claimed, not yet acknowledged), kept in memory from the batches' metadata so that the sink's delivered
- * watermark costs no scan. Its monitor is a leaf lock. Thread-safe.
+ * watermark costs no scan; and the ranges lost to damage that are to be fetched again ({@link RefetchRanges}). Its
+ * monitor is a leaf lock. Thread-safe.
  */
 public final class UndeliveredOffsets {
     /** One partition's live ranges by batch id, and a count of their first offsets to find the lowest at once. */
@@ -36,6 +37,8 @@ public final class UndeliveredOffsets {
     }
 
     private final Map<TopicPartition, Ranges> partitions = new HashMap<>();
+    /** Ranges to fetch again after damage, per partition: first offset → last. */
+    private final Map<TopicPartition, TreeMap<Long, Long>> holds = new HashMap<>();
     private final Map<Long, List<TopicPartition>> partitionsOfBatch = new HashMap<>();
 
     /** Notes a live batch: appended, or found on disk when the stash opens. */
@@ -73,6 +76,41 @@ public final class UndeliveredOffsets {
      * undelivered of the partition from {@code from} on.
      */
     public synchronized OptionalLong firstAtOrAfter(TopicPartition partition, long from) {
+        OptionalLong live = liveAtOrAfter(partition, from);
+        OptionalLong held = heldAtOrAfter(partition, from);
+        if (live.isEmpty() || held.isEmpty()) {
+            return live.isPresent() ? live : held;
+        }
+        return OptionalLong.of(Math.min(live.getAsLong(), held.getAsLong()));
+    }
+
+    private OptionalLong heldAtOrAfter(TopicPartition partition, long from) {
+        TreeMap<Long, Long> held = holds.get(partition);
+        if (held == null) {
+            return OptionalLong.empty();
+        }
+        long lowest = Long.MAX_VALUE;
+        for (Map.Entry<Long, Long> range : held.entrySet()) {
+            if (range.getValue() >= from) {
+                lowest = Math.min(lowest, Math.max(range.getKey(), from));
+            }
+        }
+        return lowest == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(lowest);
+    }
+
+    /** Holds the watermark below a range whose records were lost to damage, until they are stashed again. */
+    synchronized void hold(TopicPartition partition, long first, long last) {
+        holds.computeIfAbsent(partition, p -> new TreeMap<>()).merge(first, last, Math::max);
+    }
+
+    synchronized void release(TopicPartition partition, long first) {
+        TreeMap<Long, Long> held = holds.get(partition);
+        if (held != null && held.remove(first) != null && held.isEmpty()) {
+            holds.remove(partition);
+        }
+    }
+
+    private OptionalLong liveAtOrAfter(TopicPartition partition, long from) {
         Ranges ranges = partitions.get(partition);
         if (ranges == null) {
             return OptionalLong.empty();

@@ -4,6 +4,7 @@ import io.durastash.stash.BatchMetadata;
 import io.durastash.stash.OffsetRange;
 import io.durastash.stash.internals.Family;
 import io.durastash.stash.internals.FamilyCursor;
+import io.durastash.stash.internals.RefetchRanges;
 import io.durastash.stash.internals.SetAside;
 import io.durastash.stash.internals.StashDb;
 import io.durastash.stash.internals.StashJson;
@@ -40,11 +41,14 @@ public final class QuarantineStore implements SetAside {
 
     private final StashDb db;
     private final Clock clock;
+    private final RefetchRanges refetch;
     private final AtomicLong size = new AtomicLong();
 
-    public QuarantineStore(StashDb db, Clock clock) {
+    /** @param refetch where the input offsets of what is lost go, to be fetched again from the input topic */
+    public QuarantineStore(StashDb db, Clock clock, RefetchRanges refetch) {
         this.db = db;
         this.clock = clock;
+        this.refetch = refetch;
     }
 
     @Override
@@ -75,8 +79,10 @@ public final class QuarantineStore implements SetAside {
         try (StashWrite write = db.newWrite()) {
             write.put(Family.QUARANTINE, key(DATA_ENTRY, key), StashJson.write(entry));
             write.delete(Family.DATA, key);
+            refetch.addTo(write, batch.offsets());
             db.write("quarantine record " + index + " of batch " + batchId, write, true);
         }
+        refetch.added(batch.offsets());
         size.incrementAndGet();
         log.error("Stash {}: record {} of batch {} is corrupt ({}); moved it to the quarantine column family and skipped it. "
             + "The rest of the stash keeps flowing. Inspect it with 'durastash --dir {} quarantine list' once no worker "
@@ -91,8 +97,10 @@ public final class QuarantineStore implements SetAside {
         try (StashWrite write = db.newWrite()) {
             write.put(Family.QUARANTINE, key(DATA_ENTRY, StashKeys.record(batchId, fromIndex)), StashJson.write(entry));
             write.deleteRange(Family.DATA, StashKeys.record(batchId, fromIndex), StashKeys.record(batchId, toIndex));
+            refetch.addTo(write, batch.offsets());
             db.write("set aside unreadable records of batch " + batchId, write, true);
         }
+        refetch.added(batch.offsets());
         size.incrementAndGet();
         log.error("Stash {}: records {} to {} of batch {} cannot be read ({}); recorded in the quarantine column family "
             + "with the input offsets they hold ({}) and skipped. The rest of the stash keeps flowing. 'durastash --dir {} "

@@ -1,0 +1,105 @@
+package io.durastash.stash.internals;
+
+import io.durastash.stash.OffsetRange;
+import org.apache.kafka.common.TopicPartition;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The input offsets whose records the stash lost to damage and that a sink should fetch again from the input topic:
+ * per partition, the offset ranges of the damaged batches. Kept in {@code default} (so that they survive restarts)
+ * and held in {@link UndeliveredOffsets}, so that the delivered watermark never passes them before they are stashed
+ * again. Thread-safe.
+ */
+public final class RefetchRanges {
+    private static final String PREFIX = "refetch\u0000";
+
+    private final StashDb db;
+    private final UndeliveredOffsets undelivered;
+    private final Map<TopicPartition, TreeMap<Long, Long>> ranges = new HashMap<>();
+    /** One counter for every instance, so that a stash reopened on a new engine never repeats a version. */
+    private static final AtomicLong CHANGES = new AtomicLong();
+    private volatile long version = CHANGES.incrementAndGet();
+
+    public RefetchRanges(StashDb db, UndeliveredOffsets undelivered) {
+        this.db = db;
+        this.undelivered = undelivered;
+    }
+
+    private static byte[] key(TopicPartition tp, long first) {
+        return (PREFIX + tp.topic() + "\u0000" + tp.partition() + "\u0000" + first).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Reads the ranges kept on disk; when the stash opens. */
+    void load() {
+        byte[] prefix = PREFIX.getBytes(StandardCharsets.UTF_8);
+        List<OffsetRange> found = new ArrayList<>();
+        try (FamilyCursor cursor = db.cursor(Family.DEFAULT, prefix, StashKeys.prefixEnd(prefix), true, 0)) {
+            cursor.forEachRemaining((key, value) -> {
+                String[] parts = new String(key, prefix.length, key.length - prefix.length, StandardCharsets.UTF_8)
+                    .split("\u0000");
+                found.add(new OffsetRange(parts[0], Integer.parseInt(parts[1]), Long.parseLong(parts[2]),
+                    StashKeys.longValue(value)));
+            });
+        }
+        added(found);
+    }
+
+    /** Adds {@code damaged} to {@code write}, the write that sets the damage aside; call {@link #added} once written. */
+    public void addTo(StashWrite write, List<OffsetRange> damaged) {
+        for (OffsetRange range : damaged) {
+            write.put(Family.DEFAULT, key(new TopicPartition(range.topic(), range.partition()), range.first()),
+                StashKeys.longValue(range.last()));
+        }
+    }
+
+    public void added(List<OffsetRange> damaged) {
+        if (damaged.isEmpty()) {
+            return;
+        }
+        synchronized (this) {
+            for (OffsetRange range : damaged) {
+                TopicPartition tp = new TopicPartition(range.topic(), range.partition());
+                ranges.computeIfAbsent(tp, p -> new TreeMap<>()).merge(range.first(), range.last(), Math::max);
+                undelivered.hold(tp, range.first(), range.last());
+            }
+        }
+        version = CHANGES.incrementAndGet();
+    }
+
+    /** The ranges of {@code partition} to fetch again, in offset order. */
+    public synchronized List<OffsetRange> of(TopicPartition partition) {
+        List<OffsetRange> of = new ArrayList<>();
+        ranges.getOrDefault(partition, new TreeMap<>()).forEach((first, last) ->
+            of.add(new OffsetRange(partition.topic(), partition.partition(), first, last)));
+        return of;
+    }
+
+    /** Counts every change, so that a sink notices new ranges without asking for each partition. */
+    public long version() {
+        return version;
+    }
+
+    /** Forgets a range: its records are stashed again, or known lost. */
+    public void done(OffsetRange range) {
+        TopicPartition tp = new TopicPartition(range.topic(), range.partition());
+        try (StashWrite write = db.newWrite()) {
+            write.delete(Family.DEFAULT, key(tp, range.first()));
+            db.write("forget the records to fetch again of " + tp, write, true);
+        }
+        synchronized (this) {
+            TreeMap<Long, Long> of = ranges.get(tp);
+            if (of != null && of.remove(range.first()) != null && of.isEmpty()) {
+                ranges.remove(tp);
+            }
+            undelivered.release(tp, range.first());
+        }
+        version = CHANGES.incrementAndGet();
+    }
+}

@@ -1,0 +1,86 @@
+package io.durastash.sink;
+
+import io.durastash.sink.SinkFixture.ReadBatch;
+import io.durastash.sink.SinkFixture.Started;
+import io.durastash.stash.testing.RawStash;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static io.durastash.sink.SinkFixture.bytesRecord;
+import static io.durastash.sink.SinkFixture.positions;
+import static io.durastash.sink.SinkFixture.records;
+import static io.durastash.sink.SinkFixture.tp;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * With input.commit=delivered, a record the stash loses to damage was never committed, so Kafka still has it: the
+ * sink fetches it again from the input topic instead of writing it off.
+ */
+class DamageRefetchTaskTest {
+    private static final TopicPartition P0 = tp("orders", 0);
+
+    @TempDir
+    Path dir;
+    private SinkFixture fixture;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new SinkFixture(dir);
+    }
+
+    @AfterEach
+    void tearDown() {
+        fixture.close();
+    }
+
+    private static List<SinkRecord> orders(long from, long to) {
+        List<SinkRecord> records = new ArrayList<>();
+        for (long offset = from; offset <= to; offset++) {
+            records.add(bytesRecord("orders", 0, offset, "k" + offset, "v" + offset));
+        }
+        return records;
+    }
+
+    @Test
+    void aRecordLostToDamageIsFetchedAgainAndNothingIsCommittedPastItMeanwhile() {
+        Started first = fixture.start(null, P0);
+        first.task().put(orders(0, 4));
+        first.task().put(orders(5, 9));
+        first.task().stop();
+        try (RawStash raw = new RawStash(fixture.stashPath())) {
+            raw.flipRecordBit(1, 2); // bit rot in offset 2, stashed but never delivered
+        }
+
+        Started second = fixture.start(null, P0);
+        second.task().put(orders(0, 11)); // the restart consumes from the committed offset, 0: 0..9 are redeliveries
+        List<ReadBatch> drained = fixture.claimAll();
+        assertEquals(11, records(drained).size(), "all but the damaged record");
+        fixture.acknowledge(drained);
+        Map<TopicPartition, OffsetAndMetadata> consumed = Map.of(P0, new OffsetAndMetadata(12));
+
+        second.task().put(List.of());
+
+        assertEquals(0L, second.context().offsets.get(P0), "the consumer is sent back to the damaged batch");
+        assertEquals(Map.of(P0, new OffsetAndMetadata(0)), second.task().preCommit(consumed),
+            "nothing committed past the lost record meanwhile");
+        second.task().put(orders(0, 11));
+        List<ReadBatch> again = fixture.claimAll();
+        assertEquals(List.of("orders-0@0", "orders-0@1", "orders-0@2", "orders-0@3", "orders-0@4"),
+            positions(records(again)), "the damaged batch's offsets stashed again, the rest skipped as redeliveries");
+        fixture.acknowledge(again);
+        second.task().put(List.of());
+        assertTrue(fixture.stash().refetch(P0).isEmpty(), "done");
+        assertEquals(consumed, second.task().preCommit(consumed));
+    }
+}
