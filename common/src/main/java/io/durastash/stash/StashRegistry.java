@@ -4,7 +4,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -62,6 +64,13 @@ public final class StashRegistry {
             open.remove(stash.path());
             stash.close();
         }
+    }
+
+    /** The stashes open now, for health reports. */
+    public synchronized List<Stash> openStashes() {
+        List<Stash> stashes = new ArrayList<>();
+        open.values().forEach(entry -> stashes.add(entry.stash));
+        return stashes;
     }
 
     /** How many holders share the stash in {@code directory}; 0 when it is not open. */

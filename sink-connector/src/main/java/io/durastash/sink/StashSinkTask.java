@@ -124,6 +124,7 @@ public class StashSinkTask extends SinkTask {
         long now = System.currentTimeMillis();
         drainerWatch.check(stats, now);
         group.check(stats.drainerActive(), !context.assignment().isEmpty(), now);
+        group.paused(this, backpressure.paused(), backpressure.diskLow());
         if (!records.isEmpty()) {
             try {
                 metrics.recordPoll(writer.write(records), config.sync());
@@ -215,7 +216,7 @@ public class StashSinkTask extends SinkTask {
             metrics = null;
         }
         if (group != null) {
-            SinkGroups.jvm().leave(group);
+            SinkGroups.jvm().leave(group, this);
             group = null;
         }
         if (held != null) {

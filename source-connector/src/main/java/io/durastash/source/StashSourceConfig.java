@@ -79,6 +79,8 @@ public final class StashSourceConfig extends AbstractConfig {
     static final String EXACTLY_ONCE_SUPPORT_CONFIG = "exactly.once.support";
     /** Kafka's SourceConnectorConfig.OFFSETS_TOPIC_CONFIG. */
     static final String OFFSETS_TOPIC_CONFIG = "offsets.storage.topic";
+    /** Where the source's producer writes when it is not the worker's cluster. */
+    static final String PRODUCER_BOOTSTRAP_OVERRIDE = "producer.override.bootstrap.servers";
 
     private static final ConfigDef CONFIG_DEF = buildConfigDef();
 
@@ -131,6 +133,13 @@ public final class StashSourceConfig extends AbstractConfig {
                 + TRANSACTION_BOUNDARY_CONFIG + ".");
         }
         String template = props.getOrDefault(TOPIC_CONFIG, TOPIC_DEFAULT);
+        String otherCluster = props.get(PRODUCER_BOOTSTRAP_OVERRIDE);
+        if (TopicTemplate.PLACEHOLDER.equals(template.trim()) && (otherCluster == null || otherCluster.isBlank())) {
+            errors.put(TOPIC_CONFIG, TOPIC_CONFIG + "=" + TopicTemplate.PLACEHOLDER + " writes every record back to its "
+                + "input topic on the worker's own cluster (" + PRODUCER_BOOTSTRAP_OVERRIDE + " is not set), where the "
+                + "sink connector reads it again, in a loop. Name another topic (for example " + TopicTemplate.PLACEHOLDER
+                + ".buffered), or set " + PRODUCER_BOOTSTRAP_OVERRIDE + " to the cluster the records go to.");
+        }
         String offsetsTopic = props.get(OFFSETS_TOPIC_CONFIG);
         if (offsetsTopic != null && TopicTemplate.problem(template).isEmpty()
             && new TopicTemplate(template).fixedTopic().filter(offsetsTopic.trim()::equals).isPresent()) {

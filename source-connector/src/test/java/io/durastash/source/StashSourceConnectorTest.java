@@ -27,6 +27,7 @@ class StashSourceConnectorTest {
 
     private static Map<String, String> props(String... pairs) {
         Map<String, String> props = StashSourceConfigTest.minimal();
+        props.put(StashSourceConfig.TOPIC_CONFIG, "${topic}.buffered");
         for (int i = 0; i < pairs.length; i += 2) {
             props.put(pairs[i], pairs[i + 1]);
         }
@@ -51,6 +52,15 @@ class StashSourceConnectorTest {
         assertEquals(Map.of(), errors(props("transaction.boundary", "poll")));
         assertEquals(Map.of(), errors(props("transaction.boundary", "interval", "exactly.once.support", "requested")));
         assertEquals(Map.of(), errors(props("offsets.storage.topic", "connect-offsets")));
+    }
+
+    @Test
+    void anOutputTopicThatIsItsInputTopicOnTheSameClusterIsRejectedNamingBothKeys() {
+        List<String> loop = errors(props("topic", "${topic}")).get("topic");
+        assertEquals(1, loop.size(), String.valueOf(loop));
+        assertTrue(loop.get(0).contains("in a loop") && loop.get(0).contains("producer.override.bootstrap.servers"), loop.get(0));
+        assertEquals(Map.of(), errors(props("topic", "${topic}", "producer.override.bootstrap.servers", "other:9092")),
+            "on another cluster, the same name is another topic");
     }
 
     @Test
@@ -80,7 +90,7 @@ class StashSourceConnectorTest {
         Map<String, List<String>> errors = errors(props("topic", "my-offsets", "offsets.storage.topic", "my-offsets"));
         assertEquals(List.of("topic"), List.copyOf(errors.keySet()));
         assertTrue(errors.get("topic").get(0).contains("offsets.storage.topic"));
-        assertEquals(Map.of(), errors(props("topic", "${topic}", "offsets.storage.topic", "my-offsets")));
+        assertEquals(Map.of(), errors(props("topic", "${topic}.buffered", "offsets.storage.topic", "my-offsets")));
     }
 
     @Test

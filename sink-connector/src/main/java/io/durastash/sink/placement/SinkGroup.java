@@ -3,6 +3,7 @@ package io.durastash.sink.placement;
 import io.durastash.stash.Stash;
 
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -15,6 +16,8 @@ public final class SinkGroup {
     private final RebalanceRequest rebalance;
     private final PlacementGuard guard = new PlacementGuard();
     private final AtomicLong requests = new AtomicLong();
+    /** The backpressure of each task of the group here: paused, and whether for lack of disk. */
+    private final Map<Object, boolean[]> pauses = new ConcurrentHashMap<>();
     private Map<String, Object> consumerConfig;
     private Stash stash;
     private int tasks;
@@ -53,7 +56,8 @@ public final class SinkGroup {
     }
 
     /** Returns whether no task of the group is left in this worker. */
-    synchronized boolean detach() {
+    synchronized boolean detach(Object task) {
+        pauses.remove(task);
         tasks--;
         if (tasks == 0) {
             stash = null;
@@ -91,6 +95,26 @@ public final class SinkGroup {
             requests.incrementAndGet();
             rebalance.request(groupId, config, reason.description);
         });
+    }
+
+    /** Notes whether {@code task}'s input partitions are paused by backpressure, and whether for lack of disk. */
+    public void paused(Object task, boolean paused, boolean diskLow) {
+        pauses.put(task, new boolean[] {paused, diskLow});
+    }
+
+    /** Whether a task of the group here has its input partitions paused by backpressure. */
+    public boolean anyPaused() {
+        return pauses.values().stream().anyMatch(p -> p[0]);
+    }
+
+    /** Whether a task of the group here is paused because the stash's filesystem has too little space free. */
+    public boolean anyDiskLow() {
+        return pauses.values().stream().anyMatch(p -> p[1]);
+    }
+
+    /** The stash the group's tasks here write to; null when none runs here. */
+    public synchronized Stash stash() {
+        return stash;
     }
 
     /** How many new assignments this worker asked the group for. */

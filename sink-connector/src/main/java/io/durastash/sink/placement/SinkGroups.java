@@ -3,6 +3,7 @@ package io.durastash.sink.placement;
 import io.durastash.stash.Stash;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -40,6 +41,11 @@ public final class SinkGroups {
         return groups.computeIfAbsent(groupId, id -> new SinkGroup(id, rebalance));
     }
 
+    /** The groups with a task in this worker, for health reports. */
+    public synchronized List<SinkGroup> groups() {
+        return List.copyOf(groups.values());
+    }
+
     synchronized DrainerPresence presence(String groupId) {
         SinkGroup group = groupId == null ? null : groups.get(groupId);
         return group == null ? DrainerPresence.UNKNOWN : group.presence();
@@ -53,8 +59,8 @@ public final class SinkGroups {
     }
 
     /** Unregisters a stopped sink task; the group goes with its last task. */
-    public synchronized void leave(SinkGroup group) {
-        if (group.detach()) {
+    public synchronized void leave(SinkGroup group, Object task) {
+        if (group.detach(task)) {
             groups.remove(group.groupId(), group);
         }
     }

@@ -108,7 +108,7 @@ class DrainerAssignorTest {
 
             assignor.onAssignment(new Assignment(List.of(), ByteBuffer.allocate(6).put((byte) 1).put((byte) 1).putInt(2).flip()),
                 new ConsumerGroupMetadata(groupId));
-            SinkGroups.jvm().leave(group);
+            SinkGroups.jvm().leave(group, this);
         }
     }
 }

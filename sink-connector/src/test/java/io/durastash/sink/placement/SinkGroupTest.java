@@ -54,9 +54,9 @@ class SinkGroupTest {
         try (Stash stash = Stash.open(dir, StashOptions.defaults())) {
             SinkGroup first = groups.join("connect-s", stash);
             groups.join("connect-s", stash);
-            groups.leave(first);
+            groups.leave(first, this);
             assertEquals(DrainerPresence.ABSENT, groups.presence("connect-s"));
-            groups.leave(first);
+            groups.leave(first, this);
             assertEquals(DrainerPresence.UNKNOWN, groups.presence("connect-s"));
         }
     }

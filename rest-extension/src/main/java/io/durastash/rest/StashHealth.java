@@ -1,0 +1,83 @@
+package io.durastash.rest;
+
+import io.durastash.sink.placement.SinkGroup;
+import io.durastash.stash.Stash;
+import io.durastash.stash.StashDisk;
+import io.durastash.stash.StashStats;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The health of one stash open in this worker, as the REST extension reports it: what it holds, how far behind its
+ * drain is, whether a drainer drains it and whether its sink is paused, its quarantine and its disk; and the
+ * problems an operator should act on, each with the fix.
+ */
+final class StashHealth {
+    /** How long data may wait with no drainer before it is a problem: the drain lag the guard tolerates too. */
+    static final long NO_DRAINER_AFTER_MS = 60_000;
+
+    private StashHealth() {
+    }
+
+    static Map<String, Object> of(Stash stash, List<SinkGroup> groups) {
+        StashStats stats = stash.stats();
+        StashDisk disk = stash.disk();
+        boolean paused = false;
+        boolean diskLow = false;
+        List<String> sinkGroups = new ArrayList<>();
+        boolean guarded = false;
+        for (SinkGroup group : groups) {
+            if (group.stash() == stash) {
+                sinkGroups.add(group.groupId());
+                paused |= group.anyPaused();
+                diskLow |= group.anyDiskLow();
+                guarded |= group.guarded();
+            }
+        }
+        Map<String, Object> health = new LinkedHashMap<>();
+        health.put("id", stash.id().toString());
+        health.put("path", stash.path().toString());
+        health.put("status", problems(stats, paused, diskLow).isEmpty() ? "OK" : "ATTENTION");
+        health.put("problems", problems(stats, paused, diskLow));
+        health.put("pendingBatches", stats.pendingBatches());
+        health.put("pendingRecords", stats.pendingRecords());
+        health.put("pendingBytes", stats.pendingBytes());
+        health.put("loadedBatches", stats.loadedBatches());
+        health.put("liveBytes", stats.liveBytes());
+        health.put("oldestPendingAgeMs", stats.oldestPendingAgeMs());
+        health.put("drainer", stats.drainerActive());
+        health.put("paused", paused);
+        health.put("diskLow", diskLow);
+        health.put("quarantinedEntries", stats.quarantinedEntries());
+        health.put("diskBytes", disk.stashBytes());
+        health.put("freeDiskBytes", disk.freeBytes());
+        health.put("sinkGroups", sinkGroups);
+        health.put("placementGuarded", guarded);
+        return health;
+    }
+
+    private static List<String> problems(StashStats stats, boolean paused, boolean diskLow) {
+        List<String> problems = new ArrayList<>();
+        if (stats.pendingWithoutDrainer() && stats.oldestPendingAgeMs() >= NO_DRAINER_AFTER_MS) {
+            problems.add("NO_DRAINER: the stash has held data for " + stats.oldestPendingAgeMs() / 1000 + " s and no source "
+                + "task in this worker drains it. Run the source connector with tasks.max at least the number of workers, "
+                + "or restart its tasks; give the sink consumer.override.partition.assignment.strategy="
+                + "io.durastash.sink.placement.DrainerAssignor,org.apache.kafka.clients.consumer.RangeAssignor.");
+        }
+        if (diskLow) {
+            problems.add("DISK_LOW: the sink is paused because the stash's filesystem has less than stash.min.free.bytes "
+                + "free. Free disk space or give the stash a larger volume.");
+        } else if (paused) {
+            problems.add("PAUSED: the sink is paused because the stash holds more than stash.max.bytes. Scale or fix the "
+                + "source connector, or raise stash.max.bytes.");
+        }
+        if (stats.quarantinedEntries() > 0) {
+            problems.add("QUARANTINE: " + stats.quarantinedEntries() + " damaged entries are set aside. Inspect them with "
+                + "'durastash --dir <stash> quarantine list' while no worker has the stash open.");
+        }
+        return problems;
+    }
+}

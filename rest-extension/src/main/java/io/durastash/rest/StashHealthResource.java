@@ -1,0 +1,47 @@
+package io.durastash.rest;
+
+import io.durastash.sink.placement.SinkGroup;
+import io.durastash.sink.placement.SinkGroups;
+import io.durastash.stash.Stash;
+import io.durastash.stash.StashRegistry;
+import io.durastash.stash.Version;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code GET /durastash/stashes}: the health of every stash open in this worker. */
+@Path("/durastash")
+@Produces(MediaType.APPLICATION_JSON)
+public final class StashHealthResource {
+    private final StashRegistry registry;
+    private final SinkGroups sinkGroups;
+
+    StashHealthResource(StashRegistry registry, SinkGroups sinkGroups) {
+        this.registry = registry;
+        this.sinkGroups = sinkGroups;
+    }
+
+    @GET
+    @Path("/stashes")
+    public Map<String, Object> stashes() {
+        List<SinkGroup> groups = sinkGroups.groups();
+        List<Map<String, Object>> stashes = new ArrayList<>();
+        boolean ok = true;
+        for (Stash stash : registry.openStashes()) {
+            Map<String, Object> health = StashHealth.of(stash, groups);
+            ok &= "OK".equals(health.get("status"));
+            stashes.add(health);
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("version", Version.get());
+        answer.put("status", ok ? "OK" : "ATTENTION");
+        answer.put("stashes", stashes);
+        return answer;
+    }
+}
