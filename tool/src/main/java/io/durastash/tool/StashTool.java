@@ -22,7 +22,7 @@ public final class StashTool {
     /** The stash could not be opened, or the command could not do what was asked. */
     public static final int FAILED = 1;
     public static final int USAGE = 2;
-    /** Damaged entries were found (verify), shown (show) or skipped (export). */
+    /** Damaged entries were found (verify), shown (show) or skipped (export, salvage). */
     public static final int DAMAGED = 3;
 
     static final String USAGE_TEXT = """
@@ -72,6 +72,13 @@ public final class StashTool {
                                       order: batch, group, index, topic, partition, offset, timestamp,
                                       headers, key and value with their format (utf8, base64, string,
                                       number, boolean, text, null) and schemas. Skips damaged records.
+          salvage --into DIR          Copies what can be read into a new stash in DIR (new or empty):
+                                      every batch found, through damaged metadata too, in order, with the
+                                      records that pass their checksum, and the sinks' stashed offsets.
+                                      Lists what it could not copy with its input offsets; the new stash
+                                      asks its sink to fetch those again from the input topic. Only reads
+                                      the old stash. The new stash has its own identity: the source
+                                      delivers all of it, so records already in Kafka may come again.
 
         Options:
           --dir DIR                   The stash directory (required).
@@ -80,7 +87,8 @@ public final class StashTool {
           --version                   The DuraStash version.
 
         Exit codes: 0 done; 1 the stash could not be opened (missing, or open in a worker) or the command
-        failed; 2 bad usage; 3 damage found (verify), shown (show) or skipped (export).
+        failed; 2 bad usage; 3 damage found (verify), shown (show) or skipped (export,
+        salvage).
         """;
 
     private static final Map<String, Command> COMMANDS = Map.of(
@@ -89,7 +97,8 @@ public final class StashTool {
         "show", new ShowCommand(),
         "verify", new VerifyCommand(),
         "quarantine", new QuarantineCommand(),
-        "export", new ExportCommand());
+        "export", new ExportCommand(),
+        "salvage", new SalvageCommand());
 
     private final PrintStream out;
     private final PrintStream err;

@@ -293,6 +293,33 @@ class StashToolTest {
     }
 
     @Test
+    void salvageCopiesWhatCanBeReadIntoANewStashAndNamesTheRest() throws Exception {
+        threeBatches();
+        try (RawStash raw = new RawStash(dir)) {
+            raw.flipRecordBit(2, 1);
+        }
+        Path into = dir.getParent().resolve(dir.getFileName() + "-salvaged");
+        Run run = tool("salvage", "--into", into.toString());
+        assertEquals(StashTool.DAMAGED, run.code(), run.out() + run.err());
+        assertTrue(run.out().contains("salvaged 5 records of 3 batches"), run.out());
+        assertTrue(run.out().contains("NOT COPIED: 1 records of batch 2 (record 1: record checksum mismatch"), run.out());
+        assertTrue(run.out().contains("fetch these input offsets again") && run.out().contains("t-0[2..4]"), run.out());
+
+        List<String> offsets = new ArrayList<>();
+        Run export = run("--dir", into.toString(), "export", "--output", "-");
+        assertEquals(StashTool.OK, export.code(), export.err());
+        export.out().lines().forEach(line -> offsets.add(line.replaceAll(".*\"offset\":(\\d+).*", "$1")));
+        assertEquals(List.of("0", "1", "2", "4", "5"), offsets);
+        JsonNode stats = run("--dir", into.toString(), "--format", "json", "stats").json();
+        assertEquals(5, stats.get("stashedOffsets").get("orders").get("t-0").asInt(), stats.toString());
+
+        Run again = tool("salvage", "--into", into.toString());
+        assertEquals(StashTool.FAILED, again.code());
+        assertTrue(again.err().contains("not empty"), again.err());
+        assertEquals(StashTool.DAMAGED, tool("verify").code(), "the old stash is only read");
+    }
+
+    @Test
     void aStashOpenInAWorkerIsRefusedWithAClearMessage() throws Exception {
         threeBatches();
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();

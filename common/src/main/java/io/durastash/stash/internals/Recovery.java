@@ -9,9 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -81,7 +79,7 @@ public final class Recovery {
     }
 
     private void queueBatches(SetAside setAside) {
-        Map<Long, byte[]> entries = metadataEntries();
+        Map<Long, byte[]> entries = StoredBatches.find(db);
         long maxId = 0;
         long wasLoaded = 0;
         for (Map.Entry<Long, byte[]> entry : entries.entrySet()) {
@@ -101,77 +99,6 @@ public final class Recovery {
         if (wasLoaded > 0) {
             log.info("Stash {}: {} batches were loaded but never acknowledged before the last shutdown; they will be "
                 + "delivered again", db.path(), wasLoaded);
-        }
-    }
-
-    /**
-     * Every batch's metadata entry, by id: as stored, or null when it cannot be read. Damage in RocksDB's own files
-     * does not stop the stash from opening: the entries are read again without RocksDB's verification, for their own
-     * checksums to judge, and if even that fails, the batches are found from their records.
-     */
-    private Map<Long, byte[]> metadataEntries() {
-        try {
-            return scanMetadata(true);
-        } catch (RuntimeException e) {
-            if (!StashFailures.isCorruption(e)) {
-                throw e;
-            }
-            log.error("Stash {}: the metadata column family is damaged ({}); reading it again without RocksDB's checksums, "
-                + "each entry checked by its own", db.path(), e.getMessage());
-        }
-        Map<Long, byte[]> entries;
-        try {
-            entries = scanMetadata(false);
-        } catch (RuntimeException e) {
-            if (!StashFailures.isCorruption(e)) {
-                throw e;
-            }
-            log.error("Stash {}: the metadata column family cannot be read ({}); finding the batches from their records",
-                db.path(), e.getMessage());
-            entries = new TreeMap<>();
-        }
-        // Entries lost with the damage leave records without metadata: those batches are rebuilt from them too.
-        for (long batchId : DataBatchIds.scan(db, idLimit())) {
-            if (!entries.containsKey(batchId)) {
-                entries.put(batchId, readable(batchId));
-            }
-        }
-        return entries;
-    }
-
-    /** Past every batch id this stash ever handed out, as far as {@code default} says. */
-    private long idLimit() {
-        long limit = 1;
-        for (byte[] key : List.of(StashKeys.NEXT_BATCH_ID, StashKeys.IDS_RESERVED)) {
-            byte[] value = db.get("read the batch ids", Family.DEFAULT, key);
-            limit = Math.max(limit, value == null ? 1 : StashKeys.longValue(value));
-        }
-        return limit;
-    }
-
-    private Map<Long, byte[]> scanMetadata(boolean verify) {
-        Map<Long, byte[]> entries = new TreeMap<>();
-        try (FamilyCursor cursor = db.cursor(Family.META, null, null, false, 0, verify)) {
-            cursor.forEachRemaining((key, value) -> {
-                if (key.length != 8) {
-                    log.error("Stash {}: ignoring a metadata key of {} bytes; batch keys have 8", db.path(), key.length);
-                    return;
-                }
-                entries.put(StashKeys.batchId(key), value);
-            });
-        }
-        return entries;
-    }
-
-    /** A metadata entry read on its own, without RocksDB's checksums; null when even that fails or there is none. */
-    private byte[] readable(long batchId) {
-        try {
-            return db.getUnverified("read the metadata of batch " + batchId, Family.META, StashKeys.batch(batchId));
-        } catch (RuntimeException e) {
-            if (!StashFailures.isCorruption(e)) {
-                throw e;
-            }
-            return null;
         }
     }
 

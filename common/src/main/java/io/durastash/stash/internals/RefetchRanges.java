@@ -81,6 +81,25 @@ public final class RefetchRanges {
         return of;
     }
 
+    /** Every range to fetch again, by partition and offset. */
+    public synchronized List<OffsetRange> all() {
+        List<OffsetRange> all = new ArrayList<>();
+        ranges.keySet().forEach(partition -> all.addAll(of(partition)));
+        return all;
+    }
+
+    /** Adds ranges to fetch again in a write of their own, synced. */
+    public void add(List<OffsetRange> damaged) {
+        if (damaged.isEmpty()) {
+            return;
+        }
+        try (StashWrite write = db.newWrite()) {
+            addTo(write, damaged);
+            db.write("note records to fetch again", write, true);
+        }
+        added(damaged);
+    }
+
     /** Counts every change, so that a sink notices new ranges without asking for each partition. */
     public long version() {
         return version;
