@@ -42,6 +42,11 @@ public final class TopicReader {
         return new TopicReader(bootstrap, List.of(topics));
     }
 
+    /** Reads into a check of {@code expected} (each record in its input partition); see {@link #read}. */
+    public Verdict check(Expected expected, Duration stall) {
+        return read(SequenceCheck.of(expected), stall);
+    }
+
     /** Reads into {@code check} until it is complete, or no expected record arrived for {@code stall}. */
     public Verdict read(SequenceCheck check, Duration stall) {
         return read(check, stall, () -> false);
