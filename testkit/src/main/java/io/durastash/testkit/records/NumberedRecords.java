@@ -38,7 +38,7 @@ public final class NumberedRecords {
     static final String TIMESTAMP = ".timestamp";
     private static final byte[] FILLER = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".getBytes(
         StandardCharsets.US_ASCII);
-    private static final int DEFAULT_VALUE_BYTES = 100;
+    public static final int DEFAULT_VALUE_BYTES = 100;
 
     private final String series;
     private final int valueBytes;
