@@ -61,8 +61,7 @@ public final class PipelineBenchmark {
         try (EmbeddedStack cluster = BenchStack.start(Map.of())) {
             cluster.createTopic(inputTopic, partitions);
             long begin = System.nanoTime();
-            RecordLoad.into(cluster.kafka(), inputTopic, input).producer(Map.of("linger.ms", "10")).count(records)
-                .run(() -> false);
+            RecordLoad.into(cluster.kafka(), inputTopic, input).producer(Map.of("linger.ms", "10")).count(records).produce();
             System.out.printf("preloaded %,d records in %.1f s%n", records, (System.nanoTime() - begin) / 1e9);
 
             Map<String, List<Run>> results = new LinkedHashMap<>();

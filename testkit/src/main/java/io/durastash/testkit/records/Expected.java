@@ -46,6 +46,11 @@ public final class Expected {
         return new Expected(ranges);
     }
 
+    /** {@link #inTopic(KafkaCluster, String, String)} of the series named after the topic, as a load numbers it. */
+    public static Expected inTopic(KafkaCluster kafka, String topic) {
+        return inTopic(kafka, topic, topic);
+    }
+
     /** These numbers and {@code other}'s: a check over several series, read from several output topics together. */
     public Expected and(Expected other) {
         Map<InputPartition, Range> both = new LinkedHashMap<>(ranges);

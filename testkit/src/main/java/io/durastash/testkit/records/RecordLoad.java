@@ -61,7 +61,12 @@ public final class RecordLoad {
 
     /** Produces {@code count} records now and returns once Kafka acknowledged them all. */
     public static Produced produce(KafkaCluster kafka, String topic, NumberedRecords records, long count) {
-        return into(kafka, topic, records).count(count).run(() -> false);
+        return into(kafka, topic, records).count(count).produce();
+    }
+
+    /** Produces this load's records on this thread and returns once Kafka acknowledged them all. */
+    public Produced produce() {
+        return run(() -> false);
     }
 
     /** At most {@code perSecond} records per second; 0 for as fast as Kafka takes them. */

@@ -1,4 +1,4 @@
-package io.durastash.local;
+package io.durastash.faults;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,12 +1,25 @@
-package io.durastash.local;
+package io.durastash.faults;
 
+import io.durastash.testkit.Deadline;
+import io.durastash.testkit.connect.ConnectorConfig;
+import io.durastash.testkit.connect.ConnectorStatus;
+import io.durastash.testkit.connect.Pair;
+import io.durastash.testkit.process.ProcessStack;
+import io.durastash.testkit.process.WorkerProcess;
+import io.durastash.testkit.process.WorkerSpec;
+import io.durastash.testkit.records.Expected;
+import io.durastash.testkit.records.NumberedRecords;
+import io.durastash.testkit.records.RecordLoad;
+import io.durastash.testkit.records.TopicReader;
+import io.durastash.testkit.records.Verdict;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -28,24 +41,23 @@ class BrokerOutageFaultTest {
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void tasksRecoverByThemselvesAfterTheBrokerIsStoppedAndKilledAndNothingIsLost() {
         FaultReport report = FaultReport.of("broker-outage");
-        try (FaultStack stack = FaultStack.start(FaultData.fresh("broker-outage"))) {
-            String in = stack.inputTopic();
-            String out = stack.outputTopic();
-            stack.createTopics(in, out, Map.of());
-            ConnectorConfigFile sink = stack.sink();
-            ConnectorConfigFile source = stack.source();
-            ConnectWorker worker = stack.startStandalone(Ports.anyFree());
-            FaultStack.deploy(worker, sink, false);
-            FaultStack.deploy(worker, source, false);
-            StatusWatch watch = StatusWatch.start(worker, List.of(sink.name(), source.name()));
-            BackgroundLoad load = BackgroundLoad.start(stack.cluster(), in, 100, RATE);
+        try (ProcessStack stack = ProcessStack.start(FaultData.fresh("broker-outage"))) {
+            Pair pair = Pair.local();
+            String in = pair.inputTopic();
+            String out = pair.outputTopic();
+            stack.createTopic(in, ProcessStack.PARTITIONS);
+            stack.createTopic(out, ProcessStack.PARTITIONS);
+            WorkerProcess worker = stack.startWorker(WorkerSpec.standalone("connect"));
+            worker.connectors().start(pair);
+            StatusWatch watch = StatusWatch.start(worker, List.of(pair.sink().name(), pair.source().name()));
+            RecordLoad load = RecordLoad.into(stack.kafka(), in, NumberedRecords.of(in)).rate(RATE).start();
             report.line("pair RUNNING on a standalone worker (pid %d); numbered records at %d/s", worker.process().pid(), RATE);
 
             for (String how : List.of("SIGTERM", "SIGKILL")) {
-                StandaloneSigkillFaultTest.awaitFlowing(stack, in, out, sink.sinkGroup());
-                FaultStack.sleep(2_000);
+                StandaloneSigkillFaultTest.awaitFlowing(stack.kafka(), pair);
+                Deadline.pause(2_000);
                 long t0 = System.nanoTime();
-                long pid = stack.brokerProcess().pid();
+                long pid = stack.broker().process().pid();
                 if ("SIGTERM".equals(how)) {
                     boolean clean = stack.stopBroker();
                     report.line("broker pid %d stopped with SIGTERM in %.1f s%s", pid, (System.nanoTime() - t0) / 1e9,
@@ -54,30 +66,30 @@ class BrokerOutageFaultTest {
                     stack.killBroker();
                     report.line("broker pid %d killed with SIGKILL", pid);
                 }
-                FaultStack.sleep(OUTAGE.toMillis());
+                Deadline.pause(OUTAGE.toMillis());
                 long t1 = System.nanoTime();
                 stack.startBroker();
                 report.line("no broker for %.1f s (the outage, then its start): started again (pid %d), answering "
                     + "after %.1f s",
-                    (System.nanoTime() - t0) / 1e9, stack.brokerProcess().pid(), (System.nanoTime() - t1) / 1e9);
-                long flowing = StandaloneSigkillFaultTest.awaitFlowing(stack, in, out, sink.sinkGroup());
+                    (System.nanoTime() - t0) / 1e9, stack.broker().process().pid(), (System.nanoTime() - t1) / 1e9);
+                long flowing = StandaloneSigkillFaultTest.awaitFlowing(stack.kafka(), pair);
                 report.line("records flow end to end again %.1f s after the broker answered; task states seen so far: %s",
                     flowing / 1e3, watch.statesSeen());
             }
-            FaultStack.sleep(2_000);
-            long produced = load.stop();
+            Deadline.pause(2_000);
+            long produced = load.stop(Duration.ofMinutes(2)).acknowledged();
             report.line("load stopped: %d numbered records produced at %d/s", produced, RATE);
-            Verdict verdict = stack.verdict(in, out, Duration.ofSeconds(60));
+            Verdict verdict = TopicReader.of(stack.bootstrapServers(), out).check(Expected.inTopic(stack.kafka(), in),
+                Duration.ofSeconds(60));
             watch.stop();
             report.verdict(verdict);
-            assertTrue(verdict.passed(), verdict.describe(in, out));
+            assertTrue(verdict.atLeastOnce(), verdict.toString());
             assertEquals(produced, verdict.expected());
             assertEquals(List.of(), watch.failures(), "a task FAILED during the outage");
             assertTrue(worker.process().isAlive(), "the worker died");
-            for (ConnectorConfigFile connector : List.of(sink, source)) {
-                ConnectRest.Status status = FaultStack.status(worker, connector.name());
-                assertEquals("RUNNING", status.connector(), connector.name() + ": " + status);
-                assertTrue(status.tasks().values().stream().allMatch("RUNNING"::equals), connector.name() + ": " + status);
+            for (ConnectorConfig connector : List.of(pair.sink(), pair.source())) {
+                ConnectorStatus status = worker.connectors().status(connector.name());
+                assertTrue(status.allIn(ConnectorStatus.RUNNING), connector.name() + ": " + status);
             }
             report.line("connector and task states seen every 500 ms through both outages: %s; no restart requested",
                 watch.statesSeen());
@@ -91,27 +103,27 @@ class BrokerOutageFaultTest {
     static final class StatusWatch {
         private final Thread thread;
         private final List<String> failures = new CopyOnWriteArrayList<>();
-        private final java.util.Set<String> states = new java.util.concurrent.ConcurrentSkipListSet<>();
+        private final Set<String> states = new ConcurrentSkipListSet<>();
         private volatile boolean stop;
 
-        private StatusWatch(ConnectWorker worker, List<String> connectors) {
+        private StatusWatch(WorkerProcess worker, List<String> connectors) {
             thread = new Thread(() -> {
                 while (!stop) {
                     for (String connector : connectors) {
-                        ConnectRest.Status status = FaultStack.status(worker, connector);
+                        ConnectorStatus status = worker.connectors().status(connector);
                         states.add(status.connector());
                         states.addAll(status.tasks().values());
-                        if ("FAILED".equals(status.connector()) || status.tasks().containsValue("FAILED")) {
+                        if (status.failed()) {
                             failures.add(connector + ": " + status);
                         }
                     }
-                    FaultStack.sleep(500);
+                    Deadline.pause(500);
                 }
             }, "status-watch");
             thread.setDaemon(true);
         }
 
-        static StatusWatch start(ConnectWorker worker, List<String> connectors) {
+        static StatusWatch start(WorkerProcess worker, List<String> connectors) {
             StatusWatch watch = new StatusWatch(worker, connectors);
             watch.thread.start();
             return watch;
@@ -121,8 +133,8 @@ class BrokerOutageFaultTest {
             return List.copyOf(failures);
         }
 
-        java.util.Set<String> statesSeen() {
-            return java.util.Set.copyOf(states);
+        Set<String> statesSeen() {
+            return Set.copyOf(states);
         }
 
         void stop() {

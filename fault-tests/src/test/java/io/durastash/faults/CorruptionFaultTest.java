@@ -1,7 +1,22 @@
-package io.durastash.local;
+package io.durastash.faults;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.durastash.stash.internals.Family;
+import io.durastash.stash.internals.StashKeys;
+import io.durastash.stash.testing.RawStash;
+import io.durastash.testkit.Await;
+import io.durastash.testkit.connect.Pair;
+import io.durastash.testkit.connect.WorkerMetrics;
+import io.durastash.testkit.process.ProcessStack;
+import io.durastash.testkit.process.WorkerProcess;
+import io.durastash.testkit.process.WorkerSpec;
+import io.durastash.testkit.records.Expected;
+import io.durastash.testkit.records.InputPartition;
+import io.durastash.testkit.records.NumberedRecords;
+import io.durastash.testkit.records.RecordLoad;
+import io.durastash.testkit.records.TopicReader;
+import io.durastash.testkit.records.Verdict;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -9,6 +24,7 @@ import org.junit.jupiter.api.Timeout;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -28,28 +44,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("fault-ci")
 class CorruptionFaultTest {
     static final int RECORDS = 30_000;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
     void damagedBatchAndRecordAreQuarantinedAndReportedAndEverythingElseIsDelivered() throws Exception {
         FaultReport report = FaultReport.of("corruption");
-        try (FaultStack stack = FaultStack.start(FaultData.fresh("corruption"))) {
-            String in = stack.inputTopic();
-            String out = stack.outputTopic();
-            stack.createTopics(in, out, Map.of());
+        try (ProcessStack stack = ProcessStack.start(FaultData.fresh("corruption"))) {
+            Pair pair = Pair.local();
+            String in = pair.inputTopic();
+            String out = pair.outputTopic();
+            stack.createTopic(in, ProcessStack.PARTITIONS);
+            stack.createTopic(out, ProcessStack.PARTITIONS);
             Path stash = stack.stashDir().resolve("demo");
-            int port = Ports.anyFree();
-            ConnectorConfigFile sink = stack.sink();
-            ConnectorConfigFile source = stack.source();
 
             // 1. Fill the stash: the sink runs, the source is paused, so every batch stays on disk.
-            ConnectWorker worker = stack.startStandalone(port);
-            FaultStack.deploy(worker, sink, false);
-            FaultStack.deploy(worker, source, true);
-            long produced = BackgroundLoad.start(stack.cluster(), in, 100, 0, RECORDS, Map.of()).await();
-            FaultStack.await("the sink to stash every record", Duration.ofSeconds(120),
-                () -> stack.allCommitted(in, sink.sinkGroup()));
-            assertTrue(FaultStack.stop(worker), "the worker did not stop within its grace period");
+            WorkerProcess worker = stack.startWorker(WorkerSpec.standalone("connect"));
+            worker.connectors().start(pair.sink());
+            worker.connectors().startPaused(pair.source());
+            long produced = RecordLoad.produce(stack.kafka(), in, NumberedRecords.of(in), RECORDS).acknowledged();
+            Await.until("the sink to stash every record", Duration.ofSeconds(120),
+                () -> stack.kafka().committedAll(pair.sink().sinkGroup(), in));
+            assertTrue(worker.stop(), "the worker did not stop within its grace period");
             report.line("%d records stashed with the source paused; worker stopped", produced);
 
             // 2. Damage it while no process has it open.
@@ -59,12 +75,12 @@ class CorruptionFaultTest {
             Map<Integer, TreeSet<Long>> lost = new TreeMap<>();
             int batches;
             try (RawStash raw = new RawStash(stash)) {
-                List<Long> ids = raw.batchIds();
+                List<Long> ids = raw.keys(Family.META).stream().map(StashKeys::batchId).toList();
                 batches = ids.size();
                 assertTrue(batches >= 6, "expected several batches, got " + ids);
                 metaVictim = ids.get(batches / 3);
                 recordBatch = ids.get(2 * batches / 3);
-                JsonNode metadata = raw.metadata(metaVictim);
+                JsonNode metadata = metadata(raw, metaVictim);
                 for (JsonNode range : metadata.path("offsets")) {
                     TreeSet<Long> numbers = lost.computeIfAbsent(range.path("partition").asInt(), p -> new TreeSet<>());
                     for (long n = range.path("first").asLong(); n <= range.path("last").asLong(); n++) {
@@ -73,17 +89,17 @@ class CorruptionFaultTest {
                 }
                 assertEquals(metadata.path("recordCount").asInt(), lost.values().stream().mapToInt(TreeSet::size).sum(),
                     "batch " + metaVictim + " holds contiguous offsets per partition: " + metadata);
-                recordIndex = raw.metadata(recordBatch).path("recordCount").asInt() / 2;
+                recordIndex = metadata(raw, recordBatch).path("recordCount").asInt() / 2;
             }
             // Which input record is record recordIndex of recordBatch: the tool shows it (its number is its offset).
             StashToolRun show = StashToolRun.durastash("--dir", stash.toString(), "--format", "json", "show",
                 Long.toString(recordBatch), "--from", Integer.toString(recordIndex), "--limit", "1");
             assertEquals(0, show.exitCode(), show.toString());
-            JsonNode shown = new ObjectMapper().readTree(show.output()).path("records").path(0);
+            JsonNode shown = JSON.readTree(show.output()).path("records").path(0);
             lost.computeIfAbsent(shown.path("partition").asInt(), p -> new TreeSet<>()).add(shown.path("offset").asLong());
             int metaRecords = lost.values().stream().mapToInt(TreeSet::size).sum() - 1;
             try (RawStash raw = new RawStash(stash)) {
-                int metaByte = raw.flipMetadataBit(metaVictim);
+                int metaByte = raw.flipBit(Family.META, StashKeys.batch(metaVictim));
                 int recordByte = raw.flipRecordBit(recordBatch, recordIndex);
                 report.line("%d batches on disk; flipped a bit at byte %d of batch %d's metadata (%d records) and at "
                     + "byte %d of record %d of batch %d (input partition %d offset %d)", batches, metaByte, metaVictim,
@@ -92,25 +108,25 @@ class CorruptionFaultTest {
             }
 
             // 3. The worker comes back and the pair drains the stash.
-            worker = stack.startStandalone(port);
-            FaultStack.deploy(worker, sink, false);
-            FaultStack.deploy(worker, source, false);
-            Verdict verdict = stack.verdict(in, out, Duration.ofSeconds(20));
+            worker.start();
+            worker.connectors().start(pair);
+            Verdict verdict = TopicReader.of(stack.bootstrapServers(), out).check(Expected.inTopic(stack.kafka(), in),
+                Duration.ofSeconds(20));
             report.verdict(verdict);
-            assertEquals(ranges(lost), new TreeMap<>(verdict.missingRanges()),
-                "exactly the damaged batch and the damaged record are missing: " + verdict.describe(in, out));
-            assertEquals(0, verdict.outOfOrder(), verdict.describe(in, out));
-            assertEquals(0, verdict.altered(), verdict.describe(in, out));
-            assertEquals(0, verdict.duplicates(), verdict.describe(in, out));
+            assertEquals(ranges(in, lost), verdict.missingRanges(),
+                "exactly the damaged batch and the damaged record are missing: " + verdict);
+            assertEquals(0, verdict.outOfOrder(), verdict.toString());
+            assertEquals(0, verdict.altered(), verdict.toString());
+            assertEquals(0, verdict.duplicates(), verdict.toString());
 
             // Reported: the stash's metric, the worker log.
             long expectedQuarantined = 1 + metaRecords + 1;
-            WorkerMetrics metrics = new WorkerMetrics(worker.process().pid());
-            String pattern = "kafka.connect:type=plugins,connector=" + source.name() + ",*";
-            FaultStack.await("stash-quarantined-entries = " + expectedQuarantined + " on " + pattern,
-                Duration.ofSeconds(30), () -> metrics.sum(pattern, "stash-quarantined-entries") == expectedQuarantined);
-            metrics.close();
-            String log = FaultStack.read(worker.process().log());
+            String pattern = WorkerMetrics.pluginMetrics(pair.source().name());
+            try (WorkerMetrics metrics = WorkerMetrics.ofProcess(worker.process().pid())) {
+                Await.until("stash-quarantined-entries = " + expectedQuarantined + " on " + pattern, Duration.ofSeconds(30),
+                    () -> metrics.sum(pattern, "stash-quarantined-entries") == expectedQuarantined);
+            }
+            String log = WorkerLog.read(worker.process().log());
             assertTrue(log.contains("the metadata of batch " + metaVictim + " is corrupt"), "no ERROR for batch " + metaVictim);
             assertTrue(log.contains("record " + recordIndex + " of batch " + recordBatch + " is corrupt"),
                 "no ERROR for record " + recordIndex + " of batch " + recordBatch);
@@ -119,13 +135,13 @@ class CorruptionFaultTest {
                 metaVictim, recordIndex, recordBatch);
 
             // durastash quarantine list, once the worker has let go of the stash.
-            assertTrue(FaultStack.stop(worker), "the worker did not stop within its grace period");
+            assertTrue(worker.stop(), "the worker did not stop within its grace period");
             StashToolRun list = StashToolRun.durastash("--dir", stash.toString(), "quarantine", "list", "--limit", "5");
             assertEquals(0, list.exitCode(), list.toString());
             report.line("%s", list.toString().strip());
             StashToolRun json = StashToolRun.durastash("--dir", stash.toString(), "--format", "json", "quarantine", "list",
                 Long.toString(metaVictim), Long.toString(recordBatch), "--limit", "10000");
-            JsonNode entries = new ObjectMapper().readTree(json.output());
+            JsonNode entries = JSON.readTree(json.output());
             assertEquals(expectedQuarantined, entries.path("total").asLong(), json.toString());
             boolean recordListed = false;
             boolean metadataListed = false;
@@ -145,9 +161,14 @@ class CorruptionFaultTest {
         return text.length() <= 2_000 ? text : text.substring(0, 2_000) + "...";
     }
 
-    /** Per partition, the numbers as the verdict lists missing ones: "a-b" or "a", in order. */
-    private static Map<Integer, List<String>> ranges(Map<Integer, TreeSet<Long>> numbers) {
-        Map<Integer, List<String>> ranges = new TreeMap<>();
+    /** A batch's metadata JSON as stored. */
+    private static JsonNode metadata(RawStash raw, long batchId) throws Exception {
+        return JSON.readTree(raw.get(Family.META, StashKeys.batch(batchId)));
+    }
+
+    /** Per input partition of {@code series}, the numbers as the verdict lists missing ones: "a-b" or "a", in order. */
+    private static Map<InputPartition, List<String>> ranges(String series, Map<Integer, TreeSet<Long>> numbers) {
+        Map<InputPartition, List<String>> ranges = new TreeMap<>(Comparator.comparingInt(InputPartition::partition));
         numbers.forEach((partition, set) -> {
             List<String> list = new ArrayList<>();
             Long first = null;
@@ -166,7 +187,7 @@ class CorruptionFaultTest {
             if (first != null) {
                 list.add(first.equals(last) ? Long.toString(first) : first + "-" + last);
             }
-            ranges.put(partition, list);
+            ranges.put(new InputPartition(series, partition), list);
         });
         return ranges;
     }

@@ -1,12 +1,23 @@
-package io.durastash.local;
+package io.durastash.faults;
 
+import io.durastash.testkit.Deadline;
+import io.durastash.testkit.connect.Connectors;
+import io.durastash.testkit.connect.ConnectorStatus;
+import io.durastash.testkit.connect.Pair;
+import io.durastash.testkit.process.ProcessStack;
+import io.durastash.testkit.process.WorkerProcess;
+import io.durastash.testkit.process.WorkerSpec;
+import io.durastash.testkit.records.Expected;
+import io.durastash.testkit.records.NumberedRecords;
+import io.durastash.testkit.records.RecordLoad;
+import io.durastash.testkit.records.TopicReader;
+import io.durastash.testkit.records.Verdict;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
@@ -26,14 +37,6 @@ class DistributedExactlyOnceSigkillFaultTest {
     static final int KILLS = 5;
     static final long RATE = 2_000;
 
-    static final Map<String, String> WORKER_OVERRIDES = Map.of(
-        "exactly.once.source.support", "enabled",
-        // The killed worker leaves Connect's group, and its sink consumer the sink's group, after 6 s, not 10 s / 45 s.
-        "session.timeout.ms", "6000",
-        "heartbeat.interval.ms", "1500",
-        "consumer.session.timeout.ms", "6000",
-        "consumer.heartbeat.interval.ms", "1500");
-
     @Test
     @Timeout(value = 15, unit = TimeUnit.MINUTES)
     void readCommittedSeesEveryNumberExactlyOnceAcrossFiveSigkillsOfTheWorker() {
@@ -41,55 +44,57 @@ class DistributedExactlyOnceSigkillFaultTest {
         Random random = new Random(seed);
         FaultReport report = FaultReport.of("sigkill-distributed-eos");
         report.line("seed %d (repeat with -Dfaults.seed=%d)", seed, seed);
-        try (FaultStack stack = FaultStack.start(FaultData.fresh("sigkill-distributed-eos"))) {
-            String in = stack.inputTopic();
-            String out = stack.outputTopic();
-            stack.createTopics(in, out, Map.of());
-            int port = Ports.anyFree();
-            ConnectorConfigFile sink = stack.sink();
-            ConnectorConfigFile source = stack.source(Map.of("exactly.once.support", "required",
-                "transaction.boundary", "connector"));
-            ConnectWorker worker = stack.startDistributed("connect-distributed", port, WORKER_OVERRIDES);
-            FaultStack.deploy(worker, sink, false);
-            FaultStack.deploy(worker, source, false);
+        try (ProcessStack stack = ProcessStack.start(FaultData.fresh("sigkill-distributed-eos"))) {
+            Pair pair = Pair.local().withSource("exactly.once.support", "required")
+                .withSource("transaction.boundary", "connector");
+            String in = pair.inputTopic();
+            String out = pair.outputTopic();
+            stack.createTopic(in, ProcessStack.PARTITIONS);
+            stack.createTopic(out, ProcessStack.PARTITIONS);
+            // The killed worker leaves Connect's group, and its sink consumer the sink's group, after 6 s.
+            WorkerProcess worker = stack.startWorker(WorkerSpec.distributed("connect-distributed")
+                .property("exactly.once.source.support", "enabled").fastFailover());
+            worker.connectors().start(pair);
             report.line("broker and distributed worker up (pid %d, exactly.once.source.support=enabled); pair RUNNING, "
                 + "source with exactly.once.support=required, transaction.boundary=connector", worker.process().pid());
 
-            BackgroundLoad load = BackgroundLoad.start(stack.cluster(), in, 100, RATE);
+            RecordLoad load = RecordLoad.into(stack.kafka(), in, NumberedRecords.of(in)).rate(RATE).start();
             for (int kill = 1; kill <= KILLS; kill++) {
-                long flowingAfter = StandaloneSigkillFaultTest.awaitFlowing(stack, in, out, sink.sinkGroup());
+                long flowingAfter = StandaloneSigkillFaultTest.awaitFlowing(stack.kafka(), pair);
                 long delay = random.nextInt(4_000);
-                FaultStack.sleep(delay);
-                long produced = stack.records(in);
-                long emitted = stack.records(out);
-                FaultStack.kill(worker);
+                Deadline.pause(delay);
+                long produced = stack.kafka().written(in);
+                long emitted = stack.kafka().written(out);
+                worker.kill();
                 report.line("kill %d: SIGKILL worker pid %d, %d ms after records flowed end to end again (%.1f s after "
                     + "its start); input %d, output %d records (with aborted transactions)", kill, worker.process().pid(),
                     delay, flowingAfter / 1e3, produced, emitted);
-                FaultStack.sleep(random.nextInt(1_000));
+                Deadline.pause(random.nextInt(1_000));
                 long t0 = System.nanoTime();
-                worker = stack.startDistributed("connect-distributed", port, WORKER_OVERRIDES);
+                worker.start();
                 // Nothing is deployed again: the connectors come back from the config topic.
-                FaultStack.awaitState(worker, sink, "RUNNING");
-                FaultStack.awaitState(worker, source, "RUNNING");
+                for (String connector : List.of(pair.sink().name(), pair.source().name())) {
+                    worker.connectors().awaitState(connector, ConnectorStatus.RUNNING, Connectors.START);
+                }
                 report.line("restart %d: worker pid %d, pair RUNNING again in %.1f s (from the config topic)", kill,
                     worker.process().pid(), (System.nanoTime() - t0) / 1e9);
             }
-            FaultStack.sleep(2_000);
+            Deadline.pause(2_000);
             assertTrue(load.running(), "the load ended before the last kill");
-            long produced = load.stop();
+            long produced = load.stop(Duration.ofMinutes(2)).acknowledged();
             report.line("load stopped: %d numbered records produced at %d/s over 3 partitions", produced, RATE);
 
             long t0 = System.nanoTime();
-            Verdict verdict = stack.verdict(in, out, Duration.ofSeconds(90));
+            Verdict verdict = TopicReader.of(stack.bootstrapServers(), out).check(Expected.inTopic(stack.kafka(), in),
+                Duration.ofSeconds(90));
             report.verdict(verdict);
             report.line("all records committed on the output topic %.1f s after the load stopped",
                 (System.nanoTime() - t0) / 1e9);
-            assertTrue(verdict.passed(), verdict.describe(in, out));
+            assertTrue(verdict.atLeastOnce(), verdict.toString());
             assertEquals(produced, verdict.expected(), "the verdict counts what the load produced");
             assertEquals(0, verdict.duplicates(), "exactly once: no number twice under read_committed");
 
-            List<String> ids = FaultStack.stashIdsOpened(worker.process().log(), stack.stashDir().resolve("demo"));
+            List<String> ids = WorkerLog.stashIdsOpened(worker.process().log(), stack.stashDir().resolve("demo"));
             assertEquals(1, ids.stream().distinct().count(), "every worker start opened the same stash: " + ids);
             report.line("stash opened %d times, always the same stash %s", ids.size(), ids.get(0));
             report.line("SUMMARY sigkill-distributed-eos: %d records, %d kills, lost %d, duplicated %d (read_committed), "

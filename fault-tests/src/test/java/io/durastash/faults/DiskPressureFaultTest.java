@@ -1,5 +1,20 @@
-package io.durastash.local;
+package io.durastash.faults;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.durastash.testkit.Await;
+import io.durastash.testkit.Deadline;
+import io.durastash.testkit.connect.ConnectRest;
+import io.durastash.testkit.connect.ConnectorStatus;
+import io.durastash.testkit.connect.Pair;
+import io.durastash.testkit.connect.WorkerMetrics;
+import io.durastash.testkit.process.ProcessStack;
+import io.durastash.testkit.process.WorkerProcess;
+import io.durastash.testkit.process.WorkerSpec;
+import io.durastash.testkit.records.Expected;
+import io.durastash.testkit.records.NumberedRecords;
+import io.durastash.testkit.records.RecordLoad;
+import io.durastash.testkit.records.TopicReader;
+import io.durastash.testkit.records.Verdict;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -36,28 +51,29 @@ class DiskPressureFaultTest {
     @Timeout(value = 8, unit = TimeUnit.MINUTES)
     void aStashSmallerThanTheBacklogPausesTheSinkAndResumesWhenDrained() {
         FaultReport report = FaultReport.of("disk-pressure-max-bytes");
-        try (FaultStack stack = FaultStack.start(FaultData.fresh("disk-pressure-max-bytes"))) {
-            String in = stack.inputTopic();
-            String out = stack.outputTopic();
-            stack.createTopics(in, out, Map.of());
-            ConnectorConfigFile sink = stack.sink(Map.of("stash.max.bytes", Long.toString(MAX_BYTES)));
-            ConnectorConfigFile source = stack.source();
-            ConnectWorker worker = stack.startStandalone(Ports.anyFree());
-            FaultStack.deploy(worker, sink, false);
-            FaultStack.deploy(worker, source, true);
-            long produced = BackgroundLoad.start(stack.cluster(), in, 100, 0, 40_000, Map.of()).await();
+        try (ProcessStack stack = ProcessStack.start(FaultData.fresh("disk-pressure-max-bytes"))) {
+            Pair pair = Pair.local().withSink("stash.max.bytes", Long.toString(MAX_BYTES));
+            String in = pair.inputTopic();
+            String out = pair.outputTopic();
+            String group = pair.sink().sinkGroup();
+            stack.createTopic(in, ProcessStack.PARTITIONS);
+            stack.createTopic(out, ProcessStack.PARTITIONS);
+            WorkerProcess worker = stack.startWorker(WorkerSpec.standalone("connect"));
+            worker.connectors().start(pair.sink());
+            worker.connectors().startPaused(pair.source());
+            long produced = RecordLoad.produce(stack.kafka(), in, NumberedRecords.of(in), 40_000).acknowledged();
             report.line("%d records of 100 bytes produced; sink with stash.max.bytes=%d, source PAUSED", produced, MAX_BYTES);
 
-            WorkerMetrics metrics = new WorkerMetrics(worker.process().pid());
-            String sinkMetrics = "kafka.connect:type=plugins,connector=" + sink.name() + ",*";
-            FaultStack.await("the sink to pause (backpressure-paused = 1)", Duration.ofSeconds(60),
+            WorkerMetrics metrics = WorkerMetrics.ofProcess(worker.process().pid());
+            String sinkMetrics = WorkerMetrics.pluginMetrics(pair.sink().name());
+            Await.until("the sink to pause (backpressure-paused = 1)", Duration.ofSeconds(60),
                 () -> metrics.sum(sinkMetrics, "backpressure-paused") == 1);
             // Paused: what it has stashed stops growing, the rest waits in Kafka.
-            FaultStack.sleep(3_000);
-            long stashedWhenPaused = stack.committed(in, sink.sinkGroup());
+            Deadline.pause(3_000);
+            long stashedWhenPaused = stack.kafka().committed(group, in);
             double liveBytes = metrics.sum(sinkMetrics, "stash-live-bytes");
-            FaultStack.sleep(5_000);
-            long stashedLater = stack.committed(in, sink.sinkGroup());
+            Deadline.pause(5_000);
+            long stashedLater = stack.kafka().committed(group, in);
             double liveBytesLater = metrics.sum(sinkMetrics, "stash-live-bytes");
             report.line("sink paused: committed %d of %d input records, stash-live-bytes %.0f (limit %d); 5 s later "
                 + "committed %d, stash-live-bytes %.0f, backpressure-paused-partitions %.0f", stashedWhenPaused, produced,
@@ -66,23 +82,24 @@ class DiskPressureFaultTest {
             assertTrue(stashedWhenPaused < produced, "nothing waits in Kafka");
             assertTrue(liveBytes > MAX_BYTES && liveBytes < 2 * MAX_BYTES, "live bytes " + liveBytes);
             assertEquals(liveBytes, liveBytesLater, "the stash grew while paused");
-            String log = FaultStack.read(worker.process().log());
+            String log = WorkerLog.read(worker.process().log());
             assertTrue(log.contains("more than stash.max.bytes=" + MAX_BYTES + ": pausing input partitions"), "no WARN");
             assertTrue(log.contains("No source connector is draining this stash."), "the WARN does not say why");
 
             long t0 = System.nanoTime();
-            FaultStack.deploy(worker, source, false);
-            Verdict verdict = stack.verdict(in, out, Duration.ofSeconds(60));
+            worker.connectors().start(pair.source());
+            Verdict verdict = TopicReader.of(stack.bootstrapServers(), out).check(Expected.inTopic(stack.kafka(), in),
+                Duration.ofSeconds(60));
             report.line("source resumed: all records on the output topic after %.1f s", (System.nanoTime() - t0) / 1e9);
             report.verdict(verdict);
-            assertTrue(verdict.passed(), verdict.describe(in, out));
+            assertTrue(verdict.atLeastOnce(), verdict.toString());
             assertEquals(0, verdict.duplicates());
-            FaultStack.await("the sink to resume (backpressure-paused = 0)", Duration.ofSeconds(30),
+            Await.until("the sink to resume (backpressure-paused = 0)", Duration.ofSeconds(30),
                 () -> metrics.sum(sinkMetrics, "backpressure-paused") == 0);
             metrics.close();
-            log = FaultStack.read(worker.process().log());
-            long pauses = count(log, ": pausing input partitions");
-            long resumes = count(log, ": resuming input partitions");
+            log = WorkerLog.read(worker.process().log());
+            long pauses = WorkerLog.count(log, ": pausing input partitions");
+            long resumes = WorkerLog.count(log, ": resuming input partitions");
             assertTrue(resumes >= 1, "no INFO on resume");
             report.line("SUMMARY disk-pressure-max-bytes: %d records, stash.max.bytes %d, peak stash-live-bytes seen %.0f, "
                 + "sink paused %d times and resumed %d times, lost %d, duplicated %d, %.0f s", produced, MAX_BYTES,
@@ -99,73 +116,76 @@ class DiskPressureFaultTest {
         Files.createDirectories(mount);
         Tmpfs tmpfs = Tmpfs.mount(mount, "16m");
         Assumptions.assumeTrue(tmpfs != null, "mount -t tmpfs is not allowed here: " + Tmpfs.lastError);
-        try (tmpfs; FaultStack stack = FaultStack.start(root.resolve("stack"))) {
-            String in = stack.inputTopic();
-            String out = stack.outputTopic();
-            stack.createTopics(in, out, Map.of());
-            Map<String, String> onTmpfs = Map.of("stash.dir", mount.toString());
-            ConnectorConfigFile sink = stack.sink(onTmpfs);
-            ConnectorConfigFile source = stack.source(onTmpfs);
+        try (tmpfs; ProcessStack stack = ProcessStack.start(root.resolve("stack"))) {
+            Pair pair = Pair.local().both("stash.dir", mount.toString());
+            String in = pair.inputTopic();
+            String out = pair.outputTopic();
+            String sink = pair.sink().name();
+            String source = pair.source().name();
+            stack.createTopic(in, ProcessStack.PARTITIONS);
+            stack.createTopic(out, ProcessStack.PARTITIONS);
             Path stash = mount.resolve("demo");
-            ConnectWorker worker = stack.startStandalone(Ports.anyFree());
-            FaultStack.deploy(worker, sink, false);
+            WorkerProcess worker = stack.startWorker(WorkerSpec.standalone("connect"));
+            worker.connectors().start(pair.sink());
             // Started, then paused: its task keeps its share of the stash open, as a paused (or slow) source does.
-            FaultStack.deploy(worker, source, false);
-            FaultStack.deploy(worker, source, true);
-            FaultStack.await("the source task to be PAUSED", Duration.ofSeconds(30),
-                () -> "PAUSED".equals(FaultStack.status(worker, source.name()).tasks().get(0)));
+            worker.connectors().start(pair.source());
+            worker.connectors().startPaused(pair.source());
+            Await.until("the source task to be PAUSED", Duration.ofSeconds(30),
+                () -> ConnectorStatus.PAUSED.equals(worker.connectors().status(source).tasks().get(0)));
             report.line("stash.dir on a 16 MiB tmpfs (%s); sink RUNNING, source started then PAUSED", mount);
 
-            BackgroundLoad load = BackgroundLoad.start(stack.cluster(), in, 1_000, 0, 40_000, Map.of());
-            FaultStack.await("the sink task to fail on the full filesystem", Duration.ofSeconds(120),
-                () -> FaultStack.status(worker, sink.name()).tasks().containsValue("FAILED"));
-            long produced = load.await();
-            ConnectRest.Status failed = FaultStack.status(worker, sink.name());
+            RecordLoad load = RecordLoad.into(stack.kafka(), in, NumberedRecords.of(in).withValueBytes(1_000))
+                .count(40_000).start();
+            Await.until("the sink task to fail on the full filesystem", Duration.ofSeconds(120),
+                () -> worker.connectors().status(sink).failed());
+            long produced = load.await(Duration.ofMinutes(2)).acknowledged();
+            ConnectorStatus failed = worker.connectors().status(sink);
             String trace = failed.trace();
             String message = trace.lines().filter(line -> line.contains("StashException")).findFirst()
                 .orElse(trace.lines().findFirst().orElse(""));
-            long stashed = stack.committed(in, sink.sinkGroup());
+            long stashed = stack.kafka().committed(pair.sink().sinkGroup(), in);
             report.line("sink task FAILED after %d of %d records were committed as stashed; df: %s", stashed, produced,
                 Tmpfs.usage(mount));
             report.line("its error: %s", message);
             assertTrue(trace.contains(stash.toString()), "the error does not name the stash path: " + trace);
             assertTrue(trace.contains("filesystem is full") && trace.contains("Free disk space"),
                 "the error does not say what is wrong and what to do: " + trace);
-            assertEquals("PAUSED", FaultStack.status(worker, source.name()).tasks().get(0), "the source task was affected");
+            assertEquals(ConnectorStatus.PAUSED, worker.connectors().status(source).tasks().get(0),
+                "the source task was affected");
 
             // Free space (grow the filesystem), resume the source, then restart the connectors' failed tasks, as the
             // error says: the first task to restart reopens the stash; the source, which held the failed handle while
             // paused, fails when resumed with "restart this task" and is restarted with it.
             tmpfs.resize("512m");
             report.line("filesystem grown to 512 MiB; df: %s", Tmpfs.usage(mount));
-            FaultStack.deploy(worker, source, false);
-            FaultStack.sleep(3_000);
-            for (String connector : List.of(sink.name(), source.name())) {
+            worker.connectors().start(pair.source());
+            Deadline.pause(3_000);
+            for (String connector : List.of(sink, source)) {
                 ConnectRest.Response restart = worker.rest().post("connectors/" + connector
-                    + "/restart?includeTasks=true&onlyFailed=true", new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode());
+                    + "/restart?includeTasks=true&onlyFailed=true", new ObjectMapper().createObjectNode());
                 assertTrue(restart.ok(), "restart " + connector + ": HTTP " + restart.status() + " " + restart.message());
             }
-            FaultStack.sleep(10_000);
-            ConnectRest.Status sinkAfter = FaultStack.status(worker, sink.name());
-            ConnectRest.Status sourceAfter = FaultStack.status(worker, source.name());
-            long emittedAfter = stack.records(out);
-            boolean recoveredByTaskRestart = "RUNNING".equals(sinkAfter.tasks().get(0))
-                && "RUNNING".equals(sourceAfter.tasks().get(0)) && emittedAfter > 0;
+            Deadline.pause(10_000);
+            ConnectorStatus sinkAfter = worker.connectors().status(sink);
+            ConnectorStatus sourceAfter = worker.connectors().status(source);
+            long emittedAfter = stack.kafka().written(out);
+            boolean recoveredByTaskRestart = ConnectorStatus.RUNNING.equals(sinkAfter.tasks().get(0))
+                && ConnectorStatus.RUNNING.equals(sourceAfter.tasks().get(0)) && emittedAfter > 0;
             report.line("10 s after resuming the source and restarting the failed tasks: sink task %s, source task %s, "
                 + "output %d records", sinkAfter.tasks().get(0), sourceAfter.tasks().get(0), emittedAfter);
             if (!recoveredByTaskRestart) {
                 report.line("sink error after its restart: %s", firstStashError(sinkAfter.trace()));
                 report.line("source error: %s", firstStashError(sourceAfter.trace()));
                 // What does bring the stash back: a fresh RocksDB handle, here by restarting the worker process.
-                assertTrue(FaultStack.stop(worker), "the worker did not stop");
-                ConnectWorker restarted = stack.startStandalone(Ports.anyFree());
-                FaultStack.deploy(restarted, sink, false);
-                FaultStack.deploy(restarted, source, false);
+                assertTrue(worker.stop(), "the worker did not stop");
+                worker.start();
+                worker.connectors().start(pair);
                 report.line("worker restarted (new RocksDB handle): sink and source RUNNING");
             }
-            Verdict verdict = stack.verdict(in, out, Duration.ofSeconds(60));
+            Verdict verdict = TopicReader.of(stack.bootstrapServers(), out).check(Expected.inTopic(stack.kafka(), in),
+                Duration.ofSeconds(60));
             report.verdict(verdict);
-            assertTrue(verdict.passed(), verdict.describe(in, out));
+            assertTrue(verdict.atLeastOnce(), verdict.toString());
             report.line("SUMMARY disk-pressure-full-filesystem: %d records, sink FAILED with the path and the fix; after "
                 + "freeing space, restarting the failed tasks %s; lost %d, duplicated %d, %.0f s", produced,
                 recoveredByTaskRestart ? "was enough" : "was NOT enough (the worker had to be restarted)",
@@ -181,14 +201,6 @@ class DiskPressureFaultTest {
     private static String firstStashError(String trace) {
         return trace == null ? "(no error)" : trace.lines().filter(line -> line.contains("StashException")).findFirst()
             .orElse(trace.lines().findFirst().orElse(""));
-    }
-
-    private static long count(String text, String what) {
-        long n = 0;
-        for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
-            n++;
-        }
-        return n;
     }
 
     /** A small tmpfs mounted for one test (we run as root in the sandbox); null when mounting is not allowed. */

@@ -1,8 +1,23 @@
-package io.durastash.local;
+package io.durastash.faults;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.durastash.testkit.Await;
+import io.durastash.testkit.Deadline;
+import io.durastash.testkit.connect.ConnectRest;
+import io.durastash.testkit.connect.ConnectorConfig;
+import io.durastash.testkit.connect.ConnectorStatus;
+import io.durastash.testkit.connect.Pair;
+import io.durastash.testkit.connect.WorkerMetrics;
+import io.durastash.testkit.process.ProcessStack;
+import io.durastash.testkit.process.WorkerProcess;
+import io.durastash.testkit.process.WorkerSpec;
+import io.durastash.testkit.records.Expected;
+import io.durastash.testkit.records.NumberedRecords;
+import io.durastash.testkit.records.RecordLoad;
+import io.durastash.testkit.records.TopicReader;
+import io.durastash.testkit.records.Verdict;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,25 +58,24 @@ class BadInputFaultTest {
     static final String MAX_MESSAGE = Integer.toString(12 * 1024 * 1024);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final Pair local = Pair.local();
     private FaultReport report;
-    private FaultStack stack;
-    private ConnectWorker worker;
+    private ProcessStack stack;
+    private WorkerProcess worker;
     private final List<String> deployed = new ArrayList<>();
 
     @BeforeAll
     void startStack() {
         report = FaultReport.of("bad-input");
-        stack = FaultStack.start(FaultData.fresh("bad-input"), Map.of("message.max.bytes", MAX_MESSAGE));
-        worker = stack.startStandalone("connect", Ports.anyFree(), Map.of(
-            "producer.max.request.size", MAX_MESSAGE,
-            "consumer.max.partition.fetch.bytes", MAX_MESSAGE));
+        stack = ProcessStack.start(FaultData.fresh("bad-input"), Map.of("message.max.bytes", MAX_MESSAGE));
+        worker = stack.startWorker(WorkerSpec.standalone("connect")
+            .property("producer.max.request.size", MAX_MESSAGE)
+            .property("consumer.max.partition.fetch.bytes", MAX_MESSAGE));
     }
 
     @AfterEach
-    void deleteConnectors() throws Exception {
-        for (String name : deployed) {
-            worker.rest().delete("connectors/" + name);
-        }
+    void deleteConnectors() {
+        deployed.forEach(worker.connectors()::delete);
         deployed.clear();
     }
 
@@ -95,7 +109,7 @@ class BadInputFaultTest {
     @Test
     void everyKeyOfBothConnectorsRejectsABadValueWithAMessageNamingTheKey() throws Exception {
         int checked = 0;
-        for (ConnectorConfigFile connector : List.of(stack.sink(), stack.source())) {
+        for (ConnectorConfig connector : List.of(local.sink(), local.source())) {
             List<String> keys = pluginKeys(connector.connectorClass());
             assertTrue(keys.contains("stash.dir"), connector.connectorClass() + " keys: " + keys);
             for (String key : keys) {
@@ -112,27 +126,27 @@ class BadInputFaultTest {
             }
         }
         // Missing and combined keys: the error goes on the key to fix.
-        Map<String, String> noDir = new LinkedHashMap<>(stack.sink().config());
+        Map<String, String> noDir = new LinkedHashMap<>(local.sink().config());
         noDir.remove("stash.dir");
-        assertRejected(stack.sink(), noDir, "stash.dir", "stash.dir missing");
-        Map<String, String> headerless = new LinkedHashMap<>(stack.sink().config());
+        assertRejected(local.sink(), noDir, "stash.dir", "stash.dir missing");
+        Map<String, String> headerless = new LinkedHashMap<>(local.sink().config());
         headerless.put("group.by", "header");
-        assertRejected(stack.sink(), headerless, "group.by.header", "group.by=header without group.by.header");
-        Map<String, String> strayHeader = new LinkedHashMap<>(stack.sink().config());
+        assertRejected(local.sink(), headerless, "group.by.header", "group.by=header without group.by.header");
+        Map<String, String> strayHeader = new LinkedHashMap<>(local.sink().config());
         strayHeader.put("group.by.header", "tenant");
-        assertRejected(stack.sink(), strayHeader, "group.by.header", "group.by.header with group.by=topic");
-        Map<String, String> boundary = new LinkedHashMap<>(stack.source().config());
+        assertRejected(local.sink(), strayHeader, "group.by.header", "group.by.header with group.by=topic");
+        Map<String, String> boundary = new LinkedHashMap<>(local.source().config());
         boundary.put("transaction.boundary", "connector");
-        assertRejected(stack.source(), boundary, "transaction.boundary",
+        assertRejected(local.source(), boundary, "transaction.boundary",
             "transaction.boundary=connector without exactly.once.support=required");
-        Map<String, String> offsetsTopic = new LinkedHashMap<>(stack.source().config());
+        Map<String, String> offsetsTopic = new LinkedHashMap<>(local.source().config());
         offsetsTopic.put("topic", "my-offsets");
         offsetsTopic.put("offsets.storage.topic", "my-offsets");
-        assertRejected(stack.source(), offsetsTopic, "topic", "topic = the connector's offsets topic");
+        assertRejected(local.source(), offsetsTopic, "topic", "topic = the connector's offsets topic");
         checked += 5;
 
         // Creating a connector with a bad config is refused as a whole, naming the key.
-        Map<String, String> tooSmall = new LinkedHashMap<>(stack.sink().config());
+        Map<String, String> tooSmall = new LinkedHashMap<>(local.sink().config());
         tooSmall.put("stash.max.bytes", "1024");
         ConnectRest.Response created = create("bad-config-sink", tooSmall);
         report.line("POST /connectors with stash.max.bytes=1024: HTTP %d %s", created.status(), oneLine(created.message()));
@@ -146,12 +160,12 @@ class BadInputFaultTest {
     void aStashNameThatTriesToLeaveStashDirIsRejected() throws Exception {
         Path outside = stack.stashDir().getParent().resolve("escape");
         for (String name : List.of("../escape", "..", ".", "a/../../escape", "/tmp/escape", "x/y", "...", "")) {
-            for (ConnectorConfigFile connector : List.of(stack.sink(), stack.source())) {
+            for (ConnectorConfig connector : List.of(local.sink(), local.source())) {
                 Map<String, String> config = new LinkedHashMap<>(connector.config());
                 config.put("stash.name", name);
                 assertRejected(connector, config, "stash.name", "stash.name=" + name);
             }
-            Map<String, String> config = new LinkedHashMap<>(stack.sink().config());
+            Map<String, String> config = new LinkedHashMap<>(local.sink().config());
             config.put("stash.name", name);
             ConnectRest.Response created = create("escape-sink", config);
             assertEquals(400, created.status(), "stash.name=" + name + ": " + created.message());
@@ -166,12 +180,12 @@ class BadInputFaultTest {
     void aStashHeldByAnotherProcessFailsTheTaskWithAMessageNamingThePath() throws Exception {
         String in = "locked-in";
         String out = "locked-out";
-        stack.createTopics(in, out, Map.of());
-        Map<String, String> pair = Map.of("topics", in, "topic", out, "stash.name", "locked");
-        ConnectorConfigFile sink = named(stack.sink(pair), "locked-sink");
-        ConnectorConfigFile source = named(stack.source(pair), "locked-source");
+        createTopics(in, out, Map.of());
+        Pair pair = local.topics(in, out).both("stash.name", "locked");
+        ConnectorConfig sink = pair.sink().named("locked-sink");
+        ConnectorConfig source = pair.source().named("locked-source");
         Path stash = stack.stashDir().resolve("locked");
-        deploy(sink, false);
+        start(sink);
 
         // The durastash tool, while the worker holds the stash.
         StashToolRun tool = StashToolRun.durastash("--dir", stash.toString(), "stats");
@@ -181,28 +195,28 @@ class BadInputFaultTest {
         assertTrue((tool.output() + tool.errors()).contains(stash.toString()), tool.toString());
 
         // A second worker process on the same stash.
-        ConnectWorker second = stack.startStandalone("connect-second", Ports.anyFree(), Map.of(
+        WorkerProcess second = stack.startWorker(WorkerSpec.standalone("connect-second").property(
             "offset.storage.file.filename", stack.root().resolve("connect").resolve("second.offsets").toString()));
         try {
-            for (ConnectorConfigFile connector : List.of(named(sink, "second-sink"), named(source, "second-source"))) {
-                second.deploy(connector, false);
-                FaultStack.await(connector.name() + " to fail", Duration.ofSeconds(60),
-                    () -> FaultStack.status(second, connector.name()).tasks().containsValue("FAILED"));
-                String trace = FaultStack.status(second, connector.name()).trace();
+            for (ConnectorConfig connector : List.of(sink.named("second-sink"), source.named("second-source"))) {
+                second.connectors().deploy(connector);
+                Await.until(connector.name() + " to fail", Duration.ofSeconds(60),
+                    () -> second.connectors().status(connector.name()).failed());
+                String trace = second.connectors().status(connector.name()).trace();
                 String error = trace.lines().filter(line -> line.contains("StashException")).findFirst().orElse(trace);
                 report.line("%s on a second worker process: task FAILED: %s", connector.name(), error.strip());
                 assertTrue(error.contains(stash.toString()) && error.contains("locked by another process"), trace);
             }
         } finally {
-            FaultStack.stop(second);
+            second.stop();
         }
 
         // The first worker's pair is unaffected.
-        deploy(source, false);
-        long produced = BackgroundLoad.start(stack.cluster(), in, 100, 0, 1_000, Map.of()).await();
-        Verdict verdict = stack.verdict(in, out, Duration.ofSeconds(30));
+        start(source);
+        long produced = RecordLoad.produce(stack.kafka(), in, NumberedRecords.of(in), 1_000).acknowledged();
+        Verdict verdict = verdict(in, out, Duration.ofSeconds(30));
         report.verdict(verdict);
-        assertTrue(verdict.passed(), verdict.describe(in, out));
+        assertTrue(verdict.atLeastOnce(), verdict.toString());
         report.line("SUMMARY locked stash: the tool (exit 1) and a second worker's sink and source tasks (FAILED) name "
             + "the path and the holder; the first worker's pair delivered %d of %d records", verdict.arrived(), produced);
     }
@@ -210,17 +224,17 @@ class BadInputFaultTest {
     @Test
     void aStashDirThatCannotBeWrittenFailsTheTaskWithAMessageNamingThePath() throws Exception {
         String in = "unwritable-in";
-        stack.createTopics(in, "unwritable-out", Map.of());
+        createTopics(in, "unwritable-out", Map.of());
         // stash.dir below a regular file: the directory cannot be created (root ignores permission bits, a file cannot).
         Path file = stack.root().resolve("not-a-directory");
         Files.writeString(file, "a file where the stash directory should be");
-        ConnectorConfigFile sink = named(stack.sink(Map.of("topics", in, "stash.dir", file.resolve("stashes").toString(),
-            "stash.name", "demo")), "unwritable-sink");
+        ConnectorConfig sink = local.sink().with("topics", in).with("stash.dir", file.resolve("stashes").toString())
+            .with("stash.name", "demo").named("unwritable-sink");
         deployed.add(sink.name());
-        worker.deploy(sink, false);
-        FaultStack.await(sink.name() + " to fail", Duration.ofSeconds(60),
-            () -> FaultStack.status(worker, sink.name()).tasks().containsValue("FAILED"));
-        String trace = FaultStack.status(worker, sink.name()).trace();
+        worker.connectors().deploy(sink);
+        Await.until(sink.name() + " to fail", Duration.ofSeconds(60),
+            () -> worker.connectors().status(sink.name()).failed());
+        String trace = worker.connectors().status(sink.name()).trace();
         String error = trace.lines().filter(line -> line.contains("StashException")).findFirst().orElse(trace).strip();
         report.line("stash.dir below a regular file: sink task FAILED: %s", error);
         assertTrue(error.contains(file.resolve("stashes").resolve("demo").toString()), trace);
@@ -234,17 +248,15 @@ class BadInputFaultTest {
     void tenMebibyteRecordsPassThroughByteExact() {
         String in = "huge-in";
         String out = "huge-out";
-        stack.createTopics(in, out, Map.of("max.message.bytes", MAX_MESSAGE));
-        Map<String, String> pair = Map.of("topics", in, "topic", out, "stash.name", "huge");
-        deploy(named(stack.sink(pair), "huge-sink"), false);
-        deploy(named(stack.source(pair), "huge-source"), false);
+        createTopics(in, out, Map.of("max.message.bytes", MAX_MESSAGE));
+        start(local.topics(in, out).both("stash.name", "huge").named("huge"));
         long t0 = System.nanoTime();
-        long produced = BackgroundLoad.start(stack.cluster(), in, HUGE, 0, 12, Map.of("max.request.size", MAX_MESSAGE))
-            .await();
-        Verdict verdict = stack.verdict(in, out, Duration.ofSeconds(60));
+        long produced = RecordLoad.into(stack.kafka(), in, NumberedRecords.of(in).withValueBytes(HUGE))
+            .producer(Map.of("max.request.size", MAX_MESSAGE)).count(12).produce().acknowledged();
+        Verdict verdict = verdict(in, out, Duration.ofSeconds(60));
         double seconds = (System.nanoTime() - t0) / 1e9;
         report.verdict(verdict);
-        assertTrue(verdict.passed(), verdict.describe(in, out));
+        assertTrue(verdict.atLeastOnce(), verdict.toString());
         assertEquals(0, verdict.altered());
         report.line("SUMMARY huge values: %d records of %d bytes (10 MiB) byte-exact (value and headers compared) in %.1f s; "
             + "lost %d, duplicated %d; limits: producer max.request.size, broker message.max.bytes, topic "
@@ -256,23 +268,21 @@ class BadInputFaultTest {
     void emptyTopicsKeepThePairRunningAndLaterRecordsArrive() {
         String in = "empty-in";
         String out = "empty-out";
-        stack.createTopics(in, out, Map.of());
-        Map<String, String> pair = Map.of("topics", in, "topic", out, "stash.name", "empty");
-        ConnectorConfigFile sink = named(stack.sink(pair), "empty-sink");
-        ConnectorConfigFile source = named(stack.source(pair), "empty-source");
-        deploy(sink, false);
-        deploy(source, false);
-        FaultStack.sleep(10_000);
-        for (ConnectorConfigFile connector : List.of(sink, source)) {
-            ConnectRest.Status status = FaultStack.status(worker, connector.name());
-            assertEquals("RUNNING", status.connector(), status.toString());
-            assertEquals(List.of("RUNNING"), List.copyOf(new TreeSet<>(status.tasks().values())), status.toString());
+        createTopics(in, out, Map.of());
+        Pair pair = local.topics(in, out).both("stash.name", "empty").named("empty");
+        start(pair);
+        Deadline.pause(10_000);
+        for (ConnectorConfig connector : List.of(pair.sink(), pair.source())) {
+            ConnectorStatus status = worker.connectors().status(connector.name());
+            assertEquals(ConnectorStatus.RUNNING, status.connector(), status.toString());
+            assertEquals(List.of(ConnectorStatus.RUNNING), List.copyOf(new TreeSet<>(status.tasks().values())),
+                status.toString());
         }
-        assertEquals(0, stack.records(out));
-        long produced = BackgroundLoad.start(stack.cluster(), in, 100, 0, 1_000, Map.of()).await();
-        Verdict verdict = stack.verdict(in, out, Duration.ofSeconds(30));
+        assertEquals(0, stack.kafka().written(out));
+        long produced = RecordLoad.produce(stack.kafka(), in, NumberedRecords.of(in), 1_000).acknowledged();
+        Verdict verdict = verdict(in, out, Duration.ofSeconds(30));
         report.verdict(verdict);
-        assertTrue(verdict.passed(), verdict.describe(in, out));
+        assertTrue(verdict.atLeastOnce(), verdict.toString());
         report.line("SUMMARY empty topics: the pair stayed RUNNING for 10 s on an empty input topic with nothing "
             + "emitted; %d records produced afterwards all arrived, lost %d, duplicated %d", produced, verdict.missing(),
             verdict.duplicates());
@@ -282,21 +292,18 @@ class BadInputFaultTest {
     void twentyThousandPollsOfOneRecordEach() {
         String in = "tiny-in";
         String out = "tiny-out";
-        stack.createTopics(in, out, Map.of());
-        Map<String, String> pair = Map.of("topics", in, "topic", out, "stash.name", "tiny");
-        Map<String, String> onePerPoll = new LinkedHashMap<>(pair);
-        onePerPoll.put("consumer.override.max.poll.records", "1");
-        ConnectorConfigFile sink = named(stack.sink(onePerPoll), "tiny-sink");
-        deploy(sink, false);
-        deploy(named(stack.source(pair), "tiny-source"), false);
+        createTopics(in, out, Map.of());
+        Pair pair = local.topics(in, out).both("stash.name", "tiny").named("tiny")
+            .withSink("consumer.override.max.poll.records", "1");
+        start(pair);
         long t0 = System.nanoTime();
-        long produced = BackgroundLoad.start(stack.cluster(), in, 100, 0, 20_000, Map.of()).await();
-        Verdict verdict = stack.verdict(in, out, Duration.ofSeconds(60));
+        long produced = RecordLoad.produce(stack.kafka(), in, NumberedRecords.of(in), 20_000).acknowledged();
+        Verdict verdict = verdict(in, out, Duration.ofSeconds(60));
         double seconds = (System.nanoTime() - t0) / 1e9;
         report.verdict(verdict);
-        assertTrue(verdict.passed(), verdict.describe(in, out));
-        WorkerMetrics metrics = new WorkerMetrics(worker.process().pid());
-        String sinkMetrics = "kafka.connect:type=plugins,connector=" + sink.name() + ",*";
+        assertTrue(verdict.atLeastOnce(), verdict.toString());
+        WorkerMetrics metrics = WorkerMetrics.ofProcess(worker.process().pid());
+        String sinkMetrics = WorkerMetrics.pluginMetrics(pair.sink().name());
         double batches = metrics.sum(sinkMetrics, "put-batch-total");
         double live = metrics.sum(sinkMetrics, "stash-pending-batches");
         metrics.close();
@@ -308,7 +315,17 @@ class BadInputFaultTest {
 
     // ---- helpers ----
 
-    private void assertRejected(ConnectorConfigFile connector, Map<String, String> config, String key, String what)
+    private void createTopics(String in, String out, Map<String, String> configs) {
+        stack.createTopic(in, ProcessStack.PARTITIONS, configs);
+        stack.createTopic(out, ProcessStack.PARTITIONS, configs);
+    }
+
+    /** Every number of {@code in} on {@code out}, as a loader reads it. */
+    private Verdict verdict(String in, String out, Duration stall) {
+        return TopicReader.of(stack.bootstrapServers(), out).check(Expected.inTopic(stack.kafka(), in), stall);
+    }
+
+    private void assertRejected(ConnectorConfig connector, Map<String, String> config, String key, String what)
         throws Exception {
         ObjectNode body = JSON.valueToTree(config);
         body.put("name", connector.name());
@@ -357,13 +374,14 @@ class BadInputFaultTest {
         return response;
     }
 
-    private void deploy(ConnectorConfigFile connector, boolean paused) {
+    private void start(ConnectorConfig connector) {
         deployed.add(connector.name());
-        FaultStack.deploy(worker, connector, paused);
+        worker.connectors().start(connector);
     }
 
-    private static ConnectorConfigFile named(ConnectorConfigFile connector, String name) {
-        return new ConnectorConfigFile(connector.file(), name, connector.config());
+    private void start(Pair pair) {
+        start(pair.sink());
+        start(pair.source());
     }
 
     private static String simpleName(String className) {

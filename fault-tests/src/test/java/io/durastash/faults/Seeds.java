@@ -1,4 +1,4 @@
-package io.durastash.local;
+package io.durastash.faults;
 
 /** The seed of a test's random kill points: {@code -Dfaults.seed=N} repeats a run, otherwise a new one each run. */
 final class Seeds {

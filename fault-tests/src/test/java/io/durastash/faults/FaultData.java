@@ -1,13 +1,13 @@
-package io.durastash.local;
+package io.durastash.faults;
+
+import io.durastash.testkit.Directories;
+import io.durastash.testkit.process.DataDir;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -16,8 +16,8 @@ import java.util.stream.Stream;
 /**
  * A fault test's data directory, {@code target/fault-data/<name>}: broker log dirs, the stash, the worker and broker
  * logs. Emptied when a test starts and kept afterwards, so that the logs of a failed run can be read. What an aborted
- * run left behind is cleared first: its broker and workers (found through the local stack's pid file, only JVMs
- * carrying this directory's marker) and a filesystem it mounted inside.
+ * run left behind is cleared first: its broker and workers (found through the stack's pid file, only JVMs carrying
+ * this directory's marker) and a filesystem it mounted inside.
  */
 final class FaultData {
     private FaultData() {
@@ -29,25 +29,11 @@ final class FaultData {
             if (Files.exists(dir)) {
                 stopLeftovers(dir);
                 unmountInside(dir);
-                Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                    @Override
-                    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                        Files.delete(file);
-                        return FileVisitResult.CONTINUE;
-                    }
-
-                    @Override
-                    public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                        Files.delete(d);
-                        return FileVisitResult.CONTINUE;
-                    }
-                });
             }
-            Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot empty " + dir, e);
+            throw new UncheckedIOException("Cannot clear " + dir, e);
         }
-        return dir;
+        return Directories.empty(dir);
     }
 
     /** Stops the processes recorded in any pid file up to two levels down (a stack's data directory). */

@@ -1,4 +1,6 @@
-package io.durastash.local;
+package io.durastash.faults;
+
+import io.durastash.testkit.records.Verdict;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,8 +33,7 @@ final class FaultReport {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        FaultReport report = new FaultReport(file);
-        return report;
+        return new FaultReport(file);
     }
 
     /** Appends one line, formatted with {@link Locale#ROOT}, prefixed with the seconds since the scenario started. */
