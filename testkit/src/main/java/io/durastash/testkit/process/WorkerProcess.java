@@ -36,6 +36,8 @@ public final class WorkerProcess {
 
     private final ProcessStack stack;
     private final String name;
+    /** "Connect worker", or "Connect worker <name>" beside others: how messages and the stop report name it. */
+    private final String title;
     private final WorkerSpec.Mode mode;
     private final int port;
     private final Path properties;
@@ -50,6 +52,7 @@ public final class WorkerProcess {
     WorkerProcess(ProcessStack stack, WorkerSpec spec) {
         this.stack = stack;
         this.name = spec.name;
+        this.title = "connect".equals(name) ? "Connect worker" : "Connect worker " + name;
         this.mode = spec.mode;
         this.port = spec.port > 0 ? spec.port : Ports.anyFree();
         this.properties = writeProperties(stack, spec);
@@ -97,8 +100,7 @@ public final class WorkerProcess {
      */
     public void start() {
         if (!down) {
-            throw new IllegalStateException("The Connect worker " + name + " is running already (pid " + process.pid()
-                + ")");
+            throw new IllegalStateException("The " + title + " is running already (pid " + process.pid() + ")");
         }
         Ports.awaitFree(port);
         Map<String, String> environment = new LinkedHashMap<>();
@@ -111,10 +113,10 @@ public final class WorkerProcess {
             Files.createDirectories(stack.dataDir().connect());
             Files.createDirectories(stashDir);
         } catch (IOException e) {
-            throw StackFailure.environment("Cannot create the directories of the Connect worker " + name + " under "
-                + stack.root() + ": " + e.getMessage());
+            throw StackFailure.environment("Cannot create the directories of the " + title + " under " + stack.root()
+                + ": " + e.getMessage());
         }
-        process = stack.launch(role(), "connect".equals(name) ? "Connect worker" : "Connect worker " + name,
+        process = stack.launch(role(), title,
             stack.runtime().command(mode.mainClass, "1g", List.of(properties.toString())), environment,
             stack.logs().resolve(name + ".log"));
         down = false;
@@ -146,7 +148,7 @@ public final class WorkerProcess {
     /** While the worker is down: empties its stash directory, so its next start finds a fresh disk. */
     public void emptyStash() {
         if (!down) {
-            throw new IllegalStateException("The Connect worker " + name + " is running: stop or kill it first");
+            throw new IllegalStateException("The " + title + " is running: stop or kill it first");
         }
         Directories.empty(stashDir);
     }
@@ -154,8 +156,8 @@ public final class WorkerProcess {
     /** Fails, with the worker's log, when its process has exited without being stopped. */
     void requireAlive(String when) {
         if (!down && !process.isAlive()) {
-            throw StackFailure.startup("The Connect worker " + name + " exited with code " + process.exitCode() + " "
-                + when + "." + process.tailReport());
+            throw StackFailure.startup("The " + title + " exited with code " + process.exitCode() + " " + when + "."
+                + process.tailReport());
         }
     }
 
@@ -171,7 +173,7 @@ public final class WorkerProcess {
             try {
                 String cluster = rest.kafkaClusterId();
                 if (!stack.kafka().clusterId().equals(cluster)) {
-                    throw StackFailure.startup("The Connect worker at " + rest.base() + " is connected to Kafka cluster "
+                    throw StackFailure.startup("The " + title + " at " + rest.base() + " is connected to Kafka cluster "
                         + cluster + ", not " + stack.kafka().clusterId() + ".");
                 }
                 return;
@@ -180,7 +182,7 @@ public final class WorkerProcess {
             }
             Deadline.pause(250);
         }
-        throw StackFailure.startup("The Connect worker's REST API (" + rest.base() + ") did not answer within "
+        throw StackFailure.startup("The " + title + "'s REST API (" + rest.base() + ") did not answer within "
             + deadline.seconds() + " s (" + last + ")." + process.tailReport());
     }
 
@@ -189,7 +191,7 @@ public final class WorkerProcess {
         List<String> classes = connectors.plugins().stream().map(ConnectorPlugin::className).toList();
         for (String expected : List.of(ConnectorConfig.SINK_CLASS, ConnectorConfig.SOURCE_CLASS)) {
             if (!classes.contains(expected)) {
-                throw StackFailure.startup("The Connect worker did not find " + expected + " on its plugin.path ("
+                throw StackFailure.startup("The " + title + " did not find " + expected + " on its plugin.path ("
                     + stack.dataDir().plugins() + "). It found: " + String.join(", ", classes) + ". Check that the "
                     + "plugin archive holds the connector jars in lib/ with their META-INF/services entries."
                     + process.tailReport());
