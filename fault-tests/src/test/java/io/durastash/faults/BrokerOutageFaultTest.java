@@ -45,8 +45,7 @@ class BrokerOutageFaultTest {
             Pair pair = Pair.local();
             String in = pair.inputTopic();
             String out = pair.outputTopic();
-            stack.createTopic(in, ProcessStack.PARTITIONS);
-            stack.createTopic(out, ProcessStack.PARTITIONS);
+            stack.createTopics(pair, ProcessStack.PARTITIONS);
             WorkerProcess worker = stack.startWorker(WorkerSpec.standalone("connect"));
             worker.connectors().start(pair);
             StatusWatch watch = StatusWatch.start(worker, List.of(pair.sink().name(), pair.source().name()));
@@ -54,7 +53,7 @@ class BrokerOutageFaultTest {
             report.line("pair RUNNING on a standalone worker (pid %d); numbered records at %d/s", worker.process().pid(), RATE);
 
             for (String how : List.of("SIGTERM", "SIGKILL")) {
-                StandaloneSigkillFaultTest.awaitFlowing(stack.kafka(), pair);
+                KillLoop.awaitFlowing(stack.kafka(), pair);
                 Deadline.pause(2_000);
                 long t0 = System.nanoTime();
                 long pid = stack.broker().process().pid();
@@ -72,7 +71,7 @@ class BrokerOutageFaultTest {
                 report.line("no broker for %.1f s (the outage, then its start): started again (pid %d), answering "
                     + "after %.1f s",
                     (System.nanoTime() - t0) / 1e9, stack.broker().process().pid(), (System.nanoTime() - t1) / 1e9);
-                long flowing = StandaloneSigkillFaultTest.awaitFlowing(stack.kafka(), pair);
+                long flowing = KillLoop.awaitFlowing(stack.kafka(), pair);
                 report.line("records flow end to end again %.1f s after the broker answered; task states seen so far: %s",
                     flowing / 1e3, watch.statesSeen());
             }

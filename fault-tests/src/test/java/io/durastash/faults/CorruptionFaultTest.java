@@ -54,8 +54,7 @@ class CorruptionFaultTest {
             Pair pair = Pair.local();
             String in = pair.inputTopic();
             String out = pair.outputTopic();
-            stack.createTopic(in, ProcessStack.PARTITIONS);
-            stack.createTopic(out, ProcessStack.PARTITIONS);
+            stack.createTopics(pair, ProcessStack.PARTITIONS);
             Path stash = stack.stashDir().resolve("demo");
 
             // 1. Fill the stash: the sink runs, the source is paused, so every batch stays on disk.

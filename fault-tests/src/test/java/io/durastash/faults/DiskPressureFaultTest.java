@@ -56,8 +56,7 @@ class DiskPressureFaultTest {
             String in = pair.inputTopic();
             String out = pair.outputTopic();
             String group = pair.sink().sinkGroup();
-            stack.createTopic(in, ProcessStack.PARTITIONS);
-            stack.createTopic(out, ProcessStack.PARTITIONS);
+            stack.createTopics(pair, ProcessStack.PARTITIONS);
             WorkerProcess worker = stack.startWorker(WorkerSpec.standalone("connect"));
             worker.connectors().start(pair.sink());
             worker.connectors().startPaused(pair.source());
@@ -122,8 +121,7 @@ class DiskPressureFaultTest {
             String out = pair.outputTopic();
             String sink = pair.sink().name();
             String source = pair.source().name();
-            stack.createTopic(in, ProcessStack.PARTITIONS);
-            stack.createTopic(out, ProcessStack.PARTITIONS);
+            stack.createTopics(pair, ProcessStack.PARTITIONS);
             Path stash = mount.resolve("demo");
             WorkerProcess worker = stack.startWorker(WorkerSpec.standalone("connect"));
             worker.connectors().start(pair.sink());

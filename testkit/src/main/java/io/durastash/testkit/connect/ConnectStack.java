@@ -31,6 +31,14 @@ public abstract class ConnectStack implements AutoCloseable {
         kafka().ensureTopic(topic, partitions, configs);
     }
 
+    /** Creates the input topics of {@code pair}'s sink and the source's output topic of each, all with {@code partitions}. */
+    public void createTopics(Pair pair, int partitions) {
+        for (String input : pair.sink().inputTopics()) {
+            createTopic(input, partitions);
+            createTopic(pair.source().outputTopic(input), partitions);
+        }
+    }
+
     /** Stops what the stack started; idempotent. */
     @Override
     public abstract void close();
