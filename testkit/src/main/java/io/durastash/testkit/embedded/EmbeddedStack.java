@@ -152,9 +152,9 @@ public final class EmbeddedStack extends ConnectStack implements BeforeAllCallba
         }
     }
 
-    /** Deletes every connector, so that the next test starts on a clean cluster. */
+    /** Deletes every connector and waits until Connect no longer knows them, so that the next test starts clean. */
     public void deleteConnectors() {
-        connectors.names().forEach(this::delete);
+        connectors.names().forEach(connectors::delete);
     }
 
     @Override
