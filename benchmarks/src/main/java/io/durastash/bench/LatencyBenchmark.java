@@ -1,6 +1,11 @@
 package io.durastash.bench;
 
 import io.durastash.stash.StashOptions;
+import io.durastash.testkit.Directories;
+import io.durastash.testkit.cli.CommandLine;
+import io.durastash.testkit.embedded.EmbeddedStack;
+import io.durastash.testkit.records.NumberedRecords;
+import io.durastash.testkit.records.RecordLoad;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -37,34 +42,34 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class LatencyBenchmark {
     /** The measured time is also reported in windows of this length, to tell a steady latency from a stall. */
     private static final long WINDOW_SECONDS = 10;
+
     private LatencyBenchmark() {
     }
 
     public static void main(String[] argv) throws Exception {
-        Args args = Args.parse(argv, Set.of("rate", "seconds", "warmup", "partitions", "tasks", "modes", "segment-bytes",
-            "profile-threads"),
-            Tuning.PREFIXES);
-        double rate = args.doubleValue("rate", Double.NaN);
-        if (Double.isNaN(rate)) {
+        CommandLine args = CommandLine.parse(argv, Set.of(), Set.of("--rate", "--seconds", "--warmup", "--partitions",
+            "--tasks", "--modes", "--segment-bytes", "--profile-threads"), Tuning.PREFIXES);
+        if (!args.has("--rate")) {
             throw new IllegalArgumentException("--rate <records/s> is required: half the maximum PipelineBenchmark measured");
         }
-        long seconds = args.longValue("seconds", 60);
-        long warmup = args.longValue("warmup", 90);
-        int partitions = args.intValue("partitions", 4);
-        int tasks = args.intValue("tasks", 1);
-        List<String> modes = List.of(args.string("modes", "pair,pair-nosync,mm2").split(","));
+        long rate = args.number("--rate", 0, 1, Long.MAX_VALUE);
+        long seconds = args.number("--seconds", 60, 1, Long.MAX_VALUE);
+        long warmup = args.number("--warmup", 90, 0, Long.MAX_VALUE);
+        int partitions = (int) args.number("--partitions", 4, 1, 1000);
+        int tasks = (int) args.number("--tasks", 1, 1, 1000);
+        List<String> modes = List.of(args.string("--modes", "pair,pair-nosync,mm2").split(","));
         Tuning tuning = Tuning.from(args);
-        boolean profileThreads = args.bool("profile-threads", false);
-        String segmentBytes = args.string("segment-bytes", null);
+        boolean profileThreads = args.bool("--profile-threads", false);
+        String segmentBytes = args.string("--segment-bytes", null);
         Map<String, String> topicConfig = segmentBytes == null ? Map.of() : Map.of("segment.bytes", segmentBytes);
 
         System.out.println("latency benchmark: " + Machine.describe());
-        System.out.printf("input %,.0f records/s of %d bytes into %d partitions for %d s (+%d s warm-up, not counted), "
-            + "%d task(s) per connector; topic config %s; tuning: %s%n", rate, InputRecords.VALUE_BYTES, partitions, seconds,
+        System.out.printf("input %,d records/s of %d bytes into %d partitions for %d s (+%d s warm-up, not counted), "
+            + "%d task(s) per connector; topic config %s; tuning: %s%n", rate, NumberedRecords.DEFAULT_VALUE_BYTES, partitions, seconds,
             warmup, tasks, topicConfig, tuning);
         Path stashDir = Files.createTempDirectory("durastash-bench-stash");
         List<String> rows = new ArrayList<>();
-        try (BenchCluster cluster = BenchCluster.start(60_000, Map.of())) {
+        try (EmbeddedStack cluster = BenchStack.start(Map.of())) {
             int id = 0;
             for (String mode : modes) {
                 String input = "latency-input-" + id;
@@ -83,15 +88,15 @@ public final class LatencyBenchmark {
                 rows.add(row);
             }
         } finally {
-            Pipeline.deleteRecursively(stashDir);
+            Directories.delete(stashDir);
         }
         System.out.println();
         System.out.println("summary:");
         rows.forEach(System.out::println);
     }
 
-    private static String run(BenchCluster cluster, Pipeline pipeline, String input, int partitions,
-                              Map<String, String> topicConfig, double rate, long seconds, long warmup,
+    private static String run(EmbeddedStack cluster, Pipeline pipeline, String input, int partitions,
+                              Map<String, String> topicConfig, long rate, long seconds, long warmup,
                               boolean profileThreads) throws Exception {
         cluster.createTopic(input, partitions, topicConfig);
         cluster.createTopic(pipeline.outputTopic(), partitions, topicConfig);
@@ -100,7 +105,8 @@ public final class LatencyBenchmark {
         Thread.sleep(2_000); // consumer group joined, drainer elected
 
         long countFrom = System.currentTimeMillis() + warmup * 1_000;
-        AtomicLong sent = new AtomicLong();
+        RecordLoad load = RecordLoad.into(cluster.kafka(), input, NumberedRecords.of(input).bare()).rate(rate)
+            .producer(Map.of("linger.ms", "1"));
         AtomicBoolean producing = new AtomicBoolean(true);
         AtomicReference<Throwable> consumerFailure = new AtomicReference<>();
         LatencyHistogram histogram = new LatencyHistogram();
@@ -111,7 +117,7 @@ public final class LatencyBenchmark {
         AtomicLong received = new AtomicLong();
         Thread consumer = new Thread(() -> {
             try {
-                consume(cluster, pipeline.outputTopic(), partitions, countFrom, histogram, windows, received, sent,
+                consume(cluster, pipeline.outputTopic(), partitions, countFrom, histogram, windows, received, load,
                     producing);
             } catch (Throwable t) {
                 consumerFailure.set(t);
@@ -120,8 +126,10 @@ public final class LatencyBenchmark {
         consumer.start();
         TaskThreadSampler sampler = profileThreads ? new TaskThreadSampler(5) : null;
         long start = System.nanoTime();
-        long acknowledged = new InputRecords().produceAtRate(cluster.kafka(), input, rate, (warmup + seconds) * 1_000, sent);
-        double achieved = sent.get() / ((System.nanoTime() - start) / 1e9);
+        load.start();
+        Thread.sleep((warmup + seconds) * 1_000);
+        long acknowledged = load.stop(Duration.ofMinutes(2)).acknowledged();
+        double achieved = load.sent() / ((System.nanoTime() - start) / 1e9);
         producing.set(false);
         consumer.join(120_000);
         if (sampler != null) {
@@ -147,14 +155,14 @@ public final class LatencyBenchmark {
     }
 
     /** Reads the output until every sent record arrived (or 60 s after the producer stopped). */
-    private static void consume(BenchCluster cluster, String topic, int partitions, long countFrom,
-                                LatencyHistogram histogram, LatencyHistogram[] windows, AtomicLong received, AtomicLong sent,
+    private static void consume(EmbeddedStack cluster, String topic, int partitions, long countFrom,
+                                LatencyHistogram histogram, LatencyHistogram[] windows, AtomicLong received, RecordLoad sent,
                                 AtomicBoolean producing) {
         Map<String, Object> props = Map.of(
             ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000,
             ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100,
             ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        try (KafkaConsumer<byte[], byte[]> consumer = cluster.kafka().createConsumer(props)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = cluster.connect().kafka().createConsumer(props)) {
             List<TopicPartition> assigned = new ArrayList<>();
             for (int p = 0; p < partitions; p++) {
                 assigned.add(new TopicPartition(topic, p));
@@ -167,7 +175,7 @@ public final class LatencyBenchmark {
                     if (stoppedAt < 0) {
                         stoppedAt = System.nanoTime();
                     }
-                    if (received.get() >= sent.get() || System.nanoTime() - stoppedAt > 60_000_000_000L) {
+                    if (received.get() >= sent.sent() || System.nanoTime() - stoppedAt > 60_000_000_000L) {
                         return;
                     }
                 }

@@ -1,34 +1,34 @@
 package io.durastash.bench;
 
 import io.durastash.stash.StashRegistry;
+import io.durastash.testkit.Deadline;
+import io.durastash.testkit.Directories;
+import io.durastash.testkit.connect.ConnectorConfig;
+import io.durastash.testkit.connect.Pair;
+import io.durastash.testkit.embedded.EmbeddedStack;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
+import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * One way of copying an input topic into an output topic on the same broker, as the connectors that do it:
  * the DuraStash pair (sink and source on one stash) or MirrorMaker 2's {@code MirrorSourceConnector}.
- * Both get ByteArrayConverter (the worker's) for key, value and headers, and the same task count.
+ * Both get ByteArrayConverter for key, value and headers, and the same task count.
  */
 final class Pipeline {
-    static final String SINK = "io.durastash.sink.StashSinkConnector";
-    static final String SOURCE = "io.durastash.source.StashSourceConnector";
     static final String MIRROR_SOURCE = "org.apache.kafka.connect.mirror.MirrorSourceConnector";
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private final String label;
     private final String outputTopic;
-    private final Map<String, Map<String, String>> connectors;
+    private final List<ConnectorConfig> connectors;
     private final int tasks;
     private final Path stashPath;
 
-    private Pipeline(String label, String outputTopic, Map<String, Map<String, String>> connectors, int tasks,
-                     Path stashPath) {
+    private Pipeline(String label, String outputTopic, List<ConnectorConfig> connectors, int tasks, Path stashPath) {
         this.label = label;
         this.outputTopic = outputTopic;
         this.connectors = connectors;
@@ -61,14 +61,15 @@ final class Pipeline {
         config.put("sync.topic.acls.enabled", "false");
         config.put("refresh.topics.enabled", "false");
         config.putAll(tuning);
-        Map<String, Map<String, String>> connectors = new LinkedHashMap<>();
-        connectors.put("mirror-" + id, config);
-        return new Pipeline("MM2", alias + "." + inputTopic, connectors, tasks, null);
+        return new Pipeline("MM2", alias + "." + inputTopic, List.of(ConnectorConfig.of("mirror-" + id, config)), tasks,
+            null);
     }
 
     /**
-     * The DuraStash pair on one stash under {@code stashDir}: the sink reads {@code inputTopic}, the source writes
-     * {@code outputTopic}, keeping input partitions.
+     * The DuraStash pair of config/local on one stash under {@code stashDir}: the sink reads {@code inputTopic}, the
+     * source writes {@code outputTopic}, keeping input partitions. Without config/local's poll size and stash bound:
+     * the benchmark measures Connect's default poll and the engine's default bound, and docs/benchmarks.md's commands
+     * add the example configs' 5,000-record polls to both peers with {@code --consumer.max.poll.records}.
      *
      * @param sinkTuning   overrides for the sink (e.g. {@code consumer.override.max.poll.records})
      * @param sourceTuning overrides for the source (e.g. {@code poll.max.records}, {@code producer.override.*})
@@ -76,26 +77,11 @@ final class Pipeline {
     static Pipeline stashPair(String id, String inputTopic, String outputTopic, Path stashDir, int tasks, boolean sync,
                               long memoryBytes, Map<String, String> sinkTuning, Map<String, String> sourceTuning) {
         String stashName = "stash-" + id;
-        Map<String, String> sink = new LinkedHashMap<>();
-        sink.put("connector.class", SINK);
-        sink.put("tasks.max", String.valueOf(tasks));
-        sink.put("topics", inputTopic);
-        sink.put("stash.dir", stashDir.toString());
-        sink.put("stash.name", stashName);
-        sink.put("stash.sync", String.valueOf(sync));
-        sink.put("stash.memory.bytes", String.valueOf(memoryBytes));
-        sink.putAll(sinkTuning);
-        Map<String, String> source = new LinkedHashMap<>();
-        source.put("connector.class", SOURCE);
-        source.put("tasks.max", String.valueOf(tasks));
-        source.put("topic", outputTopic);
-        source.put("stash.dir", stashDir.toString());
-        source.put("stash.name", stashName);
-        source.put("stash.memory.bytes", String.valueOf(memoryBytes));
-        source.putAll(sourceTuning);
-        Map<String, Map<String, String>> connectors = new LinkedHashMap<>();
-        connectors.put("stash-sink-" + id, sink);
-        connectors.put("stash-source-" + id, source);
+        Pair pair = Pair.local().stash(stashDir, stashName).topics(inputTopic, outputTopic).tasks(tasks, tasks)
+            .withSink("consumer.override.max.poll.records", null).withSink("stash.max.bytes", null)
+            .withSink("stash.sync", String.valueOf(sync)).both("stash.memory.bytes", String.valueOf(memoryBytes));
+        List<ConnectorConfig> connectors = List.of(pair.sink().named("stash-sink-" + id).with(sinkTuning),
+            pair.source().named("stash-source-" + id).with(sourceTuning));
         return new Pipeline(sync ? "pair" : "pair (stash.sync=false)", outputTopic, connectors, tasks,
             stashDir.resolve(stashName));
     }
@@ -108,7 +94,8 @@ final class Pipeline {
         return outputTopic;
     }
 
-    Map<String, Map<String, String>> connectors() {
+    /** The connectors, the pair's sink first. */
+    List<ConnectorConfig> connectors() {
         return connectors;
     }
 
@@ -118,46 +105,31 @@ final class Pipeline {
     }
 
     /** Creates the connectors; returns at once (the tasks start in the background). */
-    void start(BenchCluster cluster) {
-        connectors.forEach(cluster::startConnector);
+    void start(EmbeddedStack stack) {
+        connectors.forEach(stack.connectors()::deploy);
     }
 
-    void awaitRunning(BenchCluster cluster) throws InterruptedException {
-        for (String name : connectors.keySet()) {
-            cluster.awaitRunning(name, tasks);
-        }
+    void awaitRunning(EmbeddedStack stack) {
+        connectors.forEach(connector -> stack.connectors().awaitRunning(connector.name(), tasks, TIMEOUT));
     }
 
-    void checkNotFailed(BenchCluster cluster) {
-        connectors.keySet().forEach(cluster::checkNotFailed);
+    void checkNotFailed(EmbeddedStack stack) {
+        connectors.forEach(connector -> stack.connectors().requireNotFailed(connector.name()));
     }
 
     /** Deletes the connectors and, once every task released it, the stash. */
-    void delete(BenchCluster cluster) throws InterruptedException {
-        for (String name : connectors.keySet()) {
-            cluster.deleteConnector(name);
-        }
+    void delete(EmbeddedStack stack) {
+        connectors.forEach(connector -> stack.delete(connector.name()));
         if (stashPath != null) {
-            long deadline = System.nanoTime() + 60_000_000_000L;
+            Deadline deadline = Deadline.after(TIMEOUT);
             while (StashRegistry.jvm().holders(stashPath) > 0) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("Stash " + stashPath + " still held 60 s after its connectors were "
-                        + "deleted");
+                if (deadline.passed()) {
+                    throw new IllegalStateException("Stash " + stashPath + " still held " + deadline.seconds() + " s after "
+                        + "its connectors were deleted");
                 }
-                Thread.sleep(100);
+                Deadline.pause(100);
             }
-            deleteRecursively(stashPath);
-        }
-    }
-
-    static void deleteRecursively(Path path) {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(path)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            Directories.delete(stashPath);
         }
     }
 

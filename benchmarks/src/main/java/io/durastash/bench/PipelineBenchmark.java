@@ -1,6 +1,11 @@
 package io.durastash.bench;
 
 import io.durastash.stash.StashOptions;
+import io.durastash.testkit.Directories;
+import io.durastash.testkit.cli.CommandLine;
+import io.durastash.testkit.embedded.EmbeddedStack;
+import io.durastash.testkit.records.NumberedRecords;
+import io.durastash.testkit.records.RecordLoad;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,28 +39,29 @@ public final class PipelineBenchmark {
     }
 
     public static void main(String[] argv) throws Exception {
-        Args args = Args.parse(argv,
-            Set.of("records", "partitions", "tasks", "rounds", "warm-ups", "pipelines", "sync", "profile-threads"), Tuning.PREFIXES);
-        long records = args.longValue("records", 1_000_000);
-        int partitions = args.intValue("partitions", 4);
-        int tasks = args.intValue("tasks", 1);
-        int rounds = args.intValue("rounds", 5);
-        int warmUps = args.intValue("warm-ups", 3);
-        List<String> pipelines = List.of(args.string("pipelines", "mm2,pair").split(","));
-        boolean sync = args.bool("sync", true);
+        CommandLine args = CommandLine.parse(argv, Set.of(), Set.of("--records", "--partitions", "--tasks", "--rounds",
+            "--warm-ups", "--pipelines", "--sync", "--profile-threads"), Tuning.PREFIXES);
+        long records = args.number("--records", 1_000_000, 1, Long.MAX_VALUE);
+        int partitions = (int) args.number("--partitions", 4, 1, 1000);
+        int tasks = (int) args.number("--tasks", 1, 1, 1000);
+        int rounds = (int) args.number("--rounds", 5, 1, 1000);
+        int warmUps = (int) args.number("--warm-ups", 3, 0, 1000);
+        List<String> pipelines = List.of(args.string("--pipelines", "mm2,pair").split(","));
+        boolean sync = args.bool("--sync", true);
         Tuning tuning = Tuning.from(args);
-        boolean profileThreads = args.bool("profile-threads", false);
+        boolean profileThreads = args.bool("--profile-threads", false);
+        NumberedRecords input = NumberedRecords.of("bench-input").bare();
 
         System.out.println("pipeline benchmark: " + Machine.describe());
         System.out.printf("%,d records of %d bytes in %d partitions, %d task(s) per connector, %d rounds of %s after "
-            + "%d warm-up round(s); pair stash.sync=%s; tuning: %s%n", records, InputRecords.VALUE_BYTES, partitions, tasks,
+            + "%d warm-up round(s); pair stash.sync=%s; tuning: %s%n", records, NumberedRecords.DEFAULT_VALUE_BYTES, partitions, tasks,
             rounds, pipelines, warmUps, sync, tuning);
         Path stashDir = Files.createTempDirectory("durastash-bench-stash");
-        String input = "bench-input";
-        try (BenchCluster cluster = BenchCluster.start(60_000, Map.of())) {
-            cluster.createTopic(input, partitions, Map.of());
+        String inputTopic = input.series();
+        try (EmbeddedStack cluster = BenchStack.start(Map.of())) {
+            cluster.createTopic(inputTopic, partitions);
             long begin = System.nanoTime();
-            new InputRecords().preload(cluster.kafka(), input, records);
+            RecordLoad.into(cluster.kafka(), inputTopic, input).producer(Map.of("linger.ms", "10")).count(records).produce();
             System.out.printf("preloaded %,d records in %.1f s%n", records, (System.nanoTime() - begin) / 1e9);
 
             Map<String, List<Run>> results = new LinkedHashMap<>();
@@ -63,9 +69,9 @@ public final class PipelineBenchmark {
             for (int round = -warmUps; round < rounds; round++) {
                 for (String kind : pipelines) {
                     Pipeline pipeline = switch (kind.trim()) {
-                        case "mm2" -> Pipeline.mirrorMaker(String.valueOf(id), input, cluster.bootstrapServers(), tasks,
+                        case "mm2" -> Pipeline.mirrorMaker(String.valueOf(id), inputTopic, cluster.bootstrapServers(), tasks,
                             tuning.mirror());
-                        case "pair" -> Pipeline.stashPair(String.valueOf(id), input, "bench-output-" + id, stashDir, tasks,
+                        case "pair" -> Pipeline.stashPair(String.valueOf(id), inputTopic, "bench-output-" + id, stashDir, tasks,
                             sync, StashOptions.DEFAULT_MEMORY_BYTES, tuning.sink(), tuning.source());
                         default -> throw new IllegalArgumentException("Unknown pipeline '" + kind + "': mm2 or pair");
                     };
@@ -84,14 +90,14 @@ public final class PipelineBenchmark {
             }
             report(results);
         } finally {
-            Pipeline.deleteRecursively(stashDir);
+            Directories.delete(stashDir);
         }
     }
 
-    private static Run run(BenchCluster cluster, Pipeline pipeline, int partitions, long records, TaskThreadSampler sampler)
+    private static Run run(EmbeddedStack cluster, Pipeline pipeline, int partitions, long records, TaskThreadSampler sampler)
         throws Exception {
         String output = pipeline.outputTopic();
-        cluster.createTopic(output, partitions, Map.of());
+        cluster.createTopic(output, partitions);
         double cpuBefore = ProcessMemory.processCpuSeconds();
         double jitBefore = ProcessMemory.jitSeconds();
         long gcBefore = ProcessMemory.gcCount();
@@ -107,7 +113,7 @@ public final class PipelineBenchmark {
                     + TIMEOUT_NANOS / 1_000_000_000L + " s");
             }
             Thread.sleep(20);
-            count = Math.max(count, cluster.endOffsetSum(output, partitions));
+            count = Math.max(count, cluster.kafka().written(output));
             if (count > 0 && first < 0) {
                 first = System.nanoTime();
                 countAtFirst = count;
@@ -124,9 +130,9 @@ public final class PipelineBenchmark {
         long gcs = ProcessMemory.gcCount() - gcBefore;
         double jit = ProcessMemory.jitSeconds() - jitBefore;
         Thread.sleep(1_000); // anything written twice shows up as more than `records` end offsets
-        long finalCount = cluster.endOffsetSum(output, partitions);
+        long finalCount = cluster.kafka().written(output);
         pipeline.delete(cluster);
-        cluster.deleteTopic(output);
+        cluster.connect().kafka().deleteTopic(output);
         return new Run((end - start) / 1e9, (first - start) / 1e9, (records - countAtFirst) / ((end - first) / 1e9), records,
             finalCount, cpu, jit, gcs);
     }

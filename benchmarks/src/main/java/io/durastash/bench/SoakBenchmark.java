@@ -1,13 +1,18 @@
 package io.durastash.bench;
 
+import io.durastash.testkit.Directories;
+import io.durastash.testkit.cli.CommandLine;
+import io.durastash.testkit.embedded.EmbeddedStack;
+import io.durastash.testkit.records.NumberedRecords;
+import io.durastash.testkit.records.RecordLoad;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The pair under a steady input rate for a long time: is throughput flat, does the stash stay small (it drains
@@ -29,63 +34,56 @@ public final class SoakBenchmark {
     }
 
     public static void main(String[] argv) throws Exception {
-        Args args = Args.parse(argv, Set.of("minutes", "rate", "partitions", "tasks", "sample", "memory", "sync"),
-            Tuning.PREFIXES);
-        double minutes = args.doubleValue("minutes", 10);
-        double rate = args.doubleValue("rate", Double.NaN);
-        if (Double.isNaN(rate)) {
+        CommandLine args = CommandLine.parse(argv, Set.of(), Set.of("--minutes", "--rate", "--partitions", "--tasks",
+            "--sample", "--memory", "--sync"), Tuning.PREFIXES);
+        double minutes = args.decimal("--minutes", 10);
+        if (!args.has("--rate")) {
             throw new IllegalArgumentException("--rate <records/s> is required");
         }
-        int partitions = args.intValue("partitions", 4);
-        int tasks = args.intValue("tasks", 1);
-        long sampleMs = args.longValue("sample", 10) * 1_000;
-        long memoryBytes = args.longValue("memory", 64L * 1024 * 1024);
-        boolean sync = args.bool("sync", true);
+        long rate = args.number("--rate", 0, 1, Long.MAX_VALUE);
+        int partitions = (int) args.number("--partitions", 4, 1, 1000);
+        int tasks = (int) args.number("--tasks", 1, 1, 1000);
+        long sampleMs = args.number("--sample", 10, 1, Long.MAX_VALUE) * 1_000;
+        long memoryBytes = args.number("--memory", 64L * 1024 * 1024, 1, Long.MAX_VALUE);
+        boolean sync = args.bool("--sync", true);
         Tuning tuning = Tuning.from(args);
 
         System.out.println("soak benchmark: " + Machine.describe());
-        System.out.printf("pair (stash.sync=%s, stash.memory.bytes=%,d = %.0f MiB) at %,.0f records/s of %d bytes into %d "
+        System.out.printf("pair (stash.sync=%s, stash.memory.bytes=%,d = %.0f MiB) at %,d records/s of %d bytes into %d "
                 + "partitions for %.1f minutes, %d task(s) per connector; tuning: %s%n", sync, memoryBytes,
-            memoryBytes / MIB, rate, InputRecords.VALUE_BYTES, partitions, minutes, tasks, tuning);
+            memoryBytes / MIB, rate, NumberedRecords.DEFAULT_VALUE_BYTES, partitions, minutes, tasks, tuning);
         Path stashDir = Files.createTempDirectory("durastash-bench-stash");
         Map<String, String> retention = Map.of("retention.ms", "120000", "segment.bytes", String.valueOf(64 * 1024 * 1024));
-        try (BenchCluster cluster = BenchCluster.start(60_000, Map.of("log.retention.check.interval.ms", "30000"))) {
+        try (EmbeddedStack cluster = BenchStack.start(Map.of("log.retention.check.interval.ms", "30000"))) {
             Pipeline pipeline = Pipeline.stashPair("soak", "soak-input", "soak-output", stashDir, tasks, sync, memoryBytes,
                 tuning.sink(), tuning.source());
             cluster.createTopic("soak-input", partitions, retention);
             cluster.createTopic(pipeline.outputTopic(), partitions, retention);
             pipeline.start(cluster);
             pipeline.awaitRunning(cluster);
-            String sink = pipeline.connectors().keySet().iterator().next();
+            String sink = pipeline.connectors().get(0).name();
             StashGaugeReader gauges = new StashGaugeReader(sink, pipeline.stashPath());
             System.out.printf("started; memory now: %s%n", memory(ProcessMemory.now()));
 
-            AtomicLong sent = new AtomicLong();
-            AtomicReference<Throwable> producerFailure = new AtomicReference<>();
             long durationMs = (long) (minutes * 60_000);
-            Thread producer = new Thread(() -> {
-                try {
-                    new InputRecords().produceAtRate(cluster.kafka(), "soak-input", rate, durationMs, sent);
-                } catch (Throwable t) {
-                    producerFailure.set(t);
-                }
-            }, "soak-producer");
+            RecordLoad producer = RecordLoad.into(cluster.kafka(), "soak-input", NumberedRecords.of("soak-input").bare())
+                .rate(rate).producer(Map.of("linger.ms", "1"));
             long start = System.nanoTime();
             producer.start();
 
             List<Sample> samples = new ArrayList<>();
             long liveHeapAtOneMinute = -1;
-            samples.add(sample(0, cluster, pipeline, partitions, gauges, sent));
+            samples.add(sample(0, cluster, pipeline, gauges, producer));
             System.out.println("stash live bytes from JMX " + gauges.source() + ", directory size from "
                 + pipeline.stashPath());
             long next = sampleMs;
-            while (producer.isAlive()) {
-                long elapsed = (System.nanoTime() - start) / 1_000_000;
+            for (long elapsed = 0; elapsed < durationMs && producer.running();
+                 elapsed = (System.nanoTime() - start) / 1_000_000) {
                 if (elapsed < next) {
                     Thread.sleep(Math.min(500, next - elapsed));
                     continue;
                 }
-                Sample sample = sample(elapsed, cluster, pipeline, partitions, gauges, sent);
+                Sample sample = sample(elapsed, cluster, pipeline, gauges, producer);
                 samples.add(sample);
                 Sample previous = samples.get(samples.size() - 2);
                 System.out.printf("%6.0f s  in %,8.0f/s  out %,8.0f/s  stash live %6.1f MiB  dir %6.1f MiB  heap %5.0f MiB "
@@ -103,18 +101,15 @@ public final class SoakBenchmark {
                 }
                 next += sampleMs;
             }
-            producer.join();
-            if (producerFailure.get() != null) {
-                throw new IllegalStateException("The input producer failed", producerFailure.get());
-            }
+            long sent = producer.stop(Duration.ofMinutes(2)).acknowledged();
             long drainStart = System.nanoTime();
-            long out = cluster.endOffsetSum(pipeline.outputTopic(), partitions);
-            while (out < sent.get() && System.nanoTime() - drainStart < 120_000_000_000L) {
+            long out = cluster.kafka().written(pipeline.outputTopic());
+            while (out < sent && System.nanoTime() - drainStart < 120_000_000_000L) {
                 Thread.sleep(200);
-                out = cluster.endOffsetSum(pipeline.outputTopic(), partitions);
+                out = cluster.kafka().written(pipeline.outputTopic());
             }
-            System.out.printf("input %,d records, output %,d records (%s) %.1f s after the input stopped%n", sent.get(), out,
-                out == sent.get() ? "all, none twice" : out > sent.get() ? "some twice" : "MISSING " + (sent.get() - out),
+            System.out.printf("input %,d records, output %,d records (%s) %.1f s after the input stopped%n", sent, out,
+                out == sent ? "all, none twice" : out > sent ? "some twice" : "MISSING " + (sent - out),
                 (System.nanoTime() - drainStart) / 1e9);
             long liveHeapAtEnd = ProcessMemory.liveHeapAfterFullGc();
             report(samples, memoryBytes);
@@ -123,13 +118,13 @@ public final class SoakBenchmark {
                 liveHeapAtEnd / MIB);
             pipeline.delete(cluster);
         } finally {
-            Pipeline.deleteRecursively(stashDir);
+            Directories.delete(stashDir);
         }
     }
 
-    private static Sample sample(long elapsedMs, BenchCluster cluster, Pipeline pipeline, int partitions,
-                                 StashGaugeReader gauges, AtomicLong sent) {
-        return new Sample(elapsedMs, sent.get(), cluster.endOffsetSum(pipeline.outputTopic(), partitions),
+    private static Sample sample(long elapsedMs, EmbeddedStack cluster, Pipeline pipeline, StashGaugeReader gauges,
+                                 RecordLoad producer) {
+        return new Sample(elapsedMs, producer.sent(), cluster.kafka().written(pipeline.outputTopic()),
             gauges.liveBytes(), gauges.directoryBytes(), ProcessMemory.now(), ProcessMemory.processCpuSeconds());
     }
 

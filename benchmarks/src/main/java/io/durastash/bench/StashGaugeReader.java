@@ -1,27 +1,23 @@
 package io.durastash.bench;
 
-import javax.management.MBeanAttributeInfo;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
+import io.durastash.testkit.connect.WorkerMetrics;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
 /**
- * Reads a stash's gauges the way an operator would: from the worker's JMX plugin metrics of the sink task
- * ({@code kafka.connect:type=plugins,connector=<sink>,task=0}, attribute {@code stash-live-bytes}), plus the
- * stash directory's size on disk.
+ * Reads a stash's size the way an operator would: the gauge {@code stash-live-bytes} of the sink's task 0 from the
+ * worker's JMX plugin metrics, plus the stash directory's size on disk.
  */
 final class StashGaugeReader {
     static final String LIVE_BYTES = "stash-live-bytes";
 
-    private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    private final WorkerMetrics metrics = WorkerMetrics.inThisJvm();
     private final String connector;
     private final Path directory;
-    private ObjectName name;
 
     StashGaugeReader(String connector, Path directory) {
         this.connector = connector;
@@ -31,36 +27,15 @@ final class StashGaugeReader {
     /** The gauge's value, or -1 while the task has not registered it. */
     long liveBytes() {
         try {
-            if (name == null) {
-                name = find();
-                if (name == null) {
-                    return -1;
-                }
-            }
-            return ((Number) server.getAttribute(name, LIVE_BYTES)).longValue();
-        } catch (Exception e) {
-            name = null; // the task restarted and registered anew
+            return (long) metrics.pluginNumber(connector, 0, LIVE_BYTES);
+        } catch (IllegalStateException notRegisteredYet) {
             return -1;
         }
     }
 
-    /** The JMX name the gauge is read from, once found. */
+    /** The JMX name the gauge is read from. */
     String source() {
-        return name == null ? "(not registered yet)" : name + " " + LIVE_BYTES;
-    }
-
-    private ObjectName find() throws Exception {
-        for (ObjectName candidate : server.queryNames(new ObjectName("kafka.connect:*"), null)) {
-            if (!connector.equals(candidate.getKeyProperty("connector"))) {
-                continue;
-            }
-            for (MBeanAttributeInfo attribute : server.getMBeanInfo(candidate).getAttributes()) {
-                if (LIVE_BYTES.equals(attribute.getName())) {
-                    return candidate;
-                }
-            }
-        }
-        return null;
+        return "kafka.connect:type=plugins,connector=" + connector + ",task=0 " + LIVE_BYTES;
     }
 
     /** The bytes of the stash directory's files (RocksDB's SST files, WAL, manifest). */

@@ -1,5 +1,7 @@
 package io.durastash.bench;
 
+import io.durastash.testkit.cli.CommandLine;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -12,23 +14,23 @@ import java.util.Set;
  * to that connector only.
  */
 record Tuning(Map<String, String> sink, Map<String, String> source, Map<String, String> mirror) {
-    static final Set<String> PREFIXES = Set.of("consumer.", "producer.", "sink.", "source.", "mirror.");
+    static final Set<String> PREFIXES = Set.of("--consumer.", "--producer.", "--sink.", "--source.", "--mirror.");
 
-    static Tuning from(Args args) {
+    static Tuning from(CommandLine args) {
         Map<String, String> sink = new LinkedHashMap<>();
         Map<String, String> source = new LinkedHashMap<>();
         Map<String, String> mirror = new LinkedHashMap<>();
-        args.withPrefix("consumer.").forEach((key, value) -> {
+        args.withPrefix("--consumer.").forEach((key, value) -> {
             sink.put("consumer.override." + key, value);
             mirror.put("source.consumer." + key, value);
         });
-        args.withPrefix("producer.").forEach((key, value) -> {
+        args.withPrefix("--producer.").forEach((key, value) -> {
             source.put("producer.override." + key, value);
             mirror.put("producer.override." + key, value);
         });
-        sink.putAll(args.withPrefix("sink."));
-        source.putAll(args.withPrefix("source."));
-        mirror.putAll(args.withPrefix("mirror."));
+        sink.putAll(args.withPrefix("--sink."));
+        source.putAll(args.withPrefix("--source."));
+        mirror.putAll(args.withPrefix("--mirror."));
         return new Tuning(sink, source, mirror);
     }
 

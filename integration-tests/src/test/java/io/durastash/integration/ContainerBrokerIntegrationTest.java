@@ -1,14 +1,15 @@
 package io.durastash.integration;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import io.durastash.testkit.KafkaCluster;
+import io.durastash.testkit.connect.ConnectorConfig;
+import io.durastash.testkit.records.NumberedRecords;
+import io.durastash.testkit.records.Produced;
+import io.durastash.testkit.records.RecordLoad;
+import io.durastash.testkit.records.TopicReader;
 import org.apache.kafka.connect.cli.ConnectStandalone;
 import org.apache.kafka.connect.runtime.Connect;
+import org.apache.kafka.connect.runtime.Herder;
+import org.apache.kafka.connect.runtime.rest.entities.ConnectorInfo;
 import org.apache.kafka.connect.runtime.standalone.StandaloneHerder;
 import org.apache.kafka.connect.util.FutureCallback;
 import org.junit.jupiter.api.Tag;
@@ -20,7 +21,6 @@ import org.testcontainers.kafka.KafkaContainer;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,21 +44,19 @@ class ContainerBrokerIntegrationTest {
 
     @Test
     void recordsArriveByteExactThroughAContainerisedBroker() throws Exception {
-        NumberedRecords input = NumberedRecords.of("container-in", 3, 20_000).varied();
+        String topic = "container-in";
         String bootstrap = KAFKA.getBootstrapServers();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(input.topic(), input.partitions(), (short) 1),
-                new NewTopic(Pipeline.out(input.topic()), input.partitions(), (short) 1))).all().get(60, TimeUnit.SECONDS);
-        }
         Connect<StandaloneHerder> worker = new ConnectStandalone().startConnect(workerProps(bootstrap));
-        try {
-            Pipeline pipeline = new Pipeline("container", dir.resolve("stash"));
-            deploy(worker, pipeline.sinkName(), pipeline.sinkConfig(input.topic(), 1));
-            deploy(worker, pipeline.sourceName(), pipeline.sourceConfig(1));
+        try (KafkaCluster kafka = KafkaCluster.connect(bootstrap, TIMEOUT, () -> { }, () -> "")) {
+            kafka.ensureTopic(topic, 3);
+            kafka.ensureTopic(Pipeline.out(topic), 3);
+            Pipeline pipeline = Pipeline.of("container", dir.resolve("stash"), topic).with(pair -> pair.tasks(1, 1));
+            deploy(worker, pipeline.pair().sink());
+            deploy(worker, pipeline.pair().source());
 
-            input.produceTo(bootstrap);
+            Produced produced = RecordLoad.produce(kafka, topic, NumberedRecords.of(topic).varied(), 20_000);
 
-            read(bootstrap, Pipeline.out(input.topic()), SequenceCheck.of(input)).assertExactlyOnce();
+            TopicReader.of(bootstrap, Pipeline.out(topic)).check(produced.expected(), TIMEOUT).requireExactlyOnce();
         } finally {
             worker.stop();
             worker.awaitStop();
@@ -78,29 +76,11 @@ class ContainerBrokerIntegrationTest {
         return props;
     }
 
-    private static void deploy(Connect<StandaloneHerder> worker, String name, Map<String, String> config)
-        throws Exception {
-        config.put("name", name);
-        FutureCallback<org.apache.kafka.connect.runtime.Herder.Created<
-            org.apache.kafka.connect.runtime.rest.entities.ConnectorInfo>> created = new FutureCallback<>();
-        worker.herder().putConnectorConfig(name, config, false, created);
+    private static void deploy(Connect<StandaloneHerder> worker, ConnectorConfig connector) throws Exception {
+        Map<String, String> config = new HashMap<>(connector.config());
+        config.put("name", connector.name());
+        FutureCallback<Herder.Created<ConnectorInfo>> created = new FutureCallback<>();
+        worker.herder().putConnectorConfig(connector.name(), config, false, created);
         created.get(60, TimeUnit.SECONDS);
-    }
-
-    private static SequenceCheck read(String bootstrap, String topic, SequenceCheck check) {
-        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-            new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (!check.complete() && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(check::add);
-            }
-        }
-        return check;
     }
 }

@@ -1,6 +1,12 @@
 package io.durastash.integration;
 
-import org.apache.kafka.common.IsolationLevel;
+import io.durastash.testkit.connect.ConnectorPlugin;
+import io.durastash.testkit.embedded.EmbeddedStack;
+import io.durastash.testkit.records.NumberedRecords;
+import io.durastash.testkit.records.Produced;
+import io.durastash.testkit.records.RecordLoad;
+import io.durastash.testkit.records.TopicReader;
+import io.durastash.testkit.records.Verdict;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -23,38 +29,34 @@ class EmbeddedClusterSmokeTest {
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
 
     @RegisterExtension
-    static final ConnectClusterFixture CLUSTER = ConnectClusterFixture.builder("smoke").workers(1).build();
+    static final EmbeddedStack CLUSTER = EmbeddedStack.builder("smoke").workers(1).build();
 
     @Test
-    void numberedRecordsComeBackExactlyOnceAndInOrder() throws InterruptedException {
+    void numberedRecordsComeBackExactlyOnceAndInOrder() {
         log.info("Cluster startup took {} ms", CLUSTER.startupTime().toMillis());
-        NumberedRecords input = NumberedRecords.of("smoke-numbered", 3, 1_000);
-        CLUSTER.createTopic(input.topic(), input.partitions());
+        String topic = "smoke-numbered";
+        CLUSTER.createTopic(topic, 3);
 
-        input.produceTo(CLUSTER.kafka());
+        Produced produced = RecordLoad.produce(CLUSTER.kafka(), topic, NumberedRecords.of(topic), 1_000);
 
-        SequenceCheck check = TopicReader.of(CLUSTER.kafka(), input.topic())
-            .isolation(IsolationLevel.READ_COMMITTED)
-            .readInto(SequenceCheck.of(input), READ_TIMEOUT);
-        check.assertExactlyOnce();
-        assertEquals(1_000, check.records());
+        Verdict verdict = TopicReader.of(CLUSTER.bootstrapServers(), topic).check(produced.expected(), READ_TIMEOUT);
+        verdict.requireExactlyOnce();
+        assertEquals(1_000, verdict.records());
     }
 
     @Test
-    void numbersInHeadersWork() throws InterruptedException {
-        NumberedRecords input = NumberedRecords.of("smoke-headers", 2, 100).numberedIn(NumberedRecords.Carrier.HEADER);
-        CLUSTER.createTopic(input.topic(), input.partitions());
+    void numbersInHeadersWork() {
+        String topic = "smoke-headers";
+        CLUSTER.createTopic(topic, 2);
 
-        input.produceTo(CLUSTER.kafka());
+        Produced produced = RecordLoad.produce(CLUSTER.kafka(), topic, NumberedRecords.of(topic).varied(), 100);
 
-        TopicReader.of(CLUSTER.kafka(), input.topic()).readInto(SequenceCheck.of(input), READ_TIMEOUT)
-            .assertExactlyOnce();
+        TopicReader.of(CLUSTER.bootstrapServers(), topic).check(produced.expected(), READ_TIMEOUT).requireExactlyOnce();
     }
 
     @Test
     void workerFindsTheConnectorsOnTheClasspath() {
-        List<String> classes = CLUSTER.connectorPlugins().stream().map(ConnectClusterFixture.ConnectorPlugin::className)
-            .toList();
+        List<String> classes = CLUSTER.connectors().plugins().stream().map(ConnectorPlugin::className).toList();
         assertTrue(classes.contains("io.durastash.sink.StashSinkConnector"), "sink connector not found: " + classes);
         assertTrue(classes.contains("io.durastash.source.StashSourceConnector"),
             "source connector not found: " + classes);

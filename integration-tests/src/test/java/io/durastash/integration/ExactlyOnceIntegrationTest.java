@@ -1,9 +1,13 @@
 package io.durastash.integration;
 
+import io.durastash.testkit.embedded.EmbeddedStack;
+import io.durastash.testkit.records.NumberedRecords;
+import io.durastash.testkit.records.Produced;
+import io.durastash.testkit.records.RecordLoad;
+import io.durastash.testkit.records.TopicReader;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Tag;
@@ -34,39 +38,33 @@ class ExactlyOnceIntegrationTest {
     private static final String BATCH_HEADER = "durastash.batch.id";
 
     @RegisterExtension
-    static final ConnectClusterFixture CLUSTER = ConnectClusterFixture.builder("exactly-once").workers(2)
-        .exactlyOnceSource(true).build();
+    static final EmbeddedStack CLUSTER = EmbeddedStack.builder("exactly-once").workers(2).exactlyOnceSource().build();
 
     @TempDir
     Path stashDir;
 
     @Test
     void restartedSourceTasksEmitEveryNumberOnceAndEachStashBatchAsOneTransaction() throws Exception {
-        NumberedRecords input = NumberedRecords.of("eos", 3, 40_000);
-        CLUSTER.createTopic(input.topic(), input.partitions());
-        CLUSTER.createTopic(Pipeline.out(input.topic()), input.partitions());
-        Pipeline pipeline = new Pipeline("eos", stashDir);
-        Map<String, String> source = pipeline.sourceConfig(1);
-        source.put("exactly.once.support", "required");
-        source.put("transaction.boundary", "connector");
-        source.put("provenance.headers", "true");
-        CLUSTER.connect().configureConnector(pipeline.sinkName(), pipeline.sinkConfig(input.topic(), 2));
-        CLUSTER.connect().configureConnector(pipeline.sourceName(), source);
-        CLUSTER.awaitRunning(pipeline.sinkName(), 2, TIMEOUT);
-        CLUSTER.awaitRunning(pipeline.sourceName(), 1, TIMEOUT);
+        String topic = "eos";
+        CLUSTER.createTopic(topic, 3);
+        CLUSTER.createTopic(Pipeline.out(topic), 3);
+        Pipeline pipeline = Pipeline.of("eos", stashDir, topic).with(pair -> pair.tasks(2, 1)
+            .withSource("exactly.once.support", "required").withSource("transaction.boundary", "connector")
+            .withSource("provenance.headers", "true"));
+        CLUSTER.connectors().start(pipeline.pair());
 
-        BackgroundProducer producer = BackgroundProducer.start(input, CLUSTER);
+        RecordLoad load = RecordLoad.into(CLUSTER.kafka(), topic, NumberedRecords.of(topic)).count(40_000).start();
         for (int restart = 0; restart < 3; restart++) {
             Thread.sleep(700);
             CLUSTER.connect().restartConnectorAndTasks(pipeline.sourceName(), false, true, false);
         }
-        producer.awaitDone(TIMEOUT.toMillis());
-        CLUSTER.awaitRunning(pipeline.sourceName(), 1, TIMEOUT);
+        Produced produced = load.await(TIMEOUT);
+        CLUSTER.connectors().awaitRunning(pipeline.sourceName(), 1, TIMEOUT);
 
-        TopicReader.of(CLUSTER.kafka(), Pipeline.out(input.topic())).isolation(IsolationLevel.READ_COMMITTED)
-            .readInto(SequenceCheck.of(input), TIMEOUT).assertExactlyOnce();
+        TopicReader.of(CLUSTER.bootstrapServers(), Pipeline.out(topic)).check(produced.expected(), TIMEOUT)
+            .requireExactlyOnce();
         assertEquals(0, pipeline.awaitEmpty(TIMEOUT).liveRecords());
-        assertEachBatchIsOneTransaction(Pipeline.out(input.topic()), input.partitions());
+        assertEachBatchIsOneTransaction(Pipeline.out(topic), 3);
     }
 
     /**
@@ -78,7 +76,7 @@ class ExactlyOnceIntegrationTest {
         Map<String, Object> props = Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
             ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
         int batchesSeen = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer = CLUSTER.kafka().createConsumer(props)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = CLUSTER.connect().kafka().createConsumer(props)) {
             for (int p = 0; p < partitions; p++) {
                 TopicPartition partition = new TopicPartition(topic, p);
                 consumer.assign(List.of(partition));

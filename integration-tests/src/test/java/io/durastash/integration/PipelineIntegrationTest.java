@@ -1,6 +1,15 @@
 package io.durastash.integration;
 
 import io.durastash.stash.StashStats;
+import io.durastash.testkit.Await;
+import io.durastash.testkit.connect.ConnectorConfig;
+import io.durastash.testkit.connect.WorkerMetrics;
+import io.durastash.testkit.embedded.EmbeddedStack;
+import io.durastash.testkit.records.NumberedRecords;
+import io.durastash.testkit.records.Produced;
+import io.durastash.testkit.records.RecordLoad;
+import io.durastash.testkit.records.TopicReader;
+import io.durastash.testkit.records.Verdict;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -35,102 +44,83 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("integration")
 class PipelineIntegrationTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
+    private static final WorkerMetrics JMX = WorkerMetrics.inThisJvm();
 
     @RegisterExtension
-    static final ConnectClusterFixture CLUSTER = ConnectClusterFixture.builder("pipeline").workers(1).build();
+    static final EmbeddedStack CLUSTER = EmbeddedStack.builder("pipeline").workers(1).build();
 
     @TempDir
     Path stashDir;
 
-    private void start(Pipeline pipeline, String topics) throws InterruptedException {
-        CLUSTER.connect().configureConnector(pipeline.sinkName(), pipeline.sinkConfig(topics, 2));
-        CLUSTER.connect().configureConnector(pipeline.sourceName(), pipeline.sourceConfig(1));
-        CLUSTER.awaitRunning(pipeline.sinkName(), 2, TIMEOUT);
-        CLUSTER.awaitRunning(pipeline.sourceName(), 1, TIMEOUT);
-    }
-
-    private static void createTopics(NumberedRecords... inputs) throws InterruptedException {
-        for (NumberedRecords input : inputs) {
-            CLUSTER.createTopic(input.topic(), input.partitions());
-            CLUSTER.createTopic(Pipeline.out(input.topic()), input.partitions());
-        }
+    /** The input topic and its output topic, with the same partitions. */
+    private static void createTopics(String input, int partitions) {
+        CLUSTER.createTopic(input, partitions);
+        CLUSTER.createTopic(Pipeline.out(input), partitions);
     }
 
     @Test
-    void recordsOfSeveralTopicsArriveByteExactInOrderAndTheStashEndsEmpty() throws InterruptedException {
-        NumberedRecords orders = NumberedRecords.of("orders", 3, 60_000).varied();
-        NumberedRecords payments = NumberedRecords.of("payments", 2, 45_000).varied();
-        createTopics(orders, payments);
-        Pipeline pipeline = new Pipeline("exact", stashDir);
-        start(pipeline, "orders,payments");
+    void recordsOfSeveralTopicsArriveByteExactInOrderAndTheStashEndsEmpty() {
+        createTopics("orders", 3);
+        createTopics("payments", 2);
+        Pipeline pipeline = Pipeline.of("exact", stashDir, "orders,payments").with(pair -> pair.tasks(2, 1));
+        CLUSTER.connectors().start(pipeline.pair());
 
-        orders.produceTo(CLUSTER.kafka());
-        payments.produceTo(CLUSTER.kafka());
+        Produced orders = RecordLoad.produce(CLUSTER.kafka(), "orders", NumberedRecords.of("orders").varied(), 60_000);
+        Produced payments = RecordLoad.produce(CLUSTER.kafka(), "payments", NumberedRecords.of("payments").varied(),
+            45_000);
 
-        SequenceCheck check = TopicReader.of(CLUSTER.kafka(), Pipeline.out("orders"), Pipeline.out("payments"))
-            .readInto(SequenceCheck.of(orders, payments), TIMEOUT);
-        if (!check.complete()) {
-            throw new AssertionError(check + "\n" + pipeline.diagnose(CLUSTER.kafka()));
+        Verdict verdict = TopicReader.of(CLUSTER.bootstrapServers(), Pipeline.out("orders"), Pipeline.out("payments"))
+            .check(orders.expected().and(payments.expected()), TIMEOUT);
+        if (!verdict.complete()) {
+            throw new AssertionError(verdict + "\n" + pipeline.diagnose(CLUSTER.kafka()));
         }
-        check.assertExactlyOnce();
-        assertEquals(105_000, check.records());
+        verdict.requireExactlyOnce();
+        assertEquals(105_000, verdict.records());
         StashStats stats = pipeline.awaitEmpty(TIMEOUT);
         assertEquals(0, stats.liveRecords(), "stash after the drain: " + stats);
     }
 
     @Test
-    void metricsAreReadOverJmxFromTheRunningWorker() throws InterruptedException {
-        NumberedRecords input = NumberedRecords.of("metered", 2, 5_000);
-        createTopics(input);
-        Pipeline pipeline = new Pipeline("metrics", stashDir);
-        start(pipeline, input.topic());
-        input.produceTo(CLUSTER.kafka());
-        TopicReader.of(CLUSTER.kafka(), Pipeline.out(input.topic())).readInto(SequenceCheck.of(input), TIMEOUT)
-            .assertExactlyOnce();
+    void metricsAreReadOverJmxFromTheRunningWorker() {
+        createTopics("metered", 2);
+        Pipeline pipeline = Pipeline.of("metrics", stashDir, "metered").with(pair -> pair.tasks(2, 1));
+        CLUSTER.connectors().start(pipeline.pair());
+        Produced produced = RecordLoad.produce(CLUSTER.kafka(), "metered", NumberedRecords.of("metered"), 5_000);
+        TopicReader.of(CLUSTER.bootstrapServers(), Pipeline.out("metered")).check(produced.expected(), TIMEOUT)
+            .requireExactlyOnce();
         pipeline.awaitEmpty(TIMEOUT);
 
         double put = 0;
         for (int task = 0; task < 2; task++) {
-            double stashedByTask = Jmx.number(pipeline.sinkName(), task, "put-record-total");
+            double stashedByTask = JMX.pluginNumber(pipeline.sinkName(), task, "put-record-total");
             put += stashedByTask;
             if (stashedByTask > 0) {
                 // A task that stashed nothing (no partition assigned) has no WAL sync sample: its max is NaN.
-                double walSyncMaxMs = Jmx.number(pipeline.sinkName(), task, "wal-sync-time-max-ms");
+                double walSyncMaxMs = JMX.pluginNumber(pipeline.sinkName(), task, "wal-sync-time-max-ms");
                 assertTrue(walSyncMaxMs >= 0, "task " + task + " stashed records but reports WAL sync max " + walSyncMaxMs);
             }
-            assertEquals(0.0, Jmx.number(pipeline.sinkName(), task, "backpressure-paused"));
-            assertEquals(pipeline.stashPath().toString(), Jmx.attribute(pipeline.sinkName(), task, "stash-path"));
+            assertEquals(0.0, JMX.pluginNumber(pipeline.sinkName(), task, "backpressure-paused"));
+            assertEquals(pipeline.stashPath().toString(), JMX.pluginMetric(pipeline.sinkName(), task, "stash-path"));
         }
         assertEquals(5_000.0, put, "records stashed by both sink tasks");
-        assertEquals(5_000.0, Jmx.number(pipeline.sourceName(), 0, "emit-record-total"));
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (Jmx.number(pipeline.sourceName(), 0, "ack-record-total") < 5_000 && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        assertEquals(5_000.0, Jmx.number(pipeline.sourceName(), 0, "ack-record-total"));
-        assertEquals(1.0, Jmx.number(pipeline.sourceName(), 0, "drainer"));
-        assertEquals(1.0, Jmx.number(pipeline.sourceName(), 0, "stash-drainer-active"));
-        assertEquals(0.0, Jmx.number(pipeline.sourceName(), 0, "stash-pending-records"));
-        assertEquals(0.0, Jmx.number(pipeline.sourceName(), 0, "dropped-record-total"));
+        assertEquals(5_000.0, JMX.pluginNumber(pipeline.sourceName(), 0, "emit-record-total"));
+        Await.until("the source's ack-record-total to reach 5,000", TIMEOUT,
+            () -> JMX.pluginNumber(pipeline.sourceName(), 0, "ack-record-total"), acked -> acked >= 5_000);
+        assertEquals(5_000.0, JMX.pluginNumber(pipeline.sourceName(), 0, "ack-record-total"));
+        assertEquals(1.0, JMX.pluginNumber(pipeline.sourceName(), 0, "drainer"));
+        assertEquals(1.0, JMX.pluginNumber(pipeline.sourceName(), 0, "stash-drainer-active"));
+        assertEquals(0.0, JMX.pluginNumber(pipeline.sourceName(), 0, "stash-pending-records"));
+        assertEquals(0.0, JMX.pluginNumber(pipeline.sourceName(), 0, "dropped-record-total"));
     }
 
     @Test
-    void schemaDataArrivesEqual() throws InterruptedException {
+    void schemaDataArrivesEqual() {
         String topic = "schema-in";
-        CLUSTER.createTopic(topic, 1);
-        CLUSTER.createTopic(Pipeline.out(topic), 1);
-        Pipeline pipeline = new Pipeline("schema", stashDir);
-        Map<String, String> json = Map.of(
-            "key.converter", JsonConverter.class.getName(), "key.converter.schemas.enable", "true",
-            "value.converter", JsonConverter.class.getName(), "value.converter.schemas.enable", "true");
-        Map<String, String> sink = pipeline.sinkConfig(topic, 1);
-        sink.putAll(json);
-        Map<String, String> source = pipeline.sourceConfig(1);
-        source.putAll(json);
-        CLUSTER.connect().configureConnector(pipeline.sinkName(), sink);
-        CLUSTER.connect().configureConnector(pipeline.sourceName(), source);
-        CLUSTER.awaitRunning(pipeline.sinkName(), 1, TIMEOUT);
-        CLUSTER.awaitRunning(pipeline.sourceName(), 1, TIMEOUT);
+        createTopics(topic, 1);
+        Pipeline pipeline = Pipeline.of("schema", stashDir, topic).with(pair -> pair.tasks(1, 1)
+            .both("key.converter", JsonConverter.class.getName()).both("key.converter.schemas.enable", "true")
+            .both("value.converter", JsonConverter.class.getName()).both("value.converter.schemas.enable", "true"));
+        CLUSTER.connectors().start(pipeline.pair());
 
         JsonConverter converter = new JsonConverter();
         converter.configure(Map.of("schemas.enable", "true"), false);
@@ -161,11 +151,11 @@ class PipelineIntegrationTest {
 
     @Test
     void restartsAndPausesMidStreamLoseNothing() throws Exception {
-        NumberedRecords input = NumberedRecords.of("restarts", 3, 30_000);
-        createTopics(input);
-        Pipeline pipeline = new Pipeline("restarts", stashDir);
-        start(pipeline, input.topic());
-        BackgroundProducer producer = BackgroundProducer.start(input, CLUSTER);
+        createTopics("restarts", 3);
+        Pipeline pipeline = Pipeline.of("restarts", stashDir, "restarts").with(pair -> pair.tasks(2, 1));
+        CLUSTER.connectors().start(pipeline.pair());
+        RecordLoad load = RecordLoad.into(CLUSTER.kafka(), "restarts", NumberedRecords.of("restarts")).count(30_000)
+            .start();
 
         CLUSTER.connect().restartConnectorAndTasks(pipeline.sinkName(), false, false, false);
         CLUSTER.connect().restartTask(pipeline.sourceName(), 0);
@@ -176,57 +166,50 @@ class PipelineIntegrationTest {
         Thread.sleep(500);
         CLUSTER.connect().resumeConnector(pipeline.sourceName());
         CLUSTER.connect().restartConnectorAndTasks(pipeline.sourceName(), false, true, false);
-        producer.awaitDone(TIMEOUT.toMillis());
+        Produced produced = load.await(TIMEOUT);
 
-        SequenceCheck check = TopicReader.of(CLUSTER.kafka(), Pipeline.out(input.topic()))
-            .readInto(SequenceCheck.of(input), TIMEOUT);
-        check.assertAtLeastOnce();
+        TopicReader.of(CLUSTER.bootstrapServers(), Pipeline.out("restarts")).check(produced.expected(), TIMEOUT)
+            .requireAtLeastOnce();
         assertEquals(0, pipeline.awaitEmpty(TIMEOUT).liveRecords());
     }
 
     @Test
     void aFullStashPausesTheSinkUntilTheSourceDrainsIt() throws InterruptedException {
-        NumberedRecords input = NumberedRecords.of("backlog", 2, 20_000).withValueBytes(1_000);
-        createTopics(input);
-        Pipeline pipeline = new Pipeline("backpressure", stashDir);
-        Map<String, String> sink = pipeline.sinkConfig(input.topic(), 1);
+        createTopics("backlog", 2);
         long maxBytes = 1024 * 1024;
-        sink.put("stash.max.bytes", String.valueOf(maxBytes));
-        CLUSTER.connect().configureConnector(pipeline.sinkName(), sink);
-        CLUSTER.awaitRunning(pipeline.sinkName(), 1, TIMEOUT);
+        // Polls of Connect's default 500 records of 1 kB: the paused sink may stash one poll past the bound.
+        Pipeline pipeline = Pipeline.of("backpressure", stashDir, "backlog").with(pair -> pair.tasks(1, 1)
+            .withSink("stash.max.bytes", String.valueOf(maxBytes)).withSink("consumer.override.max.poll.records", "500"));
+        CLUSTER.connectors().start(pipeline.pair().sink());
 
-        input.produceTo(CLUSTER.kafka());
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (pipeline.stats().liveBytes() <= maxBytes && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
+        Produced produced = RecordLoad.produce(CLUSTER.kafka(), "backlog",
+            NumberedRecords.of("backlog").withValueBytes(1_000), 20_000);
+        Await.until("the stash to fill past stash.max.bytes", TIMEOUT, pipeline::stats,
+            stats -> stats.liveBytes() > maxBytes);
         Thread.sleep(3_000); // the sink keeps polling while paused; the stash must not grow past one poll
         StashStats paused = pipeline.stats();
         assertTrue(paused.liveBytes() > maxBytes, "the stash filled up: " + paused);
         assertTrue(paused.liveBytes() < maxBytes + 2 * 1024 * 1024, "the paused sink stopped stashing: " + paused);
-        assertTrue(paused.liveRecords() < input.count(), "not everything was stashed: " + paused);
-        assertEquals(1.0, Jmx.number(pipeline.sinkName(), 0, "backpressure-paused"), "paused, as JMX shows it");
-        assertEquals(1.0, Jmx.number(pipeline.sinkName(), 0, "stash-pending-without-drainer"));
+        assertTrue(paused.liveRecords() < produced.acknowledged(), "not everything was stashed: " + paused);
+        assertEquals(1.0, JMX.pluginNumber(pipeline.sinkName(), 0, "backpressure-paused"), "paused, as JMX shows it");
+        assertEquals(1.0, JMX.pluginNumber(pipeline.sinkName(), 0, "stash-pending-without-drainer"));
 
-        CLUSTER.connect().configureConnector(pipeline.sourceName(), pipeline.sourceConfig(1));
-        SequenceCheck check = TopicReader.of(CLUSTER.kafka(), Pipeline.out(input.topic()))
-            .readInto(SequenceCheck.of(input), TIMEOUT);
-        check.assertExactlyOnce();
+        CLUSTER.connectors().deploy(pipeline.pair().source());
+        TopicReader.of(CLUSTER.bootstrapServers(), Pipeline.out("backlog")).check(produced.expected(), TIMEOUT)
+            .requireExactlyOnce();
         assertEquals(0, pipeline.awaitEmpty(TIMEOUT).liveRecords());
     }
 
     @Test
     void theValidateEndpointNamesTheBadKey() {
-        Pipeline pipeline = new Pipeline("invalid", stashDir);
-        Map<String, String> sink = pipeline.sinkConfig("some-topic", 1);
-        sink.put("group.by", "header");
-        sink.put("stash.name", "../escape");
-        assertErrorsOn(CLUSTER.connect().validateConnectorConfig(Pipeline.SINK, sink), Set.of("group.by.header", "stash.name"));
+        Pipeline pipeline = Pipeline.of("invalid", stashDir, "some-topic");
+        ConnectorConfig sink = pipeline.pair().sink().with("group.by", "header").with("stash.name", "../escape");
+        assertErrorsOn(CLUSTER.connect().validateConnectorConfig(ConnectorConfig.SINK_CLASS, sink.config()),
+            Set.of("group.by.header", "stash.name"));
 
-        Map<String, String> source = pipeline.sourceConfig(1);
-        source.put("poll.max.records", "0");
-        source.put("transaction.boundary", "connector");
-        assertErrorsOn(CLUSTER.connect().validateConnectorConfig(Pipeline.SOURCE, source),
+        ConnectorConfig source = pipeline.pair().source().with("poll.max.records", "0")
+            .with("transaction.boundary", "connector");
+        assertErrorsOn(CLUSTER.connect().validateConnectorConfig(ConnectorConfig.SOURCE_CLASS, source.config()),
             Set.of("poll.max.records", "transaction.boundary"));
     }
 
@@ -240,22 +223,15 @@ class PipelineIntegrationTest {
     }
 
     @Test
-    void anUnencodableRecordGoesToTheDeadLetterQueueWhileTheRestFlows() throws InterruptedException {
+    void anUnencodableRecordGoesToTheDeadLetterQueueWhileTheRestFlows() {
         String topic = "poisoned";
-        CLUSTER.createTopic(topic, 1);
-        CLUSTER.createTopic(Pipeline.out(topic), 1);
+        createTopics(topic, 1);
         CLUSTER.createTopic("poisoned-dlq", 1);
-        Pipeline pipeline = new Pipeline("dlq", stashDir);
-        Map<String, String> sink = pipeline.sinkConfig(topic, 1);
-        sink.put("transforms", "poison");
-        sink.put("transforms.poison.type", PoisonPill.class.getName());
-        sink.put("errors.tolerance", "all");
-        sink.put("errors.deadletterqueue.topic.name", "poisoned-dlq");
-        sink.put("errors.deadletterqueue.topic.replication.factor", "1");
-        CLUSTER.connect().configureConnector(pipeline.sinkName(), sink);
-        CLUSTER.connect().configureConnector(pipeline.sourceName(), pipeline.sourceConfig(1));
-        CLUSTER.awaitRunning(pipeline.sinkName(), 1, TIMEOUT);
-        CLUSTER.awaitRunning(pipeline.sourceName(), 1, TIMEOUT);
+        Pipeline pipeline = Pipeline.of("dlq", stashDir, topic).with(pair -> pair.tasks(1, 1)
+            .withSink("transforms", "poison").withSink("transforms.poison.type", PoisonPill.class.getName())
+            .withSink("errors.tolerance", "all").withSink("errors.deadletterqueue.topic.name", "poisoned-dlq")
+            .withSink("errors.deadletterqueue.topic.replication.factor", "1"));
+        CLUSTER.connectors().start(pipeline.pair());
 
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
@@ -275,11 +251,11 @@ class PipelineIntegrationTest {
         assertEquals(expected, out);
         List<ConsumerRecord<byte[], byte[]>> dead = consume("poisoned-dlq", 1);
         assertEquals("POISON-50", new String(dead.get(0).value(), StandardCharsets.UTF_8));
-        CLUSTER.awaitRunning(pipeline.sinkName(), 1, TIMEOUT);
+        CLUSTER.connectors().awaitRunning(pipeline.sinkName(), 1, TIMEOUT);
     }
 
     private static void produce(List<ProducerRecord<byte[], byte[]>> records) {
-        try (KafkaProducer<byte[], byte[]> producer = CLUSTER.kafka().createProducer(
+        try (KafkaProducer<byte[], byte[]> producer = CLUSTER.connect().kafka().createProducer(
             Map.of(ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1))) {
             for (ProducerRecord<byte[], byte[]> record : records) {
                 producer.send(record);
@@ -289,7 +265,7 @@ class PipelineIntegrationTest {
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> consume(String topic, int count) {
-        ConsumerRecords<byte[], byte[]> records = CLUSTER.kafka().consume(count, TIMEOUT.toMillis(), topic);
+        ConsumerRecords<byte[], byte[]> records = CLUSTER.connect().kafka().consume(count, TIMEOUT.toMillis(), topic);
         List<ConsumerRecord<byte[], byte[]>> list = new ArrayList<>();
         records.forEach(list::add);
         assertEquals(count, list.size(), "records on " + topic);

@@ -1,9 +1,18 @@
 package io.durastash.integration;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.durastash.testkit.BuildInfo;
+import io.durastash.testkit.connect.ConnectorPlugin;
+import io.durastash.testkit.connect.Pair;
+import io.durastash.testkit.connect.PluginArchive;
+import io.durastash.testkit.embedded.EmbeddedStack;
+import io.durastash.testkit.records.NumberedRecords;
+import io.durastash.testkit.records.Produced;
+import io.durastash.testkit.records.RecordLoad;
+import io.durastash.testkit.records.TopicReader;
+import io.durastash.testkit.records.Verdict;
 import org.apache.kafka.connect.runtime.ConnectorConfig;
 import org.apache.kafka.connect.runtime.SinkConnectorConfig;
-import org.apache.kafka.connect.runtime.isolation.PluginDiscoveryMode;
 import org.apache.kafka.connect.runtime.rest.entities.ConfigInfo;
 import org.apache.kafka.connect.runtime.rest.entities.ConfigInfos;
 import org.junit.jupiter.api.AfterAll;
@@ -19,7 +28,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -50,8 +58,7 @@ class PluginArchiveTest {
 
     private static final String SINK = "io.durastash.sink.StashSinkConnector";
     private static final String SOURCE = "io.durastash.source.StashSourceConnector";
-    private static final String VERSION = System.getProperty("durastash.version", "");
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final String VERSION = BuildInfo.load().version();
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
 
     @TempDir
@@ -60,30 +67,26 @@ class PluginArchiveTest {
     static Path stashDir;
 
     private static PluginArchive archive;
-    private static ConnectClusterFixture cluster;
+    private static EmbeddedStack cluster;
 
     @BeforeAll
     static void installArchiveAndStartWorker() {
         connectorsAreNotOnTheClasspath();
-        archive = PluginArchive.fromSystemProperty();
+        archive = PluginArchive.ofBuild();
         Path pluginDir = archive.installInto(pluginPath);
         log.info("Installed {} as {}", archive.path().getFileName(), pluginDir);
-        cluster = ConnectClusterFixture.builder("plugin-archive")
-            .pluginPath(pluginPath)
-            .pluginDiscovery(PluginDiscoveryMode.SERVICE_LOAD)
-            .build()
-            .start();
+        cluster = EmbeddedStack.builder("plugin-archive").pluginPath(pluginPath).build().start();
     }
 
     @AfterEach
-    void deleteConnectors() throws InterruptedException {
+    void deleteConnectors() {
         cluster.deleteConnectors();
     }
 
     @AfterAll
     static void stopWorker() {
         if (cluster != null) {
-            cluster.stop();
+            cluster.close();
         }
     }
 
@@ -147,9 +150,9 @@ class PluginArchiveTest {
 
     @Test
     void workerListsBothConnectorsFromThePlugin() {
-        Map<String, ConnectClusterFixture.ConnectorPlugin> plugins = cluster.connectorPlugins().stream()
+        Map<String, ConnectorPlugin> plugins = cluster.connectors().plugins().stream()
             .filter(plugin -> plugin.className().startsWith("io.durastash."))
-            .collect(Collectors.toMap(ConnectClusterFixture.ConnectorPlugin::className, plugin -> plugin));
+            .collect(Collectors.toMap(ConnectorPlugin::className, plugin -> plugin));
         assertEquals(Set.of(SINK, SOURCE), plugins.keySet(), "DuraStash connectors the worker found");
         assertEquals("sink", plugins.get(SINK).type());
         assertEquals("source", plugins.get(SOURCE).type());
@@ -172,34 +175,23 @@ class PluginArchiveTest {
     }
 
     @Test
-    void pipelineRunsThroughOneSharedStash() throws InterruptedException {
-        NumberedRecords input = NumberedRecords.of("archive-in", 2, 1_000);
+    void pipelineRunsThroughOneSharedStash() {
+        String input = "archive-in";
         String output = "archive-out";
-        cluster.createTopic(input.topic(), input.partitions());
-        cluster.createTopic(output, input.partitions());
-        input.produceTo(cluster.kafka());
+        cluster.createTopic(input, 2);
+        cluster.createTopic(output, 2);
+        Produced produced = RecordLoad.produce(cluster.kafka(), input, NumberedRecords.of(input), 1_000);
 
-        Map<String, String> stash = Map.of("stash.dir", stashDir.toString(), "stash.name", "archive");
-        Map<String, String> sink = new HashMap<>(stash);
-        sink.put(ConnectorConfig.CONNECTOR_CLASS_CONFIG, SINK);
-        sink.put(ConnectorConfig.TASKS_MAX_CONFIG, "1");
-        sink.put(SinkConnectorConfig.TOPICS_CONFIG, input.topic());
-        Map<String, String> source = new HashMap<>(stash);
-        source.put(ConnectorConfig.CONNECTOR_CLASS_CONFIG, SOURCE);
-        source.put(ConnectorConfig.TASKS_MAX_CONFIG, "1");
-        source.put("topic", output);
-        cluster.connect().configureConnector("archive-sink", sink);
-        cluster.connect().configureConnector("archive-source", source);
-        cluster.awaitRunning("archive-sink", 1, START_TIMEOUT);
-        cluster.awaitRunning("archive-source", 1, START_TIMEOUT);
+        Pair pair = Pair.local().named("archive").stash(stashDir, "archive").topics(input, output).tasks(1, 1);
+        cluster.connectors().start(pair);
 
-        SequenceCheck check = TopicReader.of(cluster.kafka(), output).readInto(SequenceCheck.of(input), READ_TIMEOUT);
-        if (!check.complete()) {
-            fail("Records did not get through the stash: " + check + "\nsink: "
-                + cluster.connect().connectorStatus("archive-sink") + "\nsource: "
-                + cluster.connect().connectorStatus("archive-source"));
+        Verdict verdict = TopicReader.of(cluster.bootstrapServers(), output).check(produced.expected(), READ_TIMEOUT);
+        if (!verdict.complete()) {
+            fail("Records did not get through the stash: " + verdict + "\nsink: "
+                + cluster.connectors().status(pair.sink().name()) + "\nsource: "
+                + cluster.connectors().status(pair.source().name()));
         }
-        check.assertAtLeastOnce();
+        verdict.requireAtLeastOnce();
         assertTrue(Files.isDirectory(stashDir.resolve("archive")), "the stash directory");
     }
 

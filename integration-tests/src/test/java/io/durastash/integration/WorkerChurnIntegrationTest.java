@@ -1,5 +1,10 @@
 package io.durastash.integration;
 
+import io.durastash.testkit.embedded.EmbeddedStack;
+import io.durastash.testkit.records.NumberedRecords;
+import io.durastash.testkit.records.Produced;
+import io.durastash.testkit.records.RecordLoad;
+import io.durastash.testkit.records.TopicReader;
 import org.apache.kafka.connect.util.clusters.WorkerHandle;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -24,27 +29,32 @@ class WorkerChurnIntegrationTest {
     private static final int WORKERS = 3;
 
     @RegisterExtension
-    static final ConnectClusterFixture CLUSTER = ConnectClusterFixture.builder("churn").workers(WORKERS).build();
+    static final EmbeddedStack CLUSTER = EmbeddedStack.builder("churn").workers(WORKERS).build();
 
     @TempDir
     Path stashDir;
 
-    private Pipeline startPipeline(String name, NumberedRecords input) throws InterruptedException {
-        CLUSTER.createTopic(input.topic(), input.partitions());
-        CLUSTER.createTopic(Pipeline.out(input.topic()), input.partitions());
-        Pipeline pipeline = new Pipeline(name, stashDir);
-        CLUSTER.connect().configureConnector(pipeline.sinkName(), pipeline.sinkConfig(input.topic(), 3));
-        CLUSTER.connect().configureConnector(pipeline.sourceName(), pipeline.sourceConfig(2));
-        CLUSTER.awaitRunning(pipeline.sinkName(), 3, TIMEOUT);
-        CLUSTER.awaitRunning(pipeline.sourceName(), 2, TIMEOUT);
-        return pipeline;
+    /** The pair (3 sink tasks, 2 source tasks) running on {@code topic}, and a load of 60,000 records into it. */
+    private RecordLoad startPipelineAndLoad(String name, String topic, int partitions) {
+        CLUSTER.createTopic(topic, partitions);
+        CLUSTER.createTopic(Pipeline.out(topic), partitions);
+        CLUSTER.connectors().start(Pipeline.of(name, stashDir, topic).with(pair -> pair.tasks(3, 2)).pair());
+        return RecordLoad.into(CLUSTER.kafka(), topic, NumberedRecords.of(topic)).count(60_000).start();
+    }
+
+    /** Once the workers settled: every number arrived, in order, and the stash drained. */
+    private void assertEverythingArrived(String name, String topic, Produced produced) {
+        Pipeline pipeline = Pipeline.of(name, stashDir, topic);
+        CLUSTER.connectors().awaitRunning(pipeline.sinkName(), 3, TIMEOUT);
+        CLUSTER.connectors().awaitRunning(pipeline.sourceName(), 2, TIMEOUT);
+        TopicReader.of(CLUSTER.bootstrapServers(), Pipeline.out(topic)).check(produced.expected(), TIMEOUT)
+            .requireAtLeastOnce();
+        assertEquals(0, pipeline.awaitEmpty(TIMEOUT).liveRecords());
     }
 
     @Test
     void workersLeavingAndJoiningMidStreamLoseNothing() throws Exception {
-        NumberedRecords input = NumberedRecords.of("churn-workers", 6, 60_000);
-        Pipeline pipeline = startPipeline("workers", input);
-        BackgroundProducer producer = BackgroundProducer.start(input, CLUSTER);
+        RecordLoad load = startPipelineAndLoad("workers", "churn-workers", 6);
 
         Thread.sleep(1_000);
         CLUSTER.connect().removeWorker();
@@ -53,20 +63,13 @@ class WorkerChurnIntegrationTest {
         Thread.sleep(1_000);
         CLUSTER.connect().removeWorker();
         CLUSTER.connect().addWorker();
-        producer.awaitDone(TIMEOUT.toMillis());
-        CLUSTER.awaitRunning(pipeline.sinkName(), 3, TIMEOUT);
-        CLUSTER.awaitRunning(pipeline.sourceName(), 2, TIMEOUT);
 
-        TopicReader.of(CLUSTER.kafka(), Pipeline.out(input.topic())).readInto(SequenceCheck.of(input), TIMEOUT)
-            .assertAtLeastOnce();
-        assertEquals(0, pipeline.awaitEmpty(TIMEOUT).liveRecords());
+        assertEverythingArrived("workers", "churn-workers", load.await(TIMEOUT));
     }
 
     @Test
     void theWholeConnectClusterStopsAndStartsOnTheSameStash() throws Exception {
-        NumberedRecords input = NumberedRecords.of("churn-cluster", 3, 60_000);
-        Pipeline pipeline = startPipeline("cluster", input);
-        BackgroundProducer producer = BackgroundProducer.start(input, CLUSTER);
+        RecordLoad load = startPipelineAndLoad("cluster", "churn-cluster", 3);
 
         Thread.sleep(1_500);
         List<WorkerHandle> workers = new ArrayList<>(CLUSTER.connect().workers());
@@ -77,12 +80,7 @@ class WorkerChurnIntegrationTest {
         for (int i = 0; i < WORKERS; i++) {
             CLUSTER.connect().addWorker();
         }
-        producer.awaitDone(TIMEOUT.toMillis());
-        CLUSTER.awaitRunning(pipeline.sinkName(), 3, TIMEOUT);
-        CLUSTER.awaitRunning(pipeline.sourceName(), 2, TIMEOUT);
 
-        TopicReader.of(CLUSTER.kafka(), Pipeline.out(input.topic())).readInto(SequenceCheck.of(input), TIMEOUT)
-            .assertAtLeastOnce();
-        assertEquals(0, pipeline.awaitEmpty(TIMEOUT).liveRecords());
+        assertEverythingArrived("cluster", "churn-cluster", load.await(TIMEOUT));
     }
 }

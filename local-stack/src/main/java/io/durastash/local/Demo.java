@@ -1,8 +1,19 @@
 package io.durastash.local;
 
+import io.durastash.testkit.KafkaCluster;
+import io.durastash.testkit.process.DataDir;
+import io.durastash.testkit.records.Expected;
+import io.durastash.testkit.records.NumberedRecords;
+import io.durastash.testkit.records.Produced;
+import io.durastash.testkit.records.RecordLoad;
+import io.durastash.testkit.records.SequenceCheck;
+import io.durastash.testkit.records.TopicReader;
+import io.durastash.testkit.records.Verdict;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -11,10 +22,12 @@ import java.util.function.Consumer;
  * with the source paused, the proof that the records are in the stash and nowhere else.
  */
 final class Demo {
+    /** The series the demo has always numbered its records in (keys {@code demo-<partition>-<seq>-<size>}). */
+    static final String SERIES = "demo";
     /** The verdict (or the wait for the sink) gives up when nothing new arrived for this long. */
     private static final Duration STALL = Duration.ofSeconds(60);
 
-    private final KafkaCluster cluster;
+    private final KafkaCluster kafka;
     private final String inputTopic;
     private final String outputTopic;
     private final boolean partitionsPreserved;
@@ -22,9 +35,9 @@ final class Demo {
     private final Consumer<String> say;
     private final BooleanSupplier stopping;
 
-    Demo(KafkaCluster cluster, String inputTopic, String outputTopic, boolean partitionsPreserved,
+    Demo(KafkaCluster kafka, String inputTopic, String outputTopic, boolean partitionsPreserved,
          ProgressLine progress, Consumer<String> say, BooleanSupplier stopping) {
-        this.cluster = cluster;
+        this.kafka = kafka;
         this.inputTopic = inputTopic;
         this.outputTopic = outputTopic;
         this.partitionsPreserved = partitionsPreserved;
@@ -34,14 +47,15 @@ final class Demo {
     }
 
     /** Produces {@code records} numbered records (none for 0) and waits for Kafka to acknowledge them. */
-    void produce(long records, int recordSize, long rate) throws Exception {
+    void produce(long records, int recordSize, long rate) {
         if (records == 0) {
             return;
         }
         say.accept(String.format(Locale.ROOT, "Producing %,d demo records into %s%s ...", records, inputTopic,
             rate > 0 ? String.format(Locale.ROOT, " at %,d records/s", rate) : ""));
         long t0 = System.nanoTime();
-        DemoLoad.Result result = new DemoLoad(cluster, inputTopic, recordSize, rate).produce(records, stopping);
+        Produced result = RecordLoad.into(kafka, inputTopic, NumberedRecords.of(SERIES).withValueBytes(recordSize))
+            .rate(rate).count(records).producer(Map.of("client.id", "durastash-local-demo")).run(stopping);
         say.accept(String.format(Locale.ROOT, "Produced %,d records in %.1f s (all acknowledged by Kafka).",
             result.acknowledged(), (System.nanoTime() - t0) / 1e9));
         if (result.misnumbered() > 0) {
@@ -54,10 +68,11 @@ final class Demo {
     /** Reads the output topic back and prints the verdict; returns the launcher's exit code for it. */
     int verdict() throws Exception {
         say.accept("Reading " + outputTopic + " back from its beginning for the verdict ...");
-        Verdict verdict = new OutputCheck(cluster, inputTopic, outputTopic, partitionsPreserved).await(STALL, stopping);
+        SequenceCheck check = SequenceCheck.of(Expected.inTopic(kafka, inputTopic, SERIES), partitionsPreserved);
+        Verdict verdict = TopicReader.of(kafka.bootstrap(), outputTopic).read(check, STALL, stopping);
         progress.sampleNow();
-        say.accept(verdict.describe(inputTopic, outputTopic));
-        return verdict.passed() ? LocalStack.EXIT_OK : LocalStack.EXIT_VERDICT_FAILED;
+        say.accept(DemoVerdict.describe(verdict, inputTopic, outputTopic));
+        return DemoVerdict.passed(verdict) ? LocalStack.EXIT_OK : LocalStack.EXIT_VERDICT_FAILED;
     }
 
     /**
@@ -72,7 +87,7 @@ final class Demo {
             if (System.nanoTime() - lastChange > STALL.toNanos()) {
                 say.accept(String.format(Locale.ROOT, "The sink stashed nothing new for %d s; %,d of %,d input records "
                     + "are stashed. See %s.", STALL.toSeconds(), counts.stashed(), counts.in(), DataDir.show(workerLog)));
-                return StackFailure.STARTUP;
+                return LocalStack.EXIT_STARTUP;
             }
             Thread.sleep(500);
             counts = progress.sampleNow();

@@ -1,34 +1,50 @@
 package io.durastash.local;
 
+import io.durastash.testkit.BuildInfo;
+import io.durastash.testkit.StackFailure;
+import io.durastash.testkit.cli.UsageException;
+import io.durastash.testkit.connect.ConnectorConfig;
+import io.durastash.testkit.connect.ConnectorStatus;
+import io.durastash.testkit.connect.Connectors;
+import io.durastash.testkit.connect.Pair;
+import io.durastash.testkit.connect.WorkerMetrics;
+import io.durastash.testkit.process.DataDir;
+import io.durastash.testkit.process.LocalBroker;
+import io.durastash.testkit.process.Ports;
+import io.durastash.testkit.process.ProcessStack;
+import io.durastash.testkit.process.WorkerProcess;
+import io.durastash.testkit.process.WorkerSpec;
 import org.apache.kafka.common.TopicPartition;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
  * {@code ./durastash-local}: the DuraStash pair running for real on this machine. Starts a KRaft broker (unless
- * {@code --bootstrap-server} names a Kafka) and a standalone Connect worker as separate processes, unzips the
- * plugin archive onto the worker's plugin.path, creates the topics, deploys the connectors from
- * {@code config/local/} through the REST API, optionally runs the demo and its verdict, and stays up until
+ * {@code --bootstrap-server} names a Kafka) and a standalone Connect worker as separate processes (the test kit's
+ * process stack), unzips the plugin archive onto the worker's plugin.path, creates the topics, deploys the connectors
+ * from {@code config/local/} through the REST API, optionally runs the demo and its verdict, and stays up until
  * Ctrl-C, then stops the worker and then the broker.
  */
 public final class LocalStack {
     static final int EXIT_OK = 0;
     static final int EXIT_VERDICT_FAILED = 1;
     static final int EXIT_USAGE = 2;
+    /** Java, a port, a file, the data directory: fix the machine, then run again. */
+    static final int EXIT_ENVIRONMENT = 3;
+    /** The broker, the worker or a connector did not come up, or died. */
+    static final int EXIT_STARTUP = 4;
     static final int EXIT_INTERRUPTED = 130;
 
-    private static final Duration BROKER_START_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration EXTERNAL_KAFKA_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration WORKER_START_TIMEOUT = Duration.ofSeconds(120);
-    private static final Duration CONNECTOR_START_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration STOP_GRACE = Duration.ofSeconds(60);
 
     private final Options options;
     private final BuildInfo build;
@@ -37,14 +53,11 @@ public final class LocalStack {
     private volatile boolean stopping;
     private volatile boolean closed;
 
-    private DataDir dataDir;
-    private LocalBroker broker;
-    private KafkaCluster cluster;
-    private ConnectWorker worker;
+    private ProcessStack stack;
+    private WorkerProcess worker;
     private WorkerMetrics metrics;
     private ProgressLine progress;
-    private ConnectorConfigFile sink;
-    private ConnectorConfigFile source;
+    private Pair pair;
     private String inputTopic;
     private String outputTopic;
     /** Totals before the connectors were deployed: the progress line counts from here. */
@@ -70,7 +83,7 @@ public final class LocalStack {
         Options options;
         try {
             options = Options.parse(args, build);
-        } catch (Options.UsageException e) {
+        } catch (UsageException e) {
             out.println(e.getMessage());
             out.println("Run ./durastash-local --help for the options.");
             return EXIT_USAGE;
@@ -114,7 +127,7 @@ public final class LocalStack {
                 return EXIT_INTERRUPTED;
             }
             say("ERROR: " + e.getMessage());
-            return e.exitCode();
+            return e.kind() == StackFailure.Kind.ENVIRONMENT ? EXIT_ENVIRONMENT : EXIT_STARTUP;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return EXIT_INTERRUPTED;
@@ -122,37 +135,39 @@ public final class LocalStack {
             if (stopping) {
                 return EXIT_INTERRUPTED;
             }
-            say("ERROR: unexpected " + e + ". Logs are in " + (dataDir == null ? options.dataDir : dataDir.logs()) + ".");
+            say("ERROR: unexpected " + e + ". Logs are in " + (stack == null ? options.dataDir : stack.logs()) + ".");
             e.printStackTrace(out);
-            return StackFailure.STARTUP;
+            return EXIT_STARTUP;
         }
     }
 
-    private void start() throws Exception {
+    private void start() {
         if (Runtime.version().feature() < 17) {
             throw StackFailure.environment("DuraStash needs Java 17 or newer; this is Java " + Runtime.version()
                 + " (" + System.getProperty("java.home") + "). Install a JDK 17+ and set JAVA_HOME.");
         }
         say("DuraStash " + build.version() + " local stack on Kafka " + build.kafkaVersion() + ", data in "
             + DataDir.show(options.dataDir));
-        openDataDir();
         Path configDir = options.configDir.toAbsolutePath().normalize();
+        openStack(configDir);
         readConnectorConfigs(configDir);
-        KafkaRuntime runtime = KafkaRuntime.load(options.kafkaClasspathFile, configDir.resolve("log4j2.properties"),
-            dataDir.root());
         requireFreePorts();
-        Path plugin = PluginArchive.install(options.pluginZip, dataDir.plugins());
+        if (!Files.isRegularFile(options.pluginZip)) {
+            throw StackFailure.environment("The plugin archive " + options.pluginZip + " is missing. Build it with "
+                + "./durastash-local --build (or `mvn -DskipTests package -pl local-stack -am`), or name another "
+                + "with --plugin-zip.");
+        }
+        Path plugin = stack.installPlugin(options.pluginZip);
         say(row("plugin", DataDir.show(plugin) + "  (unzipped " + options.pluginZip.getFileName() + " onto plugin.path)"));
 
-        String bootstrap = startKafka(runtime);
-        dataDir.requireCluster(cluster.clusterId(), bootstrap);
+        startKafka();
         createTopics();
-        startWorker(runtime, configDir.resolve("worker.properties"), bootstrap);
+        startWorker();
 
-        metrics = new WorkerMetrics(worker.process().pid());
-        PipelineProbe probe = new PipelineProbe(cluster, partitions(sink.inputTopics()),
-            partitions(sink.inputTopics().stream().map(source::outputTopic).distinct().toList()), sink.sinkGroup(),
-            source.name(), metrics);
+        metrics = WorkerMetrics.ofProcess(worker.process().pid());
+        PipelineProbe probe = new PipelineProbe(stack.kafka(), partitions(pair.sink().inputTopics()),
+            partitions(pair.sink().inputTopics().stream().map(pair.source()::outputTopic).distinct().toList()),
+            pair.sink().sinkGroup(), pair.source().name(), metrics);
         // Before the connectors run: what earlier runs left, and the baseline of this run's counts.
         startCounts = probe.sample();
         reportBacklog(startCounts);
@@ -164,105 +179,97 @@ public final class LocalStack {
         progress.start();
     }
 
-    private void openDataDir() {
-        DataDir dir = DataDir.open(options.dataDir);
+    /** Locks the data directory (stopping what a killed launcher left running there) unless a Ctrl-C came first. */
+    private void openStack(Path configDir) {
+        ProcessStack opened = ProcessStack.open(options.dataDir, options.kafkaClasspathFile, configDir, this::say);
         synchronized (this) {
             if (closed) {
-                dir.close();
+                opened.close();
                 throw StackFailure.startup("stopped");
             }
-            dataDir = dir;
+            stack = opened;
         }
-        dataDir.stopLeftovers(this::say);
     }
 
     private void readConnectorConfigs(Path configDir) {
-        sink = ConnectorConfigFile.read(configDir.resolve("durastash-sink.json"), ConnectorConfigFile.SINK_CLASS);
-        source = ConnectorConfigFile.read(configDir.resolve("durastash-source.json"), ConnectorConfigFile.SOURCE_CLASS);
-        requireSameStash(sink, source);
-        inputTopic = sink.inputTopics().get(0);
-        outputTopic = source.outputTopic(inputTopic);
+        pair = Pair.local(configDir);
+        inputTopic = pair.inputTopic();
+        outputTopic = pair.outputTopic();
     }
 
     private void requireFreePorts() {
-        Ports.requireFree(options.connectPort, "Connect REST API", "--connect-port",
-            "Another Connect worker may be running.");
+        requireFree(options.connectPort, "Connect REST API", "--connect-port", "Another Connect worker may be running.");
         if (options.localBroker()) {
             String hint = "Another Kafka may be running: use it with --bootstrap-server localhost:" + options.kafkaPort
                 + " instead.";
-            Ports.requireFree(options.kafkaPort, "Kafka broker", "--kafka-port", hint);
-            Ports.requireFree(options.controllerPort, "Kafka KRaft controller", "--controller-port", hint);
+            requireFree(options.kafkaPort, "Kafka broker", "--kafka-port", hint);
+            requireFree(options.controllerPort, "Kafka KRaft controller", "--controller-port", hint);
         }
     }
 
-    /** Starts the local broker, or connects to {@code --bootstrap-server}; returns the bootstrap address. */
-    private String startKafka(KafkaRuntime runtime) {
+    /** Fails, naming the port, what it is for and how to choose another, when something listens on it. */
+    private static void requireFree(int port, String role, String option, String hint) {
+        if (!Ports.isFree(port)) {
+            throw StackFailure.environment("Port " + port + " (" + role + ") is already in use on this machine. "
+                + "Find the process with `lsof -i :" + port + "` (or `ss -ltnp | grep :" + port + "`) and stop it, or "
+                + "choose another port with " + option + " N. " + hint);
+        }
+    }
+
+    /** Starts the local broker, or connects to {@code --bootstrap-server}. */
+    private void startKafka() {
         if (!options.localBroker()) {
-            cluster = KafkaCluster.connect(options.bootstrapServer, null, EXTERNAL_KAFKA_TIMEOUT);
-            say(row("Kafka", options.bootstrapServer + "  (--bootstrap-server, cluster " + cluster.clusterId() + ")"));
-            return options.bootstrapServer;
+            stack.useKafka(options.bootstrapServer, EXTERNAL_KAFKA_TIMEOUT, "Check the address (--bootstrap-server), "
+                + "that the cluster is up, and that it accepts plaintext connections from this machine.");
+            say(row("Kafka", options.bootstrapServer + "  (--bootstrap-server, cluster " + stack.kafka().clusterId() + ")"));
+            return;
         }
         long t0 = System.nanoTime();
-        LocalBroker started = LocalBroker.start(runtime, dataDir, options.kafkaPort, options.controllerPort,
-            options.partitions);
-        adopt(started.process());
-        synchronized (this) {
-            broker = started;
-        }
-        cluster = KafkaCluster.connect(started.bootstrap(), started.process(), BROKER_START_TIMEOUT);
-        say(row("Kafka broker", started.bootstrap() + "  KRaft, pid " + started.process().pid() + ", ready in "
-            + seconds(t0) + ", log " + DataDir.show(started.process().log())));
-        return started.bootstrap();
+        LocalBroker broker = stack.startBroker(options.kafkaPort, options.controllerPort, options.partitions, Map.of());
+        say(row("Kafka broker", broker.bootstrap() + "  KRaft, pid " + broker.process().pid() + ", ready in "
+            + seconds(t0) + ", log " + DataDir.show(broker.process().log())));
     }
 
-    private void startWorker(KafkaRuntime runtime, Path workerProperties, String bootstrap) throws Exception {
+    private void startWorker() {
         long t0 = System.nanoTime();
-        ConnectWorker started = ConnectWorker.start(runtime, dataDir, workerProperties, bootstrap, options.connectPort);
-        adopt(started.process());
-        synchronized (this) {
-            worker = started;
-        }
-        worker.awaitReady(cluster.clusterId(), WORKER_START_TIMEOUT);
-        worker.requireConnectors(dataDir.plugins());
+        worker = stack.worker(WorkerSpec.standalone("connect").port(options.connectPort));
+        worker.start();
         say(row("Connect worker", worker.rest().base() + "  standalone, pid " + worker.process().pid() + ", ready in "
             + seconds(t0) + ", log " + DataDir.show(worker.process().log())));
     }
 
-    private void deployConnectors() throws Exception {
-        worker.deploy(sink, false);
-        worker.deploy(source, options.pauseSource);
-        worker.awaitState(sink, "RUNNING", CONNECTOR_START_TIMEOUT);
-        worker.awaitState(source, options.pauseSource ? "PAUSED" : "RUNNING", CONNECTOR_START_TIMEOUT);
-        say(row("connectors", sink.name() + " RUNNING (" + DataDir.show(sink.file()) + "), " + source.name() + " "
-            + (options.pauseSource ? "PAUSED (--pause-source)" : "RUNNING") + " (" + DataDir.show(source.file()) + ")"));
+    private void deployConnectors() {
+        Connectors connectors = worker.connectors();
+        connectors.deploy(pair.sink());
+        if (options.pauseSource) {
+            connectors.deployPaused(pair.source());
+        } else {
+            connectors.deploy(pair.source());
+        }
+        connectors.awaitRunning(pair.sink().name(), pair.sink().tasksMax(), Connectors.START);
+        if (options.pauseSource) {
+            connectors.awaitState(pair.source().name(), ConnectorStatus.PAUSED, Connectors.START);
+        } else {
+            connectors.awaitRunning(pair.source().name(), pair.source().tasksMax(), Connectors.START);
+        }
+        say(row("connectors", pair.sink().name() + " RUNNING (" + DataDir.show(pair.sink().file()) + "), "
+            + pair.source().name() + " " + (options.pauseSource ? "PAUSED (--pause-source)" : "RUNNING") + " ("
+            + DataDir.show(pair.source().file()) + ")"));
     }
 
     private List<TopicPartition> partitions(List<String> topics) {
         List<TopicPartition> partitions = new ArrayList<>();
-        topics.forEach(topic -> partitions.addAll(cluster.partitions(topic)));
+        topics.forEach(topic -> partitions.addAll(stack.kafka().partitions(topic)));
         return partitions;
-    }
-
-    /** The pair shares a stash only when both name the same stash.dir and stash.name. */
-    private static void requireSameStash(ConnectorConfigFile sink, ConnectorConfigFile source) {
-        for (String key : List.of("stash.dir", "stash.name")) {
-            String sinkValue = sink.config().getOrDefault(key, "stash.name".equals(key) ? "default" : null);
-            String sourceValue = source.config().getOrDefault(key, "stash.name".equals(key) ? "default" : null);
-            if (sinkValue == null || !sinkValue.equals(sourceValue)) {
-                throw StackFailure.environment("The sink (" + sink.file() + ") and the source (" + source.file()
-                    + ") must name the same " + key + " to share a stash; they have " + sinkValue + " and "
-                    + sourceValue + ".");
-            }
-        }
     }
 
     private void createTopics() {
         List<String> created = new ArrayList<>();
-        for (String topic : sink.inputTopics()) {
-            int inputPartitions = cluster.ensureTopic(topic, options.partitions);
-            String output = source.outputTopic(topic);
-            int outputPartitions = cluster.ensureTopic(output, inputPartitions);
-            if (source.preservePartition() && outputPartitions < inputPartitions) {
+        for (String topic : pair.sink().inputTopics()) {
+            int inputPartitions = stack.kafka().ensureTopic(topic, options.partitions);
+            String output = pair.source().outputTopic(topic);
+            int outputPartitions = stack.kafka().ensureTopic(output, inputPartitions);
+            if (pair.source().preservePartition() && outputPartitions < inputPartitions) {
                 throw StackFailure.environment("The output topic '" + output + "' has " + outputPartitions
                     + " partitions, fewer than the input topic '" + topic + "' (" + inputPartitions + "); with "
                     + "preserve.partition=true the source writes each record to its input partition. Add partitions "
@@ -292,27 +299,23 @@ public final class LocalStack {
     }
 
     private int demo(long records) throws Exception {
-        Demo demo = new Demo(cluster, inputTopic, outputTopic, source.preservePartition(), progress, this::say,
-            () -> stopping);
+        Demo demo = new Demo(stack.kafka(), inputTopic, outputTopic, pair.source().preservePartition(), progress,
+            this::say, () -> stopping);
         demo.produce(records, options.recordSize, options.rate);
-        return options.pauseSource ? demo.awaitStashed(startCounts, dataDir.stash(), worker.process().log())
+        return options.pauseSource ? demo.awaitStashed(startCounts, stack.stashDir(), worker.process().log())
             : demo.verdict();
     }
 
     /** Blocks until Ctrl-C, or fails when the broker or the worker dies. */
-    private void awaitStopOrFailure() throws Exception {
+    private void awaitStopOrFailure() throws InterruptedException {
         int ticks = 0;
         boolean failureShown = false;
         while (!stopRequested.await(1, TimeUnit.SECONDS)) {
-            if (broker != null && !broker.process().isAlive()) {
-                throw StackFailure.startup("The Kafka broker exited unexpectedly (code " + broker.process().exitCode()
-                    + ")." + broker.process().tailReport());
-            }
-            worker.requireAlive("unexpectedly");
+            stack.requireAlive("unexpectedly");
             if (++ticks % 10 == 0 && !failureShown) {
-                for (ConnectorConfigFile connector : List.of(sink, source)) {
-                    ConnectRest.Status status = worker.rest().status(connector.name());
-                    if ("FAILED".equals(status.connector()) || status.tasks().containsValue("FAILED")) {
+                for (ConnectorConfig connector : List.of(pair.sink(), pair.source())) {
+                    ConnectorStatus status = worker.connectors().status(connector.name());
+                    if (status.failed()) {
                         say("Warning: the connector '" + connector.name() + "' FAILED (" + status.tasks() + "). Its "
                             + "error: curl -s " + worker.rest().base() + "connectors/" + connector.name()
                             + "/status; log: " + DataDir.show(worker.process().log()));
@@ -320,14 +323,6 @@ public final class LocalStack {
                     }
                 }
             }
-        }
-    }
-
-    /** Keeps a child that started while a Ctrl-C was stopping the stack from outliving the launcher. */
-    private synchronized void adopt(ChildProcess child) {
-        if (closed) {
-            child.stop(STOP_GRACE);
-            throw StackFailure.startup("stopped");
         }
     }
 
@@ -341,7 +336,7 @@ public final class LocalStack {
         stopRequested.countDown();
     }
 
-    /** Stops what this run started: the progress line, the clients, the worker, then the broker. Idempotent. */
+    /** Stops what this run started: the progress line, the metrics, then the stack (worker, broker). Idempotent. */
     synchronized void close() {
         if (closed) {
             return;
@@ -355,33 +350,9 @@ public final class LocalStack {
         if (metrics != null) {
             metrics.close();
         }
-        if (cluster != null) {
-            cluster.close();
+        if (stack != null) {
+            stack.close();
         }
-        if (worker != null) {
-            stop(worker.process(), ConnectWorker.ROLE);
-        }
-        if (broker != null) {
-            stop(broker.process(), LocalBroker.ROLE);
-        }
-        if (dataDir != null) {
-            dataDir.close();
-        }
-    }
-
-    private void stop(ChildProcess child, String role) {
-        if (!child.isAlive()) {
-            dataDir.forgetChild(role);
-            return;
-        }
-        long t0 = System.nanoTime();
-        out.println("Stopping the " + child.name() + " (pid " + child.pid() + ") ...");
-        out.flush();
-        boolean clean = child.stop(STOP_GRACE);
-        out.println(clean ? "  stopped in " + seconds(t0) + "."
-            : "  it did not stop within " + STOP_GRACE.toSeconds() + " s and was killed. See " + child.log() + ".");
-        out.flush();
-        dataDir.forgetChild(role);
     }
 
     private void say(String message) {

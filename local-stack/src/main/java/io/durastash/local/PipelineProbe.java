@@ -1,5 +1,7 @@
 package io.durastash.local;
 
+import io.durastash.testkit.KafkaCluster;
+import io.durastash.testkit.connect.WorkerMetrics;
 import org.apache.kafka.common.TopicPartition;
 
 import java.util.List;
@@ -14,7 +16,9 @@ import java.util.Map;
  *       so this is a lower bound of what is stashed; it lags by up to the worker's offset.flush.interval.ms;</li>
  *   <li>emitted: records in the output topics (end minus start offsets), including any that a restart delivered a
  *       second time;</li>
- *   <li>acked: Connect's {@code source-record-write-total} for the source connector (see {@link WorkerMetrics}).</li>
+ *   <li>acked: Connect's {@code source-record-write-total} for the source connector: records Kafka acknowledged,
+ *       for which Connect called the task's {@code commitRecord} (it counts a poll's records once all of them are
+ *       acknowledged), since the worker started; -1 when the worker's metrics cannot be read.</li>
  * </ul>
  */
 final class PipelineProbe {
@@ -35,7 +39,7 @@ final class PipelineProbe {
         this.metrics = metrics;
     }
 
-    PipelineCounts sample() throws Exception {
+    PipelineCounts sample() {
         Map<TopicPartition, Long> inStart = cluster.startOffsets(input);
         Map<TopicPartition, Long> inEnd = cluster.endOffsets(input);
         Map<TopicPartition, Long> committed = cluster.committed(sinkGroup, input);
@@ -53,7 +57,8 @@ final class PipelineProbe {
             long start = outStart.getOrDefault(tp, 0L);
             emitted += outEnd.getOrDefault(tp, start) - start;
         }
-        long acked = metrics == null ? -1 : metrics.sourceRecordsAcknowledged(sourceConnector);
+        long acked = (long) metrics.sum("kafka.connect:type=source-task-metrics,connector=" + sourceConnector + ",task=*",
+            "source-record-write-total");
         return new PipelineCounts(in, stashed, emitted, acked);
     }
 }

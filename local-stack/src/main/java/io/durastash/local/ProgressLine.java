@@ -44,7 +44,7 @@ final class ProgressLine implements AutoCloseable {
     }
 
     /** Samples now, outside the timer. */
-    PipelineCounts sampleNow() throws Exception {
+    PipelineCounts sampleNow() {
         PipelineCounts counts = probe.sample();
         latest = counts;
         return counts;

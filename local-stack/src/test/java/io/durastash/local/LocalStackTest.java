@@ -1,5 +1,7 @@
 package io.durastash.local;
 
+import io.durastash.testkit.process.KafkaRuntime;
+import io.durastash.testkit.process.Ports;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

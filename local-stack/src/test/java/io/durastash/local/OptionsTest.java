@@ -1,5 +1,7 @@
 package io.durastash.local;
 
+import io.durastash.testkit.BuildInfo;
+import io.durastash.testkit.cli.UsageException;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -48,6 +50,6 @@ class OptionsTest {
     }
 
     private static void assertMessage(String expected, String... args) {
-        assertEquals(expected, assertThrows(Options.UsageException.class, () -> Options.parse(args, BUILD)).getMessage());
+        assertEquals(expected, assertThrows(UsageException.class, () -> Options.parse(args, BUILD)).getMessage());
     }
 }
