@@ -76,7 +76,7 @@ final class Demo {
     }
 
     /**
-     * With the source paused: waits until the sink has stashed (and committed) everything in the input topic, and
+     * With the source paused: waits until the sink has stashed everything in the input topic, and
      * says where the records are. Returns the launcher's exit code.
      */
     int awaitStashed(PipelineCounts start, Path stashDir, Path workerLog) throws Exception {

@@ -167,9 +167,10 @@ public final class LocalStack {
         metrics = WorkerMetrics.ofProcess(worker.process().pid());
         PipelineProbe probe = new PipelineProbe(stack.kafka(), partitions(pair.sink().inputTopics()),
             partitions(pair.sink().inputTopics().stream().map(pair.source()::outputTopic).distinct().toList()),
-            pair.sink().sinkGroup(), pair.source().name(), metrics);
+            pair.sink().name(), pair.source().name(), metrics);
         // Before the connectors run: what earlier runs left, and the baseline of this run's counts.
-        startCounts = probe.sample();
+        startCounts = probe.sample(StashOnDisk.pendingRecords(plugin, stack.stashDir().resolve(pair.sink().config()
+            .get("stash.name"))));
         reportBacklog(startCounts);
         deployConnectors();
         if (metrics.unavailableReason() != null) {

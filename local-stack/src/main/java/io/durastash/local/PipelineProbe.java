@@ -11,9 +11,9 @@ import java.util.Map;
  * Samples {@link PipelineCounts} from what Kafka and Connect report, never from the launcher's own bookkeeping:
  * <ul>
  *   <li>in: records in the input topics, the sum of their end offsets minus their start offsets;</li>
- *   <li>stashed: the offsets the sink's consumer group has committed on the input topics (minus the start
- *       offsets). The sink lets Connect commit an offset only once every record before it is durable in the stash,
- *       so this is a lower bound of what is stashed; it lags by up to the worker's offset.flush.interval.ms;</li>
+ *   <li>stashed: what went into the stash: the records in the output topics (below) and those the stash still holds,
+ *       its {@code stash-pending-records} and {@code stash-loaded-records} gauges over JMX (before the connectors run,
+ *       what the stash tool reads on disk). A record the source delivered twice after a crash counts twice;</li>
  *   <li>emitted: records in the output topics (end minus start offsets), including any that a restart delivered a
  *       second time;</li>
  *   <li>acked: Connect's {@code source-record-write-total} for the source connector: records Kafka acknowledged,
@@ -25,32 +25,38 @@ final class PipelineProbe {
     private final KafkaCluster cluster;
     private final List<TopicPartition> input;
     private final List<TopicPartition> output;
-    private final String sinkGroup;
+    private final String sinkConnector;
     private final String sourceConnector;
     private final WorkerMetrics metrics;
 
-    PipelineProbe(KafkaCluster cluster, List<TopicPartition> input, List<TopicPartition> output, String sinkGroup,
+    PipelineProbe(KafkaCluster cluster, List<TopicPartition> input, List<TopicPartition> output, String sinkConnector,
                   String sourceConnector, WorkerMetrics metrics) {
         this.cluster = cluster;
         this.input = input;
         this.output = output;
-        this.sinkGroup = sinkGroup;
+        this.sinkConnector = sinkConnector;
         this.sourceConnector = sourceConnector;
         this.metrics = metrics;
     }
 
+    /** The counts now, with what the sink's stash holds as its gauges say. */
     PipelineCounts sample() {
+        String stash = WorkerMetrics.pluginMetrics(sinkConnector);
+        long held = (long) (Math.max(0, metrics.max(stash, "stash-pending-records"))
+            + Math.max(0, metrics.max(stash, "stash-loaded-records")));
+        return sample(held);
+    }
+
+    /** The counts now, with {@code held} records in the stash. */
+    PipelineCounts sample(long held) {
         Map<TopicPartition, Long> inStart = cluster.startOffsets(input);
         Map<TopicPartition, Long> inEnd = cluster.endOffsets(input);
-        Map<TopicPartition, Long> committed = cluster.committed(sinkGroup, input);
         Map<TopicPartition, Long> outStart = cluster.startOffsets(output);
         Map<TopicPartition, Long> outEnd = cluster.endOffsets(output);
         long in = 0;
-        long stashed = 0;
         for (TopicPartition tp : input) {
             long start = inStart.getOrDefault(tp, 0L);
             in += inEnd.getOrDefault(tp, start) - start;
-            stashed += Math.max(committed.getOrDefault(tp, start), start) - start;
         }
         long emitted = 0;
         for (TopicPartition tp : output) {
@@ -59,6 +65,6 @@ final class PipelineProbe {
         }
         long acked = (long) metrics.sum("kafka.connect:type=source-task-metrics,connector=" + sourceConnector + ",task=*",
             "source-record-write-total");
-        return new PipelineCounts(in, stashed, emitted, acked);
+        return new PipelineCounts(in, emitted + held, emitted, acked);
     }
 }

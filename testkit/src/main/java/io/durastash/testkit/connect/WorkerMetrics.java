@@ -10,6 +10,8 @@ import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A Connect worker's metrics read over JMX, the way an operator's JMX client reads them: Connect's own task metrics
@@ -48,12 +50,27 @@ public final class WorkerMetrics implements AutoCloseable {
      * out); -1 when they cannot be read, 0 when no MBean matches or none has it.
      */
     public double sum(String objectNamePattern, String attribute) {
+        List<Double> values = numbers(objectNamePattern, attribute);
+        return values == null ? -1 : values.stream().mapToDouble(Double::doubleValue).sum();
+    }
+
+    /**
+     * The highest value of the numeric {@code attribute} over the MBeans matching {@code objectNamePattern}: for a
+     * gauge every task reports alike (a stash's); -1 when they cannot be read, 0 when no MBean has it.
+     */
+    public double max(String objectNamePattern, String attribute) {
+        List<Double> values = numbers(objectNamePattern, attribute);
+        return values == null ? -1 : values.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+    }
+
+    /** The attribute's numeric values (NaN left out), or null when the MBeans cannot be read. */
+    private List<Double> numbers(String objectNamePattern, String attribute) {
         try {
             MBeanServerConnection mbeans = connect();
             if (mbeans == null) {
-                return -1;
+                return null;
             }
-            double total = 0;
+            List<Double> values = new ArrayList<>();
             for (ObjectName name : mbeans.queryNames(new ObjectName(objectNamePattern), null)) {
                 Object value;
                 try {
@@ -62,13 +79,13 @@ public final class WorkerMetrics implements AutoCloseable {
                     continue;
                 }
                 if (value instanceof Number n && !Double.isNaN(n.doubleValue())) {
-                    total += n.doubleValue();
+                    values.add(n.doubleValue());
                 }
             }
-            return total;
+            return values;
         } catch (Exception e) {
             close();
-            return -1;
+            return null;
         }
     }
 
