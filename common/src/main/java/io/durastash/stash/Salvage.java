@@ -17,10 +17,11 @@ import java.util.stream.Stream;
 
 /**
  * Copies what can be read of a damaged stash into a new one: every batch it finds (through damaged metadata too, as
- * recovery finds them), in id order, with the records that pass their checksum; the sinks' stashed offsets and recent
- * commits; and the ranges to fetch again, with those of the records it could not copy, so that a sink that still
- * finds them in its input topic stashes them again. The old stash is only read. The new stash has an identity of its
- * own, so the source connector delivers all of it (a record already in Kafka may come again; none is lost).
+ * recovery finds them), in id order, with the records that pass their checksum; the sinks' stashed offsets, recent
+ * commits and input topic ids; and the ranges to fetch again, with those of the records it could not copy, so that a
+ * sink that still finds them in its input topic stashes them again. The old stash is only read. The new stash has an
+ * identity of its own, so the source connector delivers all of it (a record already in Kafka may come again; none is
+ * lost).
  */
 public final class Salvage {
     private static final int BATCHES_PER_WRITE = 64;
@@ -78,6 +79,7 @@ public final class Salvage {
         old.sinkOffsets.readAll().forEach(into::resetStashedOffsets);
         for (String sink : old.sinkOffsets.readAll().keySet()) {
             into.noteCommits(sink, old.sinkOffsets.recentCommits(sink));
+            into.noteInputTopicIds(sink, old.sinkOffsets.topicIds(sink));
         }
         List<OffsetRange> refetch = new ArrayList<>(old.refetch.all());
         losses.forEach(loss -> refetch.addAll(loss.offsets()));

@@ -183,6 +183,20 @@ public final class Stash implements AutoCloseable {
         });
     }
 
+    /** The id of the input topic each partition's stashed offset belongs to, as the named sink last noted it. */
+    public Map<TopicPartition, String> inputTopicIds(String sinkName) {
+        return engine().sinkOffsets.topicIds(sinkName);
+    }
+
+    /** Notes the input topic ids of the named partitions (not synced: losing them costs a redundant re-stash). */
+    public void noteInputTopicIds(String sinkName, Map<TopicPartition, String> ids) {
+        StashEngine e = engine();
+        StashUnavailableException.whenFull(() -> {
+            e.sinkOffsets.noteTopicIds(sinkName, ids);
+            return null;
+        });
+    }
+
     /**
      * The input offsets of {@code partition} whose records the stash lost to damage, to fetch again from the input
      * topic; the delivered watermark stays below them until {@link #refetched}.

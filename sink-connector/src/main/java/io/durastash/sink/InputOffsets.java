@@ -25,6 +25,8 @@ import java.util.Set;
  * deleted and created again): its records are stashed again from there. Not thread-safe: one per task.
  */
 public final class InputOffsets {
+    /** The metadata of every offset a DuraStash sink lets Connect commit: an offset without it was set by another client. */
+    public static final String COMMIT_METADATA = "durastash";
     /** How many of its recent commits a partition remembers; a crash loses at most the last few. */
     static final int RECENT_COMMITS = 8;
 
@@ -116,6 +118,22 @@ public final class InputOffsets {
         return Arrival.RESET;
     }
 
+    /** Whether this stash let Connect commit an offset of {@code partition} recently. */
+    public boolean hasCommitted(TopicPartition partition) {
+        Partition p = partitions.get(partition);
+        return p != null && p.recentCommits.length > 0;
+    }
+
+    /** Forgets what the stash knows of {@code partition}'s offsets: they went back (a reset, a topic created again). */
+    public void forget(TopicPartition partition) {
+        Partition p = partitions.get(partition);
+        if (p != null) {
+            p.lastStashed = null;
+            p.recentCommits = new long[0];
+            p.commitsChanged = true;
+        }
+    }
+
     private static long highest(long[] commits) {
         return Arrays.stream(commits).max().orElse(-1);
     }
@@ -198,7 +216,7 @@ public final class InputOffsets {
                 p.offered = offset;
                 remember(p, offset);
             }
-            committable.put(e.getKey(), new OffsetAndMetadata(offset));
+            committable.put(e.getKey(), new OffsetAndMetadata(offset, COMMIT_METADATA));
         }
         return committable;
     }

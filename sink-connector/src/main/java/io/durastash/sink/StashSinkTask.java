@@ -70,10 +70,11 @@ public class StashSinkTask extends SinkTask {
         try {
             stash = lease.stash();
             offsets = new InputOffsets(config.commitMode());
-            writer = new StashWriter(stash, name, config.grouping(), config.sync(), offsets, errantRecordReporter());
             backpressure = new Backpressure(path.toString(), config.maxBytes(), config.minFreeBytes(), config.resumePercent());
             drainerWatch = new DrainerWatch(path);
             group = SinkGroups.jvm().join(SinkGroups.groupIdOf(name, props), stash);
+            writer = new StashWriter(stash, name, config.grouping(), config.sync(), offsets, errantRecordReporter(),
+                group::input);
             metrics = new SinkMetrics(PluginMetricsGroup.forTask(context, "Sink task of connector " + name), stash,
                 backpressure, group);
         } catch (RuntimeException e) {

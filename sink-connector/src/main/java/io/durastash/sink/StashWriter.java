@@ -4,6 +4,7 @@ import io.durastash.stash.BatchMetadata;
 import io.durastash.stash.EncodedRecord;
 import io.durastash.stash.Stash;
 import io.durastash.stash.StashRecord;
+import io.durastash.sink.placement.InputLookup;
 import io.durastash.stash.codec.RecordCodec;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
 
 /**
  * Writes the polls of one sink task into the stash: skips what is already stashed, encodes, groups, and appends
@@ -39,26 +41,33 @@ public final class StashWriter {
     private final boolean sync;
     private final InputOffsets offsets;
     private final ErrantRecordReporter reporter;
+    private final RewoundInput rewound;
     private final RecordCodec codec = new RecordCodec();
     /** Partitions whose redelivered records were announced since they were opened: one INFO line each. */
     private final Set<TopicPartition> skipAnnounced = new HashSet<>();
 
     /**
      * @param reporter where unencodable records go; null to fail the task on them
+     * @param input    what Kafka says of the input when partitions are assigned (read then)
      */
     public StashWriter(Stash stash, String sinkName, Grouping grouping, boolean sync, InputOffsets offsets,
-                       ErrantRecordReporter reporter) {
+                       ErrantRecordReporter reporter, Supplier<InputLookup> input) {
         this.stash = stash;
         this.sinkName = sinkName;
         this.grouping = grouping;
         this.sync = sync;
         this.offsets = offsets;
         this.reporter = reporter;
+        this.rewound = new RewoundInput(stash, sinkName, offsets, input);
     }
 
-    /** Starts tracking newly assigned partitions from what the stash holds for them. */
+    /**
+     * Starts tracking newly assigned partitions from what the stash holds for them, less what it holds of input that
+     * went back since (a topic created again, an offset reset: see {@link RewoundInput}).
+     */
     public void open(Collection<TopicPartition> partitions) {
         offsets.open(partitions, stash.stashedOffsets(sinkName), stash.recentCommits(sinkName));
+        rewound.check(partitions);
         skipAnnounced.removeAll(partitions);
     }
 

@@ -28,6 +28,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * sink fetches it again from the input topic instead of writing it off.
  */
 class DamageRefetchTaskTest {
+    /** An offset as the sink lets Connect commit it, with its commit metadata. */
+    private static OffsetAndMetadata committed(long offset) {
+        return new OffsetAndMetadata(offset, InputOffsets.COMMIT_METADATA);
+    }
+
     private static final TopicPartition P0 = tp("orders", 0);
 
     @TempDir
@@ -72,7 +77,7 @@ class DamageRefetchTaskTest {
         second.task().put(List.of());
 
         assertEquals(0L, second.context().offsets.get(P0), "the consumer is sent back to the damaged batch");
-        assertEquals(Map.of(P0, new OffsetAndMetadata(0)), second.task().preCommit(consumed),
+        assertEquals(Map.of(P0, committed(0)), second.task().preCommit(consumed),
             "nothing committed past the lost record meanwhile");
         second.task().put(orders(0, 11));
         List<ReadBatch> again = fixture.claimAll();
@@ -81,6 +86,6 @@ class DamageRefetchTaskTest {
         fixture.acknowledge(again);
         second.task().put(List.of());
         assertTrue(fixture.stash().refetch(P0).isEmpty(), "done");
-        assertEquals(consumed, second.task().preCommit(consumed));
+        assertEquals(Map.of(P0, committed(12)), second.task().preCommit(consumed));
     }
 }

@@ -16,6 +16,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 class InputOffsetsTest {
+    /** An offset as the sink lets Connect commit it, with its commit metadata. */
+    private static OffsetAndMetadata committed(long offset) {
+        return new OffsetAndMetadata(offset, InputOffsets.COMMIT_METADATA);
+    }
+
     private static final TopicPartition P0 = tp("t", 0);
     private static final TopicPartition P1 = tp("t", 1);
     private static final TopicPartition P2 = tp("t", 2);
@@ -27,6 +32,11 @@ class InputOffsetsTest {
 
     private static Map<TopicPartition, OffsetAndMetadata> at(TopicPartition tp, long offset) {
         return Map.of(tp, new OffsetAndMetadata(offset));
+    }
+
+    /** What the sink lets Connect commit: the offset with the sink's commit metadata. */
+    private static Map<TopicPartition, OffsetAndMetadata> committedAt(TopicPartition tp, long offset) {
+        return Map.of(tp, new OffsetAndMetadata(offset, InputOffsets.COMMIT_METADATA));
     }
 
     @Test
@@ -57,7 +67,7 @@ class InputOffsetsTest {
         offsets.advance(Map.of(P0, 9L, P1, 20L));
         Map<TopicPartition, OffsetAndMetadata> committable = offsets.committable(Map.of(
             P0, new OffsetAndMetadata(15), P1, new OffsetAndMetadata(12), P2, new OffsetAndMetadata(3)), undelivered);
-        assertEquals(Map.of(P0, new OffsetAndMetadata(10), P1, new OffsetAndMetadata(12)), committable);
+        assertEquals(Map.of(P0, committed(10), P1, committed(12)), committable);
     }
 
     @Test
@@ -69,11 +79,11 @@ class InputOffsetsTest {
         offsets.advance(Map.of(P0, 19L, P1, 4L));
         held.put(P0, 10L);
 
-        assertEquals(Map.of(P0, new OffsetAndMetadata(10), P1, new OffsetAndMetadata(5)),
+        assertEquals(Map.of(P0, committed(10), P1, committed(5)),
             offsets.committable(Map.of(P0, new OffsetAndMetadata(20), P1, new OffsetAndMetadata(5)), undelivered),
             "t-1 holds nothing undelivered: its position");
         held.remove(P0);
-        assertEquals(at(P0, 20), offsets.committable(at(P0, 20), undelivered));
+        assertEquals(committedAt(P0, 20), offsets.committable(at(P0, 20), undelivered));
     }
 
     @Test
@@ -85,11 +95,11 @@ class InputOffsetsTest {
             offsets.open(List.of(P0), Map.of(P0, 9L), Map.of(P0, new long[] {0}));
             held.put(P0, 0L);
 
-            assertEquals(at(P0, 500), offsets.committable(at(P0, 500), undelivered), mode + ", before any record");
+            assertEquals(committedAt(P0, 500), offsets.committable(at(P0, 500), undelivered), mode + ", before any record");
             assertEquals(InputOffsets.Arrival.AS_EXPECTED, offsets.arrived(P0, 500));
             offsets.advance(Map.of(P0, 509L));
             long expected = mode == CommitMode.DELIVERED ? 500 : 510;
-            assertEquals(at(P0, expected), offsets.committable(at(P0, 510), undelivered), mode + ", after records");
+            assertEquals(committedAt(P0, expected), offsets.committable(at(P0, 510), undelivered), mode + ", after records");
             held.clear();
         }
     }
@@ -99,9 +109,9 @@ class InputOffsetsTest {
         InputOffsets offsets = new InputOffsets(CommitMode.DELIVERED);
         offsets.open(List.of(P0), Map.of(), Map.of());
         offsets.arrived(P0, 0);
-        assertEquals(at(P0, 8), offsets.committable(at(P0, 8), undelivered));
+        assertEquals(committedAt(P0, 8), offsets.committable(at(P0, 8), undelivered));
         held.put(P0, 3L); // e.g. a quarantined batch requeued from a lower offset
-        assertEquals(at(P0, 8), offsets.committable(at(P0, 9), undelivered));
+        assertEquals(committedAt(P0, 8), offsets.committable(at(P0, 9), undelivered));
     }
 
     @Test

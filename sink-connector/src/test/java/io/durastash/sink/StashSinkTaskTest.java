@@ -47,6 +47,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StashSinkTaskTest {
+    /** An offset as the sink lets Connect commit it, with its commit metadata. */
+    private static OffsetAndMetadata committed(long offset) {
+        return new OffsetAndMetadata(offset, InputOffsets.COMMIT_METADATA);
+    }
+
     private static final TopicPartition ORDERS_0 = tp("orders", 0);
     private static final TopicPartition ORDERS_1 = tp("orders", 1);
     private static final TopicPartition PAYMENTS_0 = tp("payments", 0);
@@ -240,7 +245,7 @@ class StashSinkTaskTest {
         sink.task().put(List.of());
         assertEquals(0, fixture.stash().stats().liveBatches());
         assertEquals(Map.of(), fixture.stash().stashedOffsets(SinkFixture.CONNECTOR));
-        assertEquals(Map.of(ORDERS_0, new OffsetAndMetadata(0)), sink.task().preCommit(Map.of(ORDERS_0, new OffsetAndMetadata(0))),
+        assertEquals(Map.of(ORDERS_0, committed(0)), sink.task().preCommit(Map.of(ORDERS_0, new OffsetAndMetadata(0))),
             "the position, where nothing is past");
     }
 
@@ -257,7 +262,7 @@ class StashSinkTaskTest {
         assertEquals("renamed-orders", batches.get(0).metadata().group());
         assertEquals(List.of("orders-0@7"), positions(batches.get(0).records()));
         assertEquals(Map.of(ORDERS_0, 7L), fixture.stash().stashedOffsets(SinkFixture.CONNECTOR));
-        assertEquals(Map.of(ORDERS_0, new OffsetAndMetadata(8)), sink.task().preCommit(Map.of(ORDERS_0, new OffsetAndMetadata(8))));
+        assertEquals(Map.of(ORDERS_0, committed(8)), sink.task().preCommit(Map.of(ORDERS_0, new OffsetAndMetadata(8))));
     }
 
     @Test
@@ -273,7 +278,7 @@ class StashSinkTaskTest {
         Map<TopicPartition, OffsetAndMetadata> consumerAtStart = Map.of(ORDERS_0, new OffsetAndMetadata(0),
             ORDERS_1, new OffsetAndMetadata(0));
         // Before the redelivered records are seen, never commit past the consumer's position.
-        assertEquals(consumerAtStart, second.task().preCommit(consumerAtStart));
+        assertEquals(Map.of(ORDERS_0, committed(0), ORDERS_1, committed(0)), second.task().preCommit(consumerAtStart));
         List<SinkRecord> redelivered = new ArrayList<>(poll);
         redelivered.add(bytesRecord("orders", 0, 2, "d", "4"));
         second.task().put(redelivered);
@@ -281,7 +286,7 @@ class StashSinkTaskTest {
         assertEquals(List.of("orders-0@0", "orders-0@1", "orders-1@0", "orders-0@2"), positions(records(fixture.claimAll())));
         Map<TopicPartition, OffsetAndMetadata> committed = second.task().preCommit(Map.of(
             ORDERS_0, new OffsetAndMetadata(3), ORDERS_1, new OffsetAndMetadata(1), PAYMENTS_0, new OffsetAndMetadata(5)));
-        assertEquals(Map.of(ORDERS_0, new OffsetAndMetadata(3), ORDERS_1, new OffsetAndMetadata(1)), committed);
+        assertEquals(Map.of(ORDERS_0, committed(3), ORDERS_1, committed(1)), committed);
     }
 
     @Test
@@ -313,7 +318,7 @@ class StashSinkTaskTest {
         // Offsets 6 and 7 were consumed but filtered by a transform; orders-1 saw nothing.
         Map<TopicPartition, OffsetAndMetadata> committed = sink.task().preCommit(Map.of(
             ORDERS_0, new OffsetAndMetadata(8), ORDERS_1, new OffsetAndMetadata(3)));
-        assertEquals(Map.of(ORDERS_0, new OffsetAndMetadata(6)), committed);
+        assertEquals(Map.of(ORDERS_0, committed(6)), committed);
     }
 
     @Test
@@ -327,7 +332,7 @@ class StashSinkTaskTest {
         assertEquals(List.of(bad), reporter.records);
         assertInstanceOf(DataException.class, reporter.errors.get(0));
         assertEquals(List.of("orders-0@0", "orders-0@2"), positions(records(fixture.claimAll())));
-        assertEquals(Map.of(ORDERS_0, new OffsetAndMetadata(3)), sink.task().preCommit(Map.of(ORDERS_0, new OffsetAndMetadata(3))));
+        assertEquals(Map.of(ORDERS_0, committed(3)), sink.task().preCommit(Map.of(ORDERS_0, new OffsetAndMetadata(3))));
 
         // A poll of only bad records still moves the stashed offset, so a redelivery does not report it again.
         SinkRecord alsoBad = new SinkRecord("orders", 0, null, null, null, UUID.randomUUID(), 3);
@@ -359,7 +364,7 @@ class StashSinkTaskTest {
         // orders-1 moves to task b, which stashes more of it; then it moves back to a.
         a.task().close(List.of(ORDERS_1));
         a.context().revoke(List.of(ORDERS_1));
-        assertEquals(Map.of(ORDERS_0, new OffsetAndMetadata(1)), a.task().preCommit(Map.of(ORDERS_0, new OffsetAndMetadata(1))));
+        assertEquals(Map.of(ORDERS_0, committed(1)), a.task().preCommit(Map.of(ORDERS_0, new OffsetAndMetadata(1))));
         Started b = fixture.start(null, ORDERS_1);
         b.task().put(List.of(bytesRecord("orders", 1, 0, "b", "2"), bytesRecord("orders", 1, 1, "c", "3")));
         b.task().close(List.of(ORDERS_1));
@@ -368,7 +373,7 @@ class StashSinkTaskTest {
         a.task().put(List.of(bytesRecord("orders", 1, 1, "c", "3"), bytesRecord("orders", 1, 2, "d", "4")));
 
         assertEquals(List.of("orders-0@0", "orders-1@0", "orders-1@1", "orders-1@2"), positions(records(fixture.claimAll())));
-        assertEquals(Map.of(ORDERS_0, new OffsetAndMetadata(1), ORDERS_1, new OffsetAndMetadata(3)),
+        assertEquals(Map.of(ORDERS_0, committed(1), ORDERS_1, committed(3)),
             a.task().preCommit(Map.of(ORDERS_0, new OffsetAndMetadata(1), ORDERS_1, new OffsetAndMetadata(3))));
     }
 
@@ -379,12 +384,12 @@ class StashSinkTaskTest {
         sink.task().put(List.of(bytesRecord("orders", 0, 2, "c", "3")));
         Map<TopicPartition, OffsetAndMetadata> consumed = Map.of(ORDERS_0, new OffsetAndMetadata(3));
 
-        assertEquals(Map.of(ORDERS_0, new OffsetAndMetadata(0)), sink.task().preCommit(consumed), "stashed, not delivered");
+        assertEquals(Map.of(ORDERS_0, committed(0)), sink.task().preCommit(consumed), "stashed, not delivered");
         List<ReadBatch> batches = fixture.claimAll();
         fixture.acknowledge(batches.subList(0, 1));
-        assertEquals(Map.of(ORDERS_0, new OffsetAndMetadata(2)), sink.task().preCommit(consumed));
+        assertEquals(Map.of(ORDERS_0, committed(2)), sink.task().preCommit(consumed));
         fixture.acknowledge(batches.subList(1, 2));
-        assertEquals(consumed, sink.task().preCommit(consumed));
+        assertEquals(Map.of(ORDERS_0, committed(3)), sink.task().preCommit(consumed));
     }
 
     @Test
@@ -401,7 +406,7 @@ class StashSinkTaskTest {
         List<ReadBatch> batches = fixture.claimAll();
         assertEquals(List.of("orders-0@0", "orders-0@1", "orders-0@2"), positions(records(batches)), "not stashed twice");
         fixture.acknowledge(batches);
-        assertEquals(Map.of(ORDERS_0, new OffsetAndMetadata(3)), second.task().preCommit(Map.of(ORDERS_0, new OffsetAndMetadata(3))));
+        assertEquals(Map.of(ORDERS_0, committed(3)), second.task().preCommit(Map.of(ORDERS_0, new OffsetAndMetadata(3))));
     }
 
     @Test
@@ -409,7 +414,7 @@ class StashSinkTaskTest {
         Started first = fixture.start(null, ORDERS_0);
         first.task().put(List.of(bytesRecord("orders", 0, 0, "a", "1"), bytesRecord("orders", 0, 1, "b", "2")));
         fixture.acknowledge(fixture.claimAll());
-        assertEquals(Map.of(ORDERS_0, new OffsetAndMetadata(2)), first.task().preCommit(Map.of(ORDERS_0, new OffsetAndMetadata(2))));
+        assertEquals(Map.of(ORDERS_0, committed(2)), first.task().preCommit(Map.of(ORDERS_0, new OffsetAndMetadata(2))));
         first.task().stop();
 
         // PATCH /connectors/<name>/offsets on another worker, or a topic deleted and created again: back to 0.

@@ -2,6 +2,7 @@ package io.durastash.stash.internals;
 
 import org.apache.kafka.common.TopicPartition;
 
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -9,7 +10,8 @@ import java.util.TreeMap;
 /**
  * What the stash keeps of its sink connectors' input offsets, in {@code default}: the stashed offsets (connector →
  * partition → the last offset handled), written in the same write as the records they cover; and the offsets each
- * connector's tasks recently let Connect commit, by which a task tells a deliberate reset from a redelivery.
+ * connector's tasks recently let Connect commit, by which a task tells a deliberate reset from a redelivery; and the
+ * id of the input topic they belong to, by which it tells a topic deleted and created again under the same name.
  * Thread-safe.
  */
 public final class SinkOffsetStore {
@@ -67,6 +69,26 @@ public final class SinkOffsetStore {
         try (StashWrite write = db.newWrite()) {
             commits.forEach((tp, offsets) -> write.put(Family.DEFAULT, StashKeys.sinkCommits(sink, tp), StashKeys.longsValue(offsets)));
             db.write("note the recent commits of " + sink, write, false);
+        }
+    }
+
+    /** The id of the input topic each partition's stashed offset belongs to, as {@code sink}'s tasks last saw it. */
+    public Map<TopicPartition, String> topicIds(String sink) {
+        byte[] prefix = StashKeys.sinkTopicIdPrefix(sink);
+        Map<TopicPartition, String> ids = new LinkedHashMap<>();
+        scan(prefix, (key, value) -> ids.put(StashKeys.sinkOffsetPartition(key, prefix.length),
+            new String(value, StandardCharsets.UTF_8)));
+        return ids;
+    }
+
+    /** Notes the input topic ids of the named partitions; not synced (losing them costs a redundant re-stash). */
+    public void noteTopicIds(String sink, Map<TopicPartition, String> ids) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        try (StashWrite write = db.newWrite()) {
+            ids.forEach((tp, id) -> write.put(Family.DEFAULT, StashKeys.sinkTopicId(sink, tp), id.getBytes(StandardCharsets.UTF_8)));
+            db.write("note the input topic ids of " + sink, write, false);
         }
     }
 

@@ -17,6 +17,7 @@ public final class StashKeys {
     public static final byte[] IDS_RESERVED = "ids.reserved".getBytes(StandardCharsets.UTF_8);
     private static final String SINK_OFFSET_PREFIX = "sink.offset\u0000";
     private static final String SINK_COMMITS_PREFIX = "sink.commits\u0000";
+    private static final String SINK_TOPIC_ID_PREFIX = "sink.topic-id\u0000";
 
     private StashKeys() {
     }
@@ -77,6 +78,15 @@ public final class StashKeys {
     /** The prefix of every recent-commits key of one sink connector. */
     public static byte[] sinkCommitsPrefix(String sinkName) {
         return (SINK_COMMITS_PREFIX + sinkName + "\u0000").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The prefix of every input-topic-id key of one sink connector. */
+    public static byte[] sinkTopicIdPrefix(String sinkName) {
+        return (SINK_TOPIC_ID_PREFIX + sinkName + "\u0000").getBytes(StandardCharsets.UTF_8);
+    }
+
+    public static byte[] sinkTopicId(String sinkName, TopicPartition tp) {
+        return (SINK_TOPIC_ID_PREFIX + sinkName + "\u0000" + tp.topic() + "\u0000" + tp.partition()).getBytes(StandardCharsets.UTF_8);
     }
 
     public static byte[] sinkCommits(String sinkName, TopicPartition tp) {

@@ -19,6 +19,7 @@ public final class SinkGroup {
     /** The backpressure of each task of the group here: paused, and whether for lack of disk. */
     private final Map<Object, boolean[]> pauses = new ConcurrentHashMap<>();
     private Map<String, Object> consumerConfig;
+    private AdminInputLookup input;
     private Stash stash;
     private int tasks;
 
@@ -61,8 +62,26 @@ public final class SinkGroup {
         tasks--;
         if (tasks == 0) {
             stash = null;
+            if (input != null) {
+                input.close();
+                input = null;
+            }
         }
         return tasks <= 0;
+    }
+
+    /**
+     * What Kafka says of the group's input, read with the consumers' settings; {@link InputLookup#NONE} when the
+     * assignor, which captures those settings, is not in use.
+     */
+    public synchronized InputLookup input() {
+        if (consumerConfig == null) {
+            return InputLookup.NONE;
+        }
+        if (input == null) {
+            input = new AdminInputLookup(groupId, consumerConfig);
+        }
+        return input;
     }
 
     synchronized DrainerPresence presence() {
