@@ -124,6 +124,19 @@ public final class KafkaCluster implements AutoCloseable {
         return description.get().partitions().size();
     }
 
+    /** Deletes {@code topic} and waits until the cluster no longer knows it. */
+    public void deleteTopic(String topic) {
+        call("delete the topic '" + topic + "'", admin.deleteTopics(List.of(topic)).all());
+        Deadline deadline = Deadline.after(LEADERS_TIMEOUT);
+        while (describe(topic).isPresent()) {
+            if (deadline.passed()) {
+                throw StackFailure.startup("The topic '" + topic + "' on " + bootstrap + " was not gone within "
+                    + deadline.seconds() + " s after its deletion.");
+            }
+            Deadline.pause(100);
+        }
+    }
+
     public int ensureTopic(String topic, int partitions) {
         return ensureTopic(topic, partitions, Map.of());
     }

@@ -133,11 +133,27 @@ public final class ConnectRest {
         if (response.status() == 409) {
             response = put("connectors/" + connector.name() + "/config", configJson(connector));
             if (response.ok()) {
-                response = put("connectors/" + connector.name() + (paused ? "/pause" : "/resume"),
-                    JSON.createObjectNode());
+                response = act(connector.name(), paused ? "pause" : "resume");
             }
         }
         return response;
+    }
+
+    /** {@code PUT /connectors/<name>/<action>}: pause, resume or stop. */
+    public Response act(String name, String action) throws IOException {
+        return put("connectors/" + name + "/" + action, JSON.createObjectNode());
+    }
+
+    /** The worker ({@code worker_id}, host:port) each task of the connector runs on, by task id; empty when unknown. */
+    public Map<Integer, String> taskWorkers(String name) throws IOException {
+        Response response = get("connectors/" + name + "/status");
+        Map<Integer, String> workers = new TreeMap<>();
+        if (response.ok()) {
+            for (JsonNode task : response.body().path("tasks")) {
+                workers.put(task.path("id").asInt(), task.path("worker_id").asText());
+            }
+        }
+        return workers;
     }
 
     /** {@code GET /connectors/<name>/status}; MISSING when there is no such connector. */

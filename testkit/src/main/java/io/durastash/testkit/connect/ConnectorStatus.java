@@ -6,6 +6,8 @@ import java.util.Map;
 public record ConnectorStatus(String connector, Map<Integer, String> tasks, String trace) {
     public static final String RUNNING = "RUNNING";
     public static final String PAUSED = "PAUSED";
+    /** {@code PUT /connectors/<name>/stop}: the connector keeps its config and runs no task. */
+    public static final String STOPPED = "STOPPED";
     public static final String FAILED = "FAILED";
 
     public boolean failed() {

@@ -49,27 +49,65 @@ public final class Connectors {
     }
 
     private void deploy(ConnectorConfig connector, boolean paused) {
+        retried("deploy the connector '" + connector.name() + "'" + connector.origin(), () -> {
+            List<String> problems = rest.get().validate(connector);
+            if (!problems.isEmpty()) {
+                throw StackFailure.startup("The connector config '" + connector.name() + "'" + connector.origin()
+                    + " is invalid:" + System.lineSeparator() + "    "
+                    + String.join(System.lineSeparator() + "    ", problems));
+            }
+            return rest.get().deploy(connector, paused);
+        });
+    }
+
+    /** Pauses the connector's tasks ({@code PUT /connectors/<name>/pause}); Connect pauses them soon after. */
+    public void pause(String name) {
+        retried("pause the connector '" + name + "'",
+            () -> rest.get().act(name, "pause"));
+    }
+
+    /** Resumes the connector's tasks ({@code PUT /connectors/<name>/resume}). */
+    public void resume(String name) {
+        retried("resume the connector '" + name + "'",
+            () -> rest.get().act(name, "resume"));
+    }
+
+    /** Stops the connector ({@code PUT /connectors/<name>/stop}) and waits until Connect reports it STOPPED. */
+    public void stop(String name) {
+        retried("stop the connector '" + name + "'", () -> rest.get().act(name, "stop"));
+        awaitState(name, ConnectorStatus.STOPPED, START);
+    }
+
+    /**
+     * Resets a STOPPED connector's offsets ({@code DELETE /connectors/<name>/offsets}): a sink's consumer group then
+     * starts again where {@code auto.offset.reset} says.
+     */
+    public void resetOffsets(String name) {
+        retried("reset the offsets of the connector '" + name + "'", () -> rest.get().delete("connectors/" + name
+            + "/offsets"));
+    }
+
+    private interface Request {
+        ConnectRest.Response send() throws IOException;
+    }
+
+    /** Sends {@code request} until it succeeds, retrying the answers of a cluster that is rebalancing, for {@link #START}. */
+    private void retried(String what, Request request) {
         Deadline deadline = Deadline.after(START);
         while (true) {
             requireAlive.run();
             try {
-                List<String> problems = rest.get().validate(connector);
-                if (!problems.isEmpty()) {
-                    throw StackFailure.startup("The connector config '" + connector.name() + "'" + connector.origin()
-                        + " is invalid:" + System.lineSeparator() + "    "
-                        + String.join(System.lineSeparator() + "    ", problems));
-                }
-                ConnectRest.Response response = rest.get().deploy(connector, paused);
+                ConnectRest.Response response = request.send();
                 if (response.ok()) {
                     return;
                 }
                 if (!RETRIED.contains(response.status()) || deadline.passed()) {
-                    throw StackFailure.startup("Connect rejected the connector '" + connector.name() + "'"
-                        + connector.origin() + " (HTTP " + response.status() + "): " + response.message());
+                    throw StackFailure.startup("Connect refused to " + what + " (HTTP " + response.status() + "): "
+                        + response.message());
                 }
             } catch (IOException e) {
                 if (deadline.passed()) {
-                    throw new UncheckedIOException("Cannot deploy the connector '" + connector.name() + "'", e);
+                    throw new UncheckedIOException("Cannot " + what, e);
                 }
             }
             Deadline.pause(500);
@@ -111,10 +149,10 @@ public final class Connectors {
             status -> status.allIn(ConnectorStatus.RUNNING) && status.tasks().size() == tasks);
     }
 
-    /** Waits until {@code name} is in {@code state}: PAUSED (the connector), or RUNNING (it and every task). */
+    /** Waits until {@code name} is in {@code state}: RUNNING (it and every task), or PAUSED or STOPPED (the connector). */
     public void awaitState(String name, String state, Duration timeout) {
-        await(name, state, timeout, status -> ConnectorStatus.PAUSED.equals(state) ? state.equals(status.connector())
-            : status.allIn(state));
+        await(name, state, timeout, status -> ConnectorStatus.RUNNING.equals(state) ? status.allIn(state)
+            : state.equals(status.connector()));
     }
 
     private void await(String name, String what, Duration timeout, Predicate<ConnectorStatus> reached) {

@@ -31,15 +31,22 @@ public final class TopicReader {
 
     private final String bootstrap;
     private final List<String> topics;
+    private final Map<TopicPartition, Long> from;
 
-    private TopicReader(String bootstrap, List<String> topics) {
+    private TopicReader(String bootstrap, List<String> topics, Map<TopicPartition, Long> from) {
         this.bootstrap = bootstrap;
         this.topics = topics;
+        this.from = from;
     }
 
     /** Reads {@code topics} together, as one consumer: a check over several series may span several outputs. */
     public static TopicReader of(String bootstrap, String... topics) {
-        return new TopicReader(bootstrap, List.of(topics));
+        return new TopicReader(bootstrap, List.of(topics), Map.of());
+    }
+
+    /** Reads from {@code offsets} on (the partitions named), instead of from the beginning: what came after them. */
+    public TopicReader from(Map<TopicPartition, Long> offsets) {
+        return new TopicReader(bootstrap, topics, Map.copyOf(offsets));
     }
 
     /** Reads into a check of {@code expected} (each record in its input partition); see {@link #read}. */
@@ -61,6 +68,7 @@ public final class TopicReader {
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
+            from.forEach(consumer::seek);
             Deadline quiet = Deadline.after(stall);
             while (!check.complete() && !stop.getAsBoolean() && !quiet.passed()) {
                 long before = check.arrived();
