@@ -78,8 +78,8 @@ final class ClusterChurn {
     }
 
     /**
-     * Runs the load at {@link #RATE} records/s for at least {@code least} and the kills, one after the other, each
-     * once records flow end to end again; stops the load 2 s after the last worker came back.
+     * Runs the load at {@link #RATE} records/s for at least {@code least} and the kills, one after the other, spread
+     * over that time, each once records flow end to end again; stops the load 2 s after the last worker came back.
      */
     Run run(List<Kill> kills, Duration least) {
         String in = pair.inputTopic();
@@ -91,6 +91,9 @@ final class ClusterChurn {
         for (int k = 0; k < kills.size(); k++) {
             Kill kill = kills.get(k);
             KillLoop.awaitFlowing(stack.kafka(), pair);
+            // Spread over the run, so that the last worker comes back as the load ends.
+            long due = least.toMillis() * (k + 1) / (kills.size() + 1) - (System.nanoTime() - t0) / 1_000_000;
+            Deadline.pause(Math.max(0, due));
             if (kill.sourcePausedFirst()) {
                 stack.connectors().pause(pair.source().name());
                 long paused = 3_000 + random.nextInt(3_000);
