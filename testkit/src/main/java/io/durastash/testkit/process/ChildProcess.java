@@ -176,7 +176,7 @@ public final class ChildProcess {
     }
 
     /** The command without the classpath, which runs to hundreds of entries. */
-    private static String summary(List<String> command) {
+    static String summary(List<String> command) {
         List<String> shown = new ArrayList<>();
         for (int i = 0; i < command.size(); i++) {
             String arg = command.get(i);
