@@ -62,6 +62,7 @@ class PrometheusMonitoringTest {
         "durastash_backpressure_paused", 0.0,
         "durastash_backpressure_disk_low", 0.0,
         "durastash_stash_drainer_active", 1.0);
+    private static final Set<String> TEXT_METRICS = Set.of(StashGauges.PATH, StashGauges.ID);
 
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     static Path root;
@@ -125,8 +126,8 @@ class PrometheusMonitoringTest {
 
         String stashId = (String) jmx.pluginMetric(SINK, 0, StashGauges.ID);
         for (String connector : List.of(SINK, SOURCE)) {
-            assertEquals(1.0, value(scrape, "durastash_stash_info", connector, Map.of("stash_path", stash.toString())));
-            assertEquals(1.0, value(scrape, "durastash_stash_info_id", connector, Map.of("stash_id", stashId)));
+            assertEquals(1.0, value(scrape, "durastash_stash_path", connector, Map.of("stash_path", stash.toString())));
+            assertEquals(1.0, value(scrape, "durastash_stash_id", connector, Map.of("stash_id", stashId)));
             assertEquals(0.0, value(scrape, "durastash_stash_quarantined_entries", connector, Map.of()));
             assertEquals(1.0, value(scrape, "durastash_stash_drainer_active", connector, Map.of()));
             assertTrue(value(scrape, "durastash_stash_disk_bytes", connector, Map.of()) > 0, "stash on disk");
@@ -149,7 +150,7 @@ class PrometheusMonitoringTest {
         try (PrometheusServer prometheus = PrometheusServer.start(prometheusBinary, root.resolve("prometheus"),
             "connect", exporter)) {
             Await.until("Prometheus to have scraped the stash of both tasks", FLOWING,
-                () -> series(prometheus, "durastash_stash_info"), result -> result.size() == 2);
+                () -> series(prometheus, "durastash_stash_path"), result -> result.size() == 2);
 
             Map<String, List<String>> selected = new HashMap<>();
             for (GrafanaDashboard.Variable variable : dashboard.variables()) {
@@ -216,22 +217,16 @@ class PrometheusMonitoringTest {
 
     /**
      * The registered metrics of {@code connector}'s task 0 that the scrape lacks under the name the rules give them:
-     * {@code durastash_<name, dashes as underscores>{connector, task}}, and for the two text metrics the info metrics
-     * {@code durastash_stash_info{stash_path}} and {@code durastash_stash_info_id{stash_id}} of value 1.
+     * {@code durastash_<name, dashes as underscores>{connector, task}}, and for the two text metrics (the stash's path
+     * and identity) the same name with the text as a label ({@code stash_path}, {@code stash_id}) on the value 1.
      */
     private static List<String> unexported(ExporterScrape scrape, String connector, Set<String> registered) {
         List<String> missing = new ArrayList<>();
         for (String metric : registered) {
+            String name = "durastash_" + metric.replace('-', '_');
             Map<String, String> labels = new LinkedHashMap<>(Map.of("connector", connector, "task", "0"));
-            String name;
-            if (StashGauges.PATH.equals(metric)) {
-                name = "durastash_stash_info";
-                labels.put("stash_path", stash.toString());
-            } else if (StashGauges.ID.equals(metric)) {
-                name = "durastash_stash_info_id";
-                labels.put("stash_id", (String) jmx.pluginMetric(connector, 0, metric));
-            } else {
-                name = "durastash_" + metric.replace('-', '_');
+            if (TEXT_METRICS.contains(metric)) {
+                labels.put(name.substring("durastash_".length()), (String) jmx.pluginMetric(connector, 0, metric));
             }
             if (scrape.find(name, labels).size() != 1) {
                 missing.add(connector + " " + metric + " as " + name + labels);
