@@ -10,6 +10,7 @@ import io.durastash.testkit.connect.ConnectorConfig;
 import io.durastash.testkit.connect.ConnectorStatus;
 import io.durastash.testkit.connect.Pair;
 import io.durastash.testkit.connect.WorkerMetrics;
+import io.durastash.testkit.process.CommandRun;
 import io.durastash.testkit.process.ProcessStack;
 import io.durastash.testkit.process.WorkerProcess;
 import io.durastash.testkit.process.WorkerSpec;
@@ -188,7 +189,7 @@ class BadInputFaultTest {
         start(sink);
 
         // The durastash tool, while the worker holds the stash.
-        StashToolRun tool = StashToolRun.durastash("--dir", stash.toString(), "stats");
+        CommandRun tool = StashToolRun.durastash("--dir", stash.toString(), "stats");
         report.line("durastash --dir <stash> stats while the worker holds it: exit %d, %s", tool.exitCode(),
             oneLine(tool.output() + tool.errors()));
         assertEquals(1, tool.exitCode(), tool.toString());

@@ -8,6 +8,7 @@ import io.durastash.stash.testing.RawStash;
 import io.durastash.testkit.Await;
 import io.durastash.testkit.connect.Pair;
 import io.durastash.testkit.connect.WorkerMetrics;
+import io.durastash.testkit.process.CommandRun;
 import io.durastash.testkit.process.ProcessStack;
 import io.durastash.testkit.process.WorkerProcess;
 import io.durastash.testkit.process.WorkerSpec;
@@ -91,7 +92,7 @@ class CorruptionFaultTest {
                 recordIndex = metadata(raw, recordBatch).path("recordCount").asInt() / 2;
             }
             // Which input record is record recordIndex of recordBatch: the tool shows it (its number is its offset).
-            StashToolRun show = StashToolRun.durastash("--dir", stash.toString(), "--format", "json", "show",
+            CommandRun show = StashToolRun.durastash("--dir", stash.toString(), "--format", "json", "show",
                 Long.toString(recordBatch), "--from", Integer.toString(recordIndex), "--limit", "1");
             assertEquals(0, show.exitCode(), show.toString());
             JsonNode shown = JSON.readTree(show.output()).path("records").path(0);
@@ -135,10 +136,10 @@ class CorruptionFaultTest {
 
             // durastash quarantine list, once the worker has let go of the stash.
             assertTrue(worker.stop(), "the worker did not stop within its grace period");
-            StashToolRun list = StashToolRun.durastash("--dir", stash.toString(), "quarantine", "list", "--limit", "5");
+            CommandRun list = StashToolRun.durastash("--dir", stash.toString(), "quarantine", "list", "--limit", "5");
             assertEquals(0, list.exitCode(), list.toString());
             report.line("%s", list.toString().strip());
-            StashToolRun json = StashToolRun.durastash("--dir", stash.toString(), "--format", "json", "quarantine", "list",
+            CommandRun json = StashToolRun.durastash("--dir", stash.toString(), "--format", "json", "quarantine", "list",
                 Long.toString(metaVictim), Long.toString(recordBatch), "--limit", "10000");
             JsonNode entries = JSON.readTree(json.output());
             assertEquals(expectedQuarantined, entries.path("total").asLong(), json.toString());

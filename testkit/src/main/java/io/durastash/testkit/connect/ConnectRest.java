@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -180,6 +181,29 @@ public final class ConnectRest {
         List<String> names = new ArrayList<>();
         response.body().forEach(name -> names.add(name.asText()));
         return names;
+    }
+
+    /**
+     * {@code GET /durastash/stashes}, the stash health REST extension's answer: a status and every stash open in this
+     * worker. Fails when the worker does not serve it (no {@code rest.extension.classes}).
+     */
+    public JsonNode stashes() throws IOException {
+        Response response = get("durastash/stashes");
+        if (!response.ok()) {
+            throw new IOException("GET /durastash/stashes answered HTTP " + response.status() + ": " + response.message()
+                + " (is rest.extension.classes=io.durastash.rest.StashHealthExtension set on the worker?)");
+        }
+        return response.body();
+    }
+
+    /** The entry of {@link #stashes()} for the stash directory {@code stash}; a missing node when it is not open. */
+    public JsonNode stashHealth(Path stash) throws IOException {
+        for (JsonNode entry : stashes().path("stashes")) {
+            if (Path.of(entry.path("path").asText()).equals(stash)) {
+                return entry;
+            }
+        }
+        return JSON.missingNode();
     }
 
     private static ObjectNode configJson(ConnectorConfig connector) {

@@ -9,11 +9,16 @@ import io.durastash.testkit.StackFailure;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -133,25 +138,26 @@ public final class PluginArchive {
 
     /**
      * Empties {@code pluginPath} and unzips the archive into it, as an operator installs it (so a rebuilt archive is
-     * what runs), and returns the plugin's directory ({@code pluginPath/durastash-durastash-<version>}).
+     * what runs), and returns the plugin's directory ({@code pluginPath/durastash-durastash-<version>}). Like
+     * {@code unzip}, it keeps the executable bit the archive gives a file ({@code bin/durastash}).
      */
     public Path installInto(Path pluginPath) {
         Path root = pluginPath.toAbsolutePath().normalize();
         Directories.empty(root);
-        try (ZipFile file = new ZipFile(zip.toFile())) {
-            for (ZipEntry entry : Collections.list(file.entries())) {
-                Path target = root.resolve(entry.getName()).normalize();
+        try (FileSystem archive = FileSystems.newFileSystem(zip, Map.of("enablePosixFileAttributes", "true"))) {
+            for (String name : entries) {
+                Path target = root.resolve(name).normalize();
                 if (!target.startsWith(root) || target.equals(root)) {
                     throw StackFailure.environment("The plugin archive " + zip + " has an entry outside its directory: "
-                        + entry.getName());
+                        + name);
                 }
-                if (entry.isDirectory()) {
+                if (name.endsWith("/")) {
                     Files.createDirectories(target);
                 } else {
+                    Path entry = archive.getPath("/" + name);
                     Files.createDirectories(target.getParent());
-                    try (InputStream in = file.getInputStream(entry)) {
-                        Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-                    }
+                    Files.copy(entry, target, StandardCopyOption.REPLACE_EXISTING);
+                    keepExecutable(entry, target);
                 }
             }
         } catch (IOException e) {
@@ -164,5 +170,16 @@ public final class PluginArchive {
                 + "durastash-durastash-<version>/lib/*.jar: its top entries are " + topDirectories() + ".");
         }
         return top;
+    }
+
+    private static void keepExecutable(Path entry, Path target) throws IOException {
+        PosixFileAttributeView view = Files.getFileAttributeView(target, PosixFileAttributeView.class);
+        if (view == null || !Files.getPosixFilePermissions(entry).contains(PosixFilePermission.OWNER_EXECUTE)) {
+            return;
+        }
+        Set<PosixFilePermission> permissions = EnumSet.copyOf(view.readAttributes().permissions());
+        permissions.addAll(List.of(PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.GROUP_EXECUTE,
+            PosixFilePermission.OTHERS_EXECUTE));
+        view.setPermissions(permissions);
     }
 }

@@ -3,7 +3,9 @@ package io.durastash.testkit.connect;
 import com.sun.tools.attach.VirtualMachine;
 
 import javax.management.AttributeNotFoundException;
+import javax.management.MBeanAttributeInfo;
 import javax.management.MBeanServerConnection;
+import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
@@ -12,6 +14,8 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A Connect worker's metrics read over JMX, the way an operator's JMX client reads them: Connect's own task metrics
@@ -92,21 +96,47 @@ public final class WorkerMetrics implements AutoCloseable {
     /** One plugin metric of one task; fails, naming it, when it cannot be read (the task has not registered it). */
     public Object pluginMetric(String connectorName, int task, String metric) {
         try {
-            MBeanServerConnection mbeans = connect();
-            if (mbeans == null) {
-                throw new IllegalStateException(unavailable);
-            }
-            // Connect quotes a connector name in an ObjectName only when it must.
-            ObjectName name = new ObjectName("kafka.connect:type=plugins,connector=" + ObjectName.quote(connectorName)
-                + ",task=" + task);
-            if (!mbeans.isRegistered(name)) {
-                name = new ObjectName("kafka.connect:type=plugins,connector=" + connectorName + ",task=" + task);
-            }
-            return mbeans.getAttribute(name, metric);
+            MBeanServerConnection mbeans = connected();
+            return mbeans.getAttribute(pluginMBean(mbeans, connectorName, task), metric);
         } catch (Exception e) {
             throw new IllegalStateException("Cannot read " + metric + " of " + connectorName + " task " + task
                 + " over JMX: " + e, e);
         }
+    }
+
+    /** The names of every plugin metric one task registered, as a JMX client lists its MBean's attributes. */
+    public Set<String> pluginMetricNames(String connectorName, int task) {
+        try {
+            MBeanServerConnection mbeans = connected();
+            Set<String> names = new TreeSet<>();
+            for (MBeanAttributeInfo attribute : mbeans.getMBeanInfo(pluginMBean(mbeans, connectorName, task))
+                .getAttributes()) {
+                names.add(attribute.getName());
+            }
+            return names;
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot list the plugin metrics of " + connectorName + " task " + task
+                + " over JMX: " + e, e);
+        }
+    }
+
+    private MBeanServerConnection connected() {
+        MBeanServerConnection mbeans = connect();
+        if (mbeans == null) {
+            throw new IllegalStateException(unavailable);
+        }
+        return mbeans;
+    }
+
+    private static ObjectName pluginMBean(MBeanServerConnection mbeans, String connectorName, int task)
+        throws IOException, MalformedObjectNameException {
+        // Connect quotes a connector name in an ObjectName only when it must.
+        ObjectName name = new ObjectName("kafka.connect:type=plugins,connector=" + ObjectName.quote(connectorName)
+            + ",task=" + task);
+        if (!mbeans.isRegistered(name)) {
+            name = new ObjectName("kafka.connect:type=plugins,connector=" + connectorName + ",task=" + task);
+        }
+        return name;
     }
 
     /** {@link #pluginMetric} as a number. */

@@ -42,7 +42,11 @@ public final class ChildProcess {
         this.logStart = logStart;
     }
 
-    static ChildProcess start(String name, List<String> command, Path workDir, Map<String, String> env, Path log) {
+    /**
+     * Starts {@code command} in {@code workDir} with {@code env} on top of this JVM's environment, its output appended
+     * to {@code log}; the stack's processes, and those a test runs beside them (a Prometheus server).
+     */
+    public static ChildProcess start(String name, List<String> command, Path workDir, Map<String, String> env, Path log) {
         List<String> wrapped = new ArrayList<>(List.of("/bin/sh", "-c", WRAPPER));
         wrapped.addAll(command);
         ProcessBuilder builder = new ProcessBuilder(wrapped)
@@ -107,7 +111,7 @@ public final class ChildProcess {
      * SIGTERM, then up to {@code grace} for a clean exit, then SIGKILL. Returns true when the process ended within
      * the grace period.
      */
-    boolean stop(Duration grace) {
+    public boolean stop(Duration grace) {
         return stop(process.toHandle(), grace);
     }
 
@@ -176,7 +180,7 @@ public final class ChildProcess {
     }
 
     /** The command without the classpath, which runs to hundreds of entries. */
-    private static String summary(List<String> command) {
+    static String summary(List<String> command) {
         List<String> shown = new ArrayList<>();
         for (int i = 0; i < command.size(); i++) {
             String arg = command.get(i);

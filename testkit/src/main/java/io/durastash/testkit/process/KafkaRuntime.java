@@ -69,6 +69,11 @@ public final class KafkaRuntime {
 
     /** {@code java <options> -cp <kafka> mainClass args}, with the stack's logging config and marker. */
     List<String> command(String mainClass, String heap, List<String> args) {
+        return command(mainClass, heap, List.of(), args);
+    }
+
+    /** {@link #command(String, String, List)} with {@code jvmOptions} after the stack's own options. */
+    List<String> command(String mainClass, String heap, List<String> jvmOptions, List<String> args) {
         List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xms128m");
@@ -78,6 +83,7 @@ public final class KafkaRuntime {
         command.add("-Djava.awt.headless=true");
         command.add("-Dlog4j2.configurationFile=" + log4jConfig.toAbsolutePath());
         command.add("-D" + DATA_DIR_PROPERTY + "=" + dataDir);
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(classpath);
         command.add(mainClass);

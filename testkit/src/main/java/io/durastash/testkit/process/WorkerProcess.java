@@ -42,6 +42,7 @@ public final class WorkerProcess {
     private final int port;
     private final Path properties;
     private final Map<String, String> env;
+    private final List<String> jvmOptions;
     private final Path stashDir;
     private final ConnectRest rest;
     private final Connectors connectors;
@@ -57,6 +58,7 @@ public final class WorkerProcess {
         this.port = spec.port > 0 ? spec.port : Ports.anyFree();
         this.properties = writeProperties(stack, spec);
         this.env = Map.copyOf(spec.env);
+        this.jvmOptions = List.copyOf(spec.jvmOptions);
         this.stashDir = spec.stashDir != null ? spec.stashDir.toAbsolutePath().normalize() : stack.stashDir();
         this.rest = ConnectRest.onPort(port);
         this.connectors = new Connectors(() -> rest, () -> requireAlive("while it served the request"),
@@ -117,7 +119,7 @@ public final class WorkerProcess {
                 + ": " + e.getMessage());
         }
         process = stack.launch(role(), title,
-            stack.runtime().command(mode.mainClass, "1g", List.of(properties.toString())), environment,
+            stack.runtime().command(mode.mainClass, "1g", jvmOptions, List.of(properties.toString())), environment,
             stack.logs().resolve(name + ".log"));
         down = false;
         awaitReady();

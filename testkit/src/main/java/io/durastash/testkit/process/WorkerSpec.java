@@ -1,12 +1,15 @@
 package io.durastash.testkit.process;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * What a Connect worker process of a {@link ProcessStack} runs: standalone or distributed, on which port,
- * {@code config/local/worker.properties} with which overrides, with which environment, on which stash directory.
+ * {@code config/local/worker.properties} with which overrides, with which environment and JVM options, on which stash
+ * directory.
  * The stack reads it once, when it creates the {@link WorkerProcess}; every later start of that worker runs the same.
  */
 public final class WorkerSpec {
@@ -27,6 +30,7 @@ public final class WorkerSpec {
     int port;
     final Map<String, String> properties = new LinkedHashMap<>();
     final Map<String, String> env = new LinkedHashMap<>();
+    final List<String> jvmOptions = new ArrayList<>();
     Path stashDir;
 
     private WorkerSpec(String name, Mode mode) {
@@ -81,6 +85,15 @@ public final class WorkerSpec {
     /** An environment variable of the worker process, for its EnvVarConfigProvider ({@code ${env:NAME}}). */
     public WorkerSpec env(String key, String value) {
         env.put(key, value);
+        return this;
+    }
+
+    /**
+     * A JVM option of the worker process, after the stack's own (heap, GC, logging), as {@code KAFKA_OPTS} adds options
+     * to what {@code connect-standalone.sh} runs: a {@code -javaagent:...} such as the Prometheus JMX exporter.
+     */
+    public WorkerSpec jvmOption(String option) {
+        jvmOptions.add(option);
         return this;
     }
 

@@ -4,7 +4,8 @@
  * ({@link io.durastash.testkit.process.WorkerProcess}, as a {@link io.durastash.testkit.process.WorkerSpec} says),
  * each a {@link io.durastash.testkit.process.ChildProcess} of Kafka's own runtime
  * ({@link io.durastash.testkit.process.KafkaRuntime}) on one {@link io.durastash.testkit.process.DataDir}, with the
- * local ports they listen on ({@link io.durastash.testkit.process.Ports}).
+ * local ports they listen on ({@link io.durastash.testkit.process.Ports}); and a command run to its end as a user runs
+ * it, its output and exit code ({@link io.durastash.testkit.process.CommandRun}).
  *
  * <p>Locks: a {@code DataDir} holds a file lock on its directory for the stack's life, so one stack at a time runs
  * on it. In the JVM there is one monitor, the {@code ProcessStack}'s: it guards the list of workers, the closed flag
