@@ -16,13 +16,14 @@ import java.util.Map;
  * problems an operator should act on, each with the fix.
  */
 final class StashHealth {
-    /** How long data may wait with no drainer before it is a problem: the drain lag the guard tolerates too. */
+    /** By default, how long data may wait with no drainer before it is a problem. */
     static final long NO_DRAINER_AFTER_MS = 60_000;
 
     private StashHealth() {
     }
 
-    static Map<String, Object> of(Stash stash, List<SinkGroup> groups) {
+    /** @param noDrainerAfterMs how long data may wait with no drainer before it is a problem */
+    static Map<String, Object> of(Stash stash, List<SinkGroup> groups, long noDrainerAfterMs) {
         StashStats stats = stash.stats();
         StashDisk disk = stash.disk();
         boolean paused = false;
@@ -40,8 +41,8 @@ final class StashHealth {
         Map<String, Object> health = new LinkedHashMap<>();
         health.put("id", stash.id().toString());
         health.put("path", stash.path().toString());
-        health.put("status", problems(stats, paused, diskLow).isEmpty() ? "OK" : "ATTENTION");
-        health.put("problems", problems(stats, paused, diskLow));
+        health.put("status", problems(stats, paused, diskLow, noDrainerAfterMs).isEmpty() ? "OK" : "ATTENTION");
+        health.put("problems", problems(stats, paused, diskLow, noDrainerAfterMs));
         health.put("pendingBatches", stats.pendingBatches());
         health.put("pendingRecords", stats.pendingRecords());
         health.put("pendingBytes", stats.pendingBytes());
@@ -59,9 +60,9 @@ final class StashHealth {
         return health;
     }
 
-    private static List<String> problems(StashStats stats, boolean paused, boolean diskLow) {
+    private static List<String> problems(StashStats stats, boolean paused, boolean diskLow, long noDrainerAfterMs) {
         List<String> problems = new ArrayList<>();
-        if (stats.pendingWithoutDrainer() && stats.oldestPendingAgeMs() >= NO_DRAINER_AFTER_MS) {
+        if (stats.pendingWithoutDrainer() && stats.oldestPendingAgeMs() >= noDrainerAfterMs) {
             problems.add("NO_DRAINER: the stash has held data for " + stats.oldestPendingAgeMs() / 1000 + " s and no source "
                 + "task in this worker drains it. Run the source connector with tasks.max at least the number of workers, "
                 + "or restart its tasks; give the sink consumer.override.partition.assignment.strategy="

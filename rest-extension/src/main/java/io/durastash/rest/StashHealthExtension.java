@@ -3,6 +3,7 @@ package io.durastash.rest;
 import io.durastash.sink.placement.SinkGroups;
 import io.durastash.stash.StashRegistry;
 import io.durastash.stash.Version;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.connect.rest.ConnectRestExtension;
 import org.apache.kafka.connect.rest.ConnectRestExtensionContext;
 import org.slf4j.Logger;
@@ -17,16 +18,34 @@ import java.util.Map;
  * sees their stash registry.
  */
 public final class StashHealthExtension implements ConnectRestExtension {
+    /** Worker property: how long a stash may hold data with no drainer in this worker before NO_DRAINER is reported. */
+    public static final String NO_DRAINER_AFTER_MS_CONFIG = "durastash.health.no.drainer.after.ms";
     private static final Logger log = LoggerFactory.getLogger(StashHealthExtension.class);
 
+    private long noDrainerAfterMs = StashHealth.NO_DRAINER_AFTER_MS;
+
+    /** Reads {@value #NO_DRAINER_AFTER_MS_CONFIG} from the worker properties (default one minute). */
     @Override
     public void configure(Map<String, ?> configs) {
-        // Nothing to configure: it reports what this worker holds.
+        Object value = configs.get(NO_DRAINER_AFTER_MS_CONFIG);
+        if (value == null) {
+            return;
+        }
+        try {
+            noDrainerAfterMs = Long.parseLong(value.toString().trim());
+        } catch (NumberFormatException e) {
+            noDrainerAfterMs = -1;
+        }
+        if (noDrainerAfterMs < 0) {
+            throw new ConfigException(NO_DRAINER_AFTER_MS_CONFIG, value, "must be a number of milliseconds, 0 or more "
+                + "(default " + StashHealth.NO_DRAINER_AFTER_MS + "): how long a stash may hold data with no drainer "
+                + "before the worker reports NO_DRAINER");
+        }
     }
 
     @Override
     public void register(ConnectRestExtensionContext context) {
-        context.configurable().register(new StashHealthResource(StashRegistry.jvm(), SinkGroups.jvm()));
+        context.configurable().register(new StashHealthResource(StashRegistry.jvm(), SinkGroups.jvm(), noDrainerAfterMs));
         log.info("DuraStash stash health is at GET /durastash/stashes");
     }
 

@@ -21,10 +21,12 @@ import java.util.Map;
 public final class StashHealthResource {
     private final StashRegistry registry;
     private final SinkGroups sinkGroups;
+    private final long noDrainerAfterMs;
 
-    StashHealthResource(StashRegistry registry, SinkGroups sinkGroups) {
+    StashHealthResource(StashRegistry registry, SinkGroups sinkGroups, long noDrainerAfterMs) {
         this.registry = registry;
         this.sinkGroups = sinkGroups;
+        this.noDrainerAfterMs = noDrainerAfterMs;
     }
 
     @GET
@@ -34,7 +36,7 @@ public final class StashHealthResource {
         List<Map<String, Object>> stashes = new ArrayList<>();
         boolean ok = true;
         for (Stash stash : registry.openStashes()) {
-            Map<String, Object> health = StashHealth.of(stash, groups);
+            Map<String, Object> health = StashHealth.of(stash, groups, noDrainerAfterMs);
             ok &= "OK".equals(health.get("status"));
             stashes.add(health);
         }

@@ -7,6 +7,7 @@ import io.durastash.stash.StashOptions;
 import io.durastash.stash.StashRegistry;
 import io.durastash.stash.testing.ManualClock;
 import io.durastash.stash.testing.TestRecords;
+import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StashHealthResourceTest {
@@ -30,7 +32,7 @@ class StashHealthResourceTest {
 
     @Test
     void aStashWithDataAndNoDrainerForAMinuteNeedsAttention() {
-        StashHealthResource resource = new StashHealthResource(registry, SinkGroups.jvm());
+        StashHealthResource resource = new StashHealthResource(registry, SinkGroups.jvm(), StashHealth.NO_DRAINER_AFTER_MS);
         try (StashLease lease = registry.acquire(dir.resolve("stranded"), StashOptions.defaults().withClock(clock))) {
             new TestRecords().appendBatch(lease.stash(), "t", 0, 0, 3);
             Map<String, Object> fresh = stashes(resource.stashes()).get(0);
@@ -55,5 +57,16 @@ class StashHealthResourceTest {
             drainer.stop();
         }
         assertTrue(stashes(resource.stashes()).isEmpty(), "only stashes open in this worker");
+    }
+
+    @Test
+    void theWorkerPropertySetsHowLongDataMayWaitAndABadValueIsNamed() {
+        StashHealthExtension extension = new StashHealthExtension();
+        extension.configure(Map.of(StashHealthExtension.NO_DRAINER_AFTER_MS_CONFIG, "5000"));
+        ConfigException bad = assertThrows(ConfigException.class,
+            () -> extension.configure(Map.of(StashHealthExtension.NO_DRAINER_AFTER_MS_CONFIG, "soon")));
+        assertTrue(bad.getMessage().contains(StashHealthExtension.NO_DRAINER_AFTER_MS_CONFIG), bad.getMessage());
+        assertThrows(ConfigException.class,
+            () -> extension.configure(Map.of(StashHealthExtension.NO_DRAINER_AFTER_MS_CONFIG, "-1")));
     }
 }
