@@ -180,11 +180,6 @@ public final class Connectors {
         }
     }
 
-    /** The REST API of a worker that answers, for what this class does not wrap. */
-    public ConnectRest rest() {
-        return rest.get();
-    }
-
     private static String firstLines(String text) {
         String[] all = text.split("\\R");
         StringBuilder out = new StringBuilder();

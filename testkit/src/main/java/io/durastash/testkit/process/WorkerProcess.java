@@ -63,14 +63,6 @@ public final class WorkerProcess {
             () -> process == null ? "" : process.tailReport());
     }
 
-    public String name() {
-        return name;
-    }
-
-    public int port() {
-        return port;
-    }
-
     /** What {@code DURASTASH_STASH_DIR} names for this worker. */
     public Path stashDir() {
         return stashDir;
