@@ -101,7 +101,7 @@ public final class ProcessStack extends ConnectStack {
         return dataDir.stash();
     }
 
-    public Path configDir() {
+    Path configDir() {
         return configDir;
     }
 
