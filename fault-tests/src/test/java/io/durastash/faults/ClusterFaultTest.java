@@ -4,6 +4,7 @@ import io.durastash.faults.ClusterChurn.Disk;
 import io.durastash.faults.ClusterChurn.Kill;
 import io.durastash.testkit.connect.Pair;
 import io.durastash.testkit.process.ProcessStack;
+import io.durastash.testkit.process.WorkerProcess;
 import io.durastash.testkit.records.Expected;
 import io.durastash.testkit.records.TopicReader;
 import io.durastash.testkit.records.Verdict;
@@ -11,12 +12,18 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -83,6 +90,7 @@ class ClusterFaultTest {
                 assertTrue(watch.reads() > 0, "the committed offsets were read");
                 assertEquals(List.of(), watch.regressions(), "the sink never commits backwards");
             }
+            eachWorkerStashedIntoItsOwnDirectory(stack, cluster, report);
             stack.connectors().requireNotFailed(pair.sink().name());
             stack.connectors().requireNotFailed(pair.source().name());
             assertTrue(verdict.atLeastOnce(), "0 lost, first occurrences in order, intact: " + verdict);
@@ -94,5 +102,24 @@ class ClusterFaultTest {
                 run.produced(), ClusterChurn.WORKERS, run.kills(), run.replacements(), verdict.missing(),
                 verdict.duplicates(), verdict.outOfOrder(), drainNanos / 1e9, report.seconds());
         }
+    }
+
+    /**
+     * Each worker resolved {@code ${env:DURASTASH_STASH_DIR}} for itself: it opened a stash in its own directory, one
+     * of its own (a new one after its disk was replaced), and none in the stack's shared one.
+     */
+    private static void eachWorkerStashedIntoItsOwnDirectory(ProcessStack stack, ClusterChurn cluster,
+                                                             FaultReport report) {
+        Set<String> seen = new HashSet<>();
+        for (WorkerProcess worker : cluster.workers()) {
+            Path stash = worker.stashDir().resolve("demo");
+            List<String> ids = WorkerLog.stashIdsOpened(worker.process().log(), stash);
+            report.line("%s opened stash %s in %s", worker.name(), new LinkedHashSet<>(ids), stash);
+            assertTrue(Files.isDirectory(stash) && !ids.isEmpty(), worker.name() + " stashed into " + stash);
+            for (String id : new LinkedHashSet<>(ids)) {
+                assertTrue(seen.add(id), "stash " + id + " opened by two workers");
+            }
+        }
+        assertFalse(Files.exists(stack.stashDir().resolve("demo")), "a worker used the stack's shared stash directory");
     }
 }

@@ -45,8 +45,8 @@ import java.util.stream.Stream;
 public final class EmbeddedStack extends ConnectStack implements BeforeAllCallback, AfterEachCallback,
     AfterAllCallback {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedStack.class);
-    public static final long SCHEDULED_REBALANCE_MAX_DELAY_MS = 1_000;
-    public static final long OFFSET_FLUSH_INTERVAL_MS = 1_000;
+    private static final long SCHEDULED_REBALANCE_MAX_DELAY_MS = 1_000;
+    private static final long OFFSET_FLUSH_INTERVAL_MS = 1_000;
     private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration TASKS_GONE = Duration.ofSeconds(60);
     private static final String BYTE_ARRAY_CONVERTER = ByteArrayConverter.class.getName();

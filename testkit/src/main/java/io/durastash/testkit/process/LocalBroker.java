@@ -26,9 +26,9 @@ public final class LocalBroker {
     private final int controllerPort;
     private final int partitions;
     private final Map<String, String> extra;
-    private ChildProcess process;
+    private volatile ChildProcess process;
     /** Stopped or killed on purpose: its process is expected to be gone. */
-    private boolean down;
+    private volatile boolean down;
 
     /** {@code extra} broker properties come after the defaults and override them (e.g. message.max.bytes). */
     LocalBroker(KafkaRuntime runtime, DataDir dataDir, int port, int controllerPort, int partitions,

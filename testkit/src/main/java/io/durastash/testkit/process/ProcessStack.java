@@ -46,7 +46,7 @@ public final class ProcessStack extends ConnectStack {
         this.configDir = configDir;
         this.report = report;
         this.connectors = new Connectors(() -> anyWorker().rest(), () -> requireAlive("while serving the request"),
-            () -> anyWorker().process().tailReport());
+            this::lastLinesOfAWorker);
     }
 
     /**
@@ -101,7 +101,7 @@ public final class ProcessStack extends ConnectStack {
         return dataDir.stash();
     }
 
-    public Path configDir() {
+    Path configDir() {
         return configDir;
     }
 
@@ -203,6 +203,11 @@ public final class ProcessStack extends ConnectStack {
     private synchronized WorkerProcess anyWorker() {
         return workers.stream().filter(WorkerProcess::up).findFirst()
             .orElseThrow(() -> StackFailure.startup("No Connect worker of the stack at " + root() + " is running."));
+    }
+
+    private synchronized String lastLinesOfAWorker() {
+        return workers.stream().filter(WorkerProcess::up).findFirst().map(worker -> worker.process().tailReport())
+            .orElse("");
     }
 
     /** Fails, with its log, when the broker or a worker exited without being stopped. */

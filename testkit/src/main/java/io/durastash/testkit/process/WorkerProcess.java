@@ -46,7 +46,7 @@ public final class WorkerProcess {
     private final Path stashDir;
     private final ConnectRest rest;
     private final Connectors connectors;
-    private ChildProcess process;
+    private volatile ChildProcess process;
     /** Not started yet, or stopped or killed on purpose: its process is expected to be gone. */
     private volatile boolean down = true;
 
@@ -65,12 +65,9 @@ public final class WorkerProcess {
             () -> process == null ? "" : process.tailReport());
     }
 
+    /** The name given in its {@link WorkerSpec}, which names its log too. */
     public String name() {
         return name;
-    }
-
-    public int port() {
-        return port;
     }
 
     /** What {@code DURASTASH_STASH_DIR} names for this worker. */
@@ -118,10 +115,13 @@ public final class WorkerProcess {
             throw StackFailure.environment("Cannot create the directories of the " + title + " under " + stack.root()
                 + ": " + e.getMessage());
         }
-        process = stack.launch(role(), title,
-            stack.runtime().command(mode.mainClass, "1g", jvmOptions, List.of(properties.toString())), environment,
-            stack.logs().resolve(name + ".log"));
-        down = false;
+        // Under the stack's monitor, so that a close in between stops this process too.
+        synchronized (stack) {
+            process = stack.launch(role(), title,
+                stack.runtime().command(mode.mainClass, "1g", jvmOptions, List.of(properties.toString())), environment,
+                stack.logs().resolve(name + ".log"));
+            down = false;
+        }
         awaitReady();
         requireConnectors();
     }

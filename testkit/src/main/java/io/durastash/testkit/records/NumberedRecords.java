@@ -77,10 +77,6 @@ public final class NumberedRecords {
         return series;
     }
 
-    public int valueBytes() {
-        return valueBytes;
-    }
-
     /** Record {@code seq} of input partition {@code partition}, for {@code topic}. */
     public ProducerRecord<byte[], byte[]> record(String topic, int partition, long seq) {
         RecordNumber number = new RecordNumber(series, partition, seq, valueBytes);
