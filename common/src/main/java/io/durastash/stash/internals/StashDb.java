@@ -3,6 +3,7 @@ package io.durastash.stash.internals;
 import io.durastash.stash.StashException;
 import io.durastash.stash.StashOptions;
 import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.LRUCache;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -211,6 +212,27 @@ public final class StashDb {
     public void syncWal() {
         call("sync the WAL", () -> {
             db.syncWal();
+            return null;
+        });
+    }
+
+    /**
+     * Writes every memtable to SST files and waits for it; RocksDB then deletes the WAL files that held them. Records
+     * the memtable holds under a deletion do not reach the files.
+     */
+    public void flush() {
+        call("write the memtables to files", () -> {
+            try (FlushOptions options = new FlushOptions().setWaitForFlush(true)) {
+                db.flush(options, handles);
+            }
+            return null;
+        });
+    }
+
+    /** Compacts all of {@code family}'s files, which drops what its deletions cover. */
+    public void compact(Family family) {
+        call("compact " + family.columnFamily(), () -> {
+            db.compactRange(families.get(family));
             return null;
         });
     }
