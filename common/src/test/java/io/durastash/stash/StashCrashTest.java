@@ -84,16 +84,7 @@ class StashCrashTest {
     /** Appends 50 batches in a process that dies, and damages the WAL that holds them, three quarters in. */
     private void damagedWriteAheadLog() throws Exception {
         appendAndKill(50);
-        Path wal;
-        try (var files = java.nio.file.Files.list(dir)) {
-            wal = files.filter(f -> f.toString().endsWith(".log")).filter(f -> {
-                try {
-                    return java.nio.file.Files.size(f) > 0;
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }).findFirst().orElseThrow();
-        }
+        Path wal = RawStash.wal(dir);
         long size = java.nio.file.Files.size(wal);
         RawStash.damage(wal, size * 3 / 4, 16);
     }
