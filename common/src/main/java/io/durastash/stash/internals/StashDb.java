@@ -2,6 +2,7 @@ package io.durastash.stash.internals;
 
 import io.durastash.stash.StashException;
 import io.durastash.stash.StashOptions;
+import io.durastash.stash.StashUnavailableException;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.LRUCache;
@@ -281,12 +282,14 @@ public final class StashDb {
         return lifecycle.readLock();
     }
 
-    /** Throws unless the handle is open, saying why when it was closed after an I/O failure. */
+    /**
+     * Throws unless the handle is open. One closed after an I/O failure was replaced by the stash's next handle while
+     * a caller still used it (a cursor, another thread's call): what it did is retried, on the new handle.
+     */
     public void ensureOpen() {
         if (closed) {
             throw hardFailure == null ? new StashException("The stash at " + path + " is closed")
-                : new StashException("The stash at " + path + " was reopened after an I/O failure (" + hardFailure.getMessage()
-                + "). Restart this task to use the new handle; nothing stashed is lost.", hardFailure);
+                : StashUnavailableException.replaced(path, hardFailure);
         }
     }
 
