@@ -2,6 +2,7 @@ package io.durastash.stash;
 
 import io.durastash.stash.inspect.StashInspector;
 import io.durastash.stash.internals.DiskUsage;
+import io.durastash.stash.internals.Family;
 import io.durastash.stash.quarantine.Quarantine;
 import org.apache.kafka.common.TopicPartition;
 import org.rocksdb.RocksDBException;
@@ -215,6 +216,26 @@ public final class Stash implements AutoCloseable {
         StashEngine e = engine();
         StashUnavailableException.whenFull(() -> {
             e.refetch.done(range);
+            return null;
+        });
+    }
+
+    /**
+     * Gives disk space back now rather than at RocksDB's next flush and compaction, for a filesystem that runs low:
+     * writes the memtables to SST files (compressed; deleted records do not reach them), after which RocksDB deletes
+     * the WAL files that held them, and, when the stash holds no batch, compacts the files of records and metadata,
+     * which then hold only deleted entries. Costs a flush, and reading those files.
+     *
+     * @throws StashUnavailableException when even that finds no space: retry later
+     */
+    public void reclaimDisk() {
+        StashEngine e = engine();
+        StashUnavailableException.whenFull(() -> {
+            e.db.flush();
+            if (e.queue.stats(0).liveBatches() == 0) {
+                e.db.compact(Family.DATA);
+                e.db.compact(Family.META);
+            }
             return null;
         });
     }

@@ -42,7 +42,8 @@ final class StashEngine {
         this.inspector = new StashInspector(db, queue, quarantineStore);
         this.id = Recovery.run(db, queue, undelivered, refetch, batchLog,
             options.quarantineOnOpen() ? quarantineStore : null, options.clock());
-        if (db.walDamage() != null && options.quarantineOnOpen()) {
+        if (db.walDamage() != null) {
+            // This open dropped the writes after the damage, whoever opens the stash: record it, even for an inspection.
             quarantineStore.walDamaged(db.walDamage());
         }
         quarantineStore.countOnOpen();

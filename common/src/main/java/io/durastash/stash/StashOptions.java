@@ -39,7 +39,8 @@ public final class StashOptions {
 
     /**
      * With false, batches whose metadata is damaged are left where they are (and not delivered) instead of being
-     * moved to quarantine when the stash opens: opening then changes nothing, as an inspection tool needs.
+     * moved to quarantine when the stash opens: opening then changes nothing, as an inspection tool needs, but for
+     * a damaged write-ahead log: RocksDB's open drops the writes after the damage, and the quarantine records that.
      */
     public StashOptions withQuarantineOnOpen(boolean quarantine) {
         return new StashOptions(memoryBytes, clock, quarantine);

@@ -7,9 +7,10 @@ import java.nio.file.Path;
 import java.util.function.Supplier;
 
 /**
- * The stash cannot take writes now, because its filesystem is full; nothing stashed is lost, and the same call
- * succeeds once there is space again. A {@link RetriableException}: Connect calls {@code put()} again with the same
- * records (the sink), or {@code poll()} again (the source).
+ * The stash cannot take writes now, because its filesystem is full, or a call used a handle the stash replaced after
+ * an I/O failure; nothing stashed is lost, and the same call succeeds once there is space again. A
+ * {@link RetriableException}: Connect calls {@code put()} again with the same records (the sink), or {@code poll()}
+ * again (the source).
  */
 public final class StashUnavailableException extends RetriableException {
     private StashUnavailableException(String message, Throwable cause) {
@@ -31,6 +32,13 @@ public final class StashUnavailableException extends RetriableException {
     /** Whether the handle failed, or could not be opened again, for lack of space. */
     static boolean full(StashException failure, StashException reopen) {
         return StashFailures.isNoSpace(failure) || StashFailures.isNoSpace(reopen);
+    }
+
+    /** A call ran on a handle that failed on I/O and was replaced meanwhile (by another task's call). */
+    public static StashUnavailableException replaced(Path path, StashException failure) {
+        return new StashUnavailableException("The stash at " + path + " was reopened after an I/O failure ("
+            + failure.getMessage() + ") while this call used the old handle; nothing stashed is lost, and it is retried "
+            + "on the new one.", failure);
     }
 
     static StashUnavailableException reopening(Path path, StashException reopen) {

@@ -51,6 +51,23 @@ class DrainerTest {
     }
 
     @Test
+    void aReadThatAnotherTaskReopenedTheStashUnderIsRetriedOnTheNewHandle() {
+        int count = 3 * RecordReadAhead.READ_AHEAD_RECORDS;
+        records.appendBatch(stash, "t", 0, 0, count);
+        TestDrainer drainer = TestDrainer.active(stash);
+        // While the drainer reads the batch, the sink's append finds the disk full and its next one reopens the stash.
+        assertThrows(StashUnavailableException.class, () -> drainer.drainer().drain(count, (batch, record, last) -> {
+            if (record.index() == 1) {
+                stash.failure("append 1 batches", new org.rocksdb.RocksDBException("No space left on device",
+                    new org.rocksdb.Status(org.rocksdb.Status.Code.IOError, org.rocksdb.Status.SubCode.NoSpace, "")));
+                records.appendBatch(stash, "t", 0, count, 1);
+            }
+        }));
+
+        assertEquals(count + 1, drainer.drainAll().size(), "the next call drains the new handle, from the start");
+    }
+
+    @Test
     void drainsWholeBatchesInIdOrderAndDeletesThemOnceAcknowledged() {
         BatchMetadata first = records.appendBatch(stash, "t", 0, 0, 3);
         BatchMetadata second = records.appendBatch(stash, "t", 0, 3, 2);

@@ -1,5 +1,6 @@
 package io.durastash.stash;
 
+import io.durastash.stash.inspect.VerifyReport;
 import io.durastash.stash.internals.Family;
 import io.durastash.stash.internals.StashKeys;
 import io.durastash.stash.testing.RawStash;
@@ -80,21 +81,17 @@ class StashCrashTest {
         }
     }
 
-    @Test
-    void aDamagedWriteAheadLogOpensWithWhatWasWrittenBeforeTheDamage() throws Exception {
+    /** Appends 50 batches in a process that dies, and damages the WAL that holds them, three quarters in. */
+    private void damagedWriteAheadLog() throws Exception {
         appendAndKill(50);
-        Path wal;
-        try (var files = java.nio.file.Files.list(dir)) {
-            wal = files.filter(f -> f.toString().endsWith(".log")).filter(f -> {
-                try {
-                    return java.nio.file.Files.size(f) > 0;
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }).findFirst().orElseThrow();
-        }
+        Path wal = RawStash.wal(dir);
         long size = java.nio.file.Files.size(wal);
         RawStash.damage(wal, size * 3 / 4, 16);
+    }
+
+    @Test
+    void aDamagedWriteAheadLogOpensWithWhatWasWrittenBeforeTheDamage() throws Exception {
+        damagedWriteAheadLog();
 
         try (Stash stash = Stash.open(dir, StashOptions.defaults())) {
             long survived = stash.stats().pendingBatches();
@@ -103,6 +100,21 @@ class StashCrashTest {
                 "the damage is recorded: " + stash.quarantine().list());
             assertEquals(survived, TestDrainer.active(stash).drainAll().size());
             assertTrue(records.appendBatch(stash, "t", 0, 100, 1).id() > 50, "no id handed out again");
+        }
+    }
+
+    @Test
+    void aDamagedWriteAheadLogFoundByAnInspectionIsReportedAndRecorded() throws Exception {
+        damagedWriteAheadLog();
+
+        // The tool's open drops the writes after the damage as a worker's does: it must not be the only one to know.
+        try (Stash stash = Stash.open(dir, StashOptions.defaults().withQuarantineOnOpen(false))) {
+            VerifyReport report = stash.inspect().verify(10);
+            assertEquals(VerifyReport.Kind.WAL, report.damages().get(0).kind(), report.damages().toString());
+        }
+        try (Stash stash = Stash.open(dir, StashOptions.defaults())) {
+            assertTrue(stash.quarantine().list().stream().anyMatch(e -> e.family().equals("wal")),
+                "the damage is recorded for the worker that opens it next: " + stash.quarantine().list());
         }
     }
 

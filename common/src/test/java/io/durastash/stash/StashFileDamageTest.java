@@ -79,6 +79,23 @@ class StashFileDamageTest {
     }
 
     @Test
+    void aDamagedDataFileThatOutlivesItsBatchesStillOpens() throws Exception {
+        damagedStash(Family.DATA);
+        long next;
+        try (Stash stash = Stash.open(dir, StashOptions.defaults())) {
+            TestDrainer drainer = TestDrainer.active(stash);
+            drainer.acknowledge(drainer.drainAll());
+            next = stash.nextBatchId();
+        }
+
+        // The damaged file stays until compaction drops it, under the deletions of every batch it held.
+        try (Stash stash = Stash.open(dir, StashOptions.defaults())) {
+            assertEquals(0, stash.stats().liveBatches());
+            assertEquals(next, records.appendBatch(stash, "t", 0, BATCHES * RECORDS, 1).id(), "ids continue");
+        }
+    }
+
+    @Test
     void aDamagedMetadataBlockStillOpensAndDeliversEveryRecord() throws Exception {
         damagedStash(Family.META);
 

@@ -18,9 +18,6 @@ import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentSkipListSet;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -80,7 +77,7 @@ class BrokerOutageFaultTest {
             report.line("load stopped: %d numbered records produced at %d/s", produced, RATE);
             Verdict verdict = TopicReader.of(stack.bootstrapServers(), out).check(Expected.inTopic(stack.kafka(), in),
                 Duration.ofSeconds(60));
-            watch.stop();
+            watch.close();
             report.verdict(verdict);
             assertTrue(verdict.atLeastOnce(), verdict.toString());
             assertEquals(produced, verdict.expected());
@@ -95,54 +92,6 @@ class BrokerOutageFaultTest {
             report.line("SUMMARY broker-outage: %d records, broker stopped once and killed once (%d s each), lost %d, "
                 + "duplicated %d, out of order %d, tasks FAILED %d, %.0f s", produced, OUTAGE.toSeconds(),
                 verdict.missing(), verdict.duplicates(), verdict.outOfOrder(), watch.failures().size(), report.seconds());
-        }
-    }
-
-    /** Polls the connectors' status every 500 ms on a thread of its own and remembers every state it saw. */
-    static final class StatusWatch {
-        private final Thread thread;
-        private final List<String> failures = new CopyOnWriteArrayList<>();
-        private final Set<String> states = new ConcurrentSkipListSet<>();
-        private volatile boolean stop;
-
-        private StatusWatch(WorkerProcess worker, List<String> connectors) {
-            thread = new Thread(() -> {
-                while (!stop) {
-                    for (String connector : connectors) {
-                        ConnectorStatus status = worker.connectors().status(connector);
-                        states.add(status.connector());
-                        states.addAll(status.tasks().values());
-                        if (status.failed()) {
-                            failures.add(connector + ": " + status);
-                        }
-                    }
-                    Deadline.pause(500);
-                }
-            }, "status-watch");
-            thread.setDaemon(true);
-        }
-
-        static StatusWatch start(WorkerProcess worker, List<String> connectors) {
-            StatusWatch watch = new StatusWatch(worker, connectors);
-            watch.thread.start();
-            return watch;
-        }
-
-        List<String> failures() {
-            return List.copyOf(failures);
-        }
-
-        Set<String> statesSeen() {
-            return Set.copyOf(states);
-        }
-
-        void stop() {
-            stop = true;
-            try {
-                thread.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 }

@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
  * Bounds the stash's disk. The task's partitions are paused when the stash holds more than {@code stash.max.bytes},
  * or when its filesystem has less than {@code stash.min.free.bytes} free (other files may fill it too); they are
  * resumed once the stash is below the low-water mark ({@code stash.resume.percent} of its limit) and the free space
- * above the floor by the same margin. The gap keeps them from flapping. Pausing never drops records: what the
- * consumer already fetched is still stashed, the rest waits in Kafka. Not thread-safe, but its state is safe to read
+ * above the floor by the same margin. The gap keeps them from flapping. Below the floor the stash is asked to give
+ * back the space of what was drained ({@link #reclaimDue}). Pausing never drops records: what the consumer already
+ * fetched is still stashed, the rest waits in Kafka. Not thread-safe, but its state is safe to read
  * from the metrics reporter's thread.
  */
 public final class Backpressure {
@@ -45,6 +46,9 @@ public final class Backpressure {
     private volatile boolean paused;
     private volatile boolean diskLow;
     private volatile int pausedPartitionCount;
+    /** While paused for low disk: whether the stash gave back space yet, and the most it held since it last did. */
+    private boolean reclaimedInPause;
+    private long liveBytesSinceReclaim;
 
     /**
      * @param stash         names the stash in log messages
@@ -159,6 +163,25 @@ public final class Backpressure {
     /** Whether the pause is for lack of free space on the stash's filesystem. */
     public boolean diskLow() {
         return diskLow;
+    }
+
+    /**
+     * Whether the stash should give back now the disk space of what was drained ({@code Stash#reclaimDisk}): deleted
+     * batches free nothing until RocksDB flushes and compacts, and this pause ends only once the space is free. True
+     * while paused for low disk, at once and then whenever the stash holds less than it did since the last reclaim.
+     */
+    public boolean reclaimDue(long liveBytes) {
+        if (!diskLow) {
+            reclaimedInPause = false;
+            return false;
+        }
+        if (reclaimedInPause && liveBytes >= liveBytesSinceReclaim) {
+            liveBytesSinceReclaim = liveBytes;
+            return false;
+        }
+        reclaimedInPause = true;
+        liveBytesSinceReclaim = liveBytes;
+        return true;
     }
 
     /** How many partitions this task paused (owned now or before the last rebalance); safe to read from any thread. */

@@ -46,7 +46,7 @@ public final class InputOffsets {
 
     private static final class Partition {
         Long lastStashed;
-        /** The offset after the last record handled since assignment; -1 until one is. */
+        /** The offset after the last record handled or skipped since assignment; -1 until one is. */
         long next = -1;
         final RefetchPlan refetch = new RefetchPlan();
         /** The consumer's position when the partition was assigned; -1 until the first record or commit says. */
@@ -142,6 +142,12 @@ public final class InputOffsets {
     public Long lastStashed(TopicPartition partition) {
         Partition p = partitions.get(partition);
         return p == null ? null : p.lastStashed;
+    }
+
+    /** Notes a redelivery of {@code partition} at {@code offset} left out as stashed already: the consumer is past it. */
+    public void skipped(TopicPartition partition, long offset) {
+        Partition p = partitions.get(partition);
+        p.next = Math.max(p.next, offset + 1);
     }
 
     /** Records what a successful append made durable: the highest offset handled per partition. */

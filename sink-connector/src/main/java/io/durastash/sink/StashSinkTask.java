@@ -7,6 +7,7 @@ import io.durastash.sink.placement.SinkGroup;
 import io.durastash.sink.placement.SinkGroups;
 import io.durastash.stash.OffsetRange;
 import io.durastash.stash.Stash;
+import io.durastash.stash.StashException;
 import io.durastash.stash.StashLease;
 import io.durastash.stash.StashRegistry;
 import io.durastash.stash.StashStats;
@@ -174,6 +175,16 @@ public class StashSinkTask extends SinkTask {
         if (backpressure.paused()) {
             // With every partition paused the consumer would wait a whole commit interval before calling put() again.
             context.timeout(BACKPRESSURE_RECHECK_MS);
+        }
+        if (backpressure.reclaimDue(stats.liveBytes())) {
+            // Below the free-disk floor nothing else gives the space back: the pause would last forever.
+            try {
+                stash.reclaimDisk();
+            } catch (StashUnavailableException e) {
+                log.debug("Stash {}: could not give back the space of drained batches yet: {}", stash.path(), e.getMessage());
+            } catch (StashException e) {
+                log.warn("Stash {}: could not give back the space of drained batches: {}", stash.path(), e.getMessage());
+            }
         }
     }
 

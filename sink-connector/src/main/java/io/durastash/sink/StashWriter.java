@@ -123,6 +123,7 @@ public final class StashWriter {
             if (runStashed != null && position.offset() <= runStashed
                 && !offsets.refetching(position.partition(), position.offset())) {
                 skipped++;
+                offsets.skipped(position.partition(), position.offset());
                 announceSkip(position.partition());
                 continue;
             }

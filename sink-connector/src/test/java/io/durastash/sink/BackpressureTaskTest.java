@@ -11,10 +11,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import static io.durastash.sink.SinkFixture.records;
 import static io.durastash.sink.SinkFixture.tp;
@@ -126,6 +128,30 @@ class BackpressureTaskTest {
         sink.task().open(List.of(P1));
 
         assertEquals(Set.of(P0, P1), sink.context().paused);
+    }
+
+    @Test
+    void belowTheFreeDiskFloorTheSinkGivesBackTheSpaceOfWhatWasDrained() throws Exception {
+        fixture.with(StashSinkConfig.STASH_MIN_FREE_BYTES_CONFIG, String.valueOf(1L << 50)); // always below it
+        Started sink = fixture.start(null, P0);
+        sink.task().put(big(P0, 4));
+        assertEquals(Set.of(P0), sink.context().paused);
+        fixture.acknowledge(fixture.claimAll());
+        long held = storedBytes();
+
+        sink.task().put(List.of());
+
+        long after = storedBytes();
+        assertTrue(after < held / 10, "the drained stash still takes " + after + " of " + held + " bytes");
+        assertEquals(Set.of(P0), sink.context().paused, "the filesystem is still below the floor");
+    }
+
+    /** The bytes of the stash's WAL and SST files. */
+    private long storedBytes() throws Exception {
+        try (Stream<Path> files = Files.list(fixture.stashPath())) {
+            return files.filter(f -> f.toString().endsWith(".log") || f.toString().endsWith(".sst"))
+                .mapToLong(f -> f.toFile().length()).sum();
+        }
     }
 
     private List<SinkRecord> big(TopicPartition partition, int count) {

@@ -77,6 +77,22 @@ class BackpressureTest {
     }
 
     @Test
+    void belowTheFloorTheStashGivesBackWhatWasDrainedEachTimeItHoldsLess() {
+        Backpressure floor = new Backpressure("s", 1000, 800, 80);
+        Set<TopicPartition> assigned = Set.of(P0);
+        floor.check(new Backpressure.Reading(500, 900, true), assigned);
+        assertFalse(floor.reclaimDue(500), "not below the floor");
+        floor.check(new Backpressure.Reading(500, 700, true), assigned);
+        assertTrue(floor.reclaimDue(500), "below it: at once");
+        assertFalse(floor.reclaimDue(500), "nothing drained since");
+        assertFalse(floor.reclaimDue(600), "the poll that was on its way, stashed");
+        assertTrue(floor.reclaimDue(550), "less than since the last reclaim");
+        floor.check(new Backpressure.Reading(0, 1000, true), assigned);
+        assertFalse(floor.reclaimDue(0), "resumed: the space is back");
+        assertFalse(new Backpressure("max", 1000, 800, 80).reclaimDue(0), "a pause above stash.max.bytes needs none");
+    }
+
+    @Test
     void lowWaterMarkIsAPercentageOfTheLimit() {
         assertEquals(800, backpressure.resumeBelowBytes());
         assertEquals(Long.MAX_VALUE / 100 * 99 + Long.MAX_VALUE % 100 * 99 / 100,

@@ -88,4 +88,28 @@ class DamageRefetchTaskTest {
         assertTrue(fixture.stash().refetch(P0).isEmpty(), "done");
         assertEquals(Map.of(P0, committed(12)), second.task().preCommit(consumed));
     }
+
+    @Test
+    void aRecordLostToDamageFoundAfterTheConsumerPassedItAsARedeliveryIsFetchedAgain() {
+        Started first = fixture.start(null, P0);
+        first.task().put(orders(0, 4));
+        first.task().put(orders(5, 9));
+        first.task().stop();
+        try (RawStash raw = new RawStash(fixture.stashPath())) {
+            raw.flipRecordBit(1, 2);
+        }
+
+        Started second = fixture.start(null, P0);
+        second.task().put(orders(0, 9)); // only redeliveries, all skipped; the drain finds the damage after them
+        List<ReadBatch> drained = fixture.claimAll();
+        assertEquals(9, records(drained).size(), "all but the damaged record");
+        fixture.acknowledge(drained);
+
+        second.task().put(List.of());
+
+        assertEquals(0L, second.context().offsets.get(P0), "the consumer, past the damaged batch, is sent back to it");
+        second.task().put(orders(0, 9));
+        assertEquals(List.of("orders-0@0", "orders-0@1", "orders-0@2", "orders-0@3", "orders-0@4"),
+            positions(records(fixture.claimAll())), "the damaged batch's offsets stashed again");
+    }
 }

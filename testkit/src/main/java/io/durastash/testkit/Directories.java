@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 
-/** Deleting directory trees: a plugin.path replaced by a rebuilt archive, a stash directory emptied, a run's data. */
+/**
+ * Deleting and copying directory trees: a plugin.path replaced by a rebuilt archive, a stash directory emptied or
+ * copied aside, a run's data.
+ */
 public final class Directories {
     private Directories() {
     }
@@ -37,6 +40,27 @@ public final class Directories {
             });
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot delete " + root, e);
+        }
+    }
+
+    /** Copies the tree {@code from} to {@code to}, which must not exist yet; files are copied as they are now. */
+    public static void copy(Path from, Path to) {
+        try {
+            Files.walkFileTree(from, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                    Files.createDirectory(to.resolve(from.relativize(dir)));
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.copy(file, to.resolve(from.relativize(file)));
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot copy " + from + " to " + to, e);
         }
     }
 

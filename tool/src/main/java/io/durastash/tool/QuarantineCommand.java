@@ -70,6 +70,8 @@ final class QuarantineCommand implements Command {
                 row.put("family", entry.family());
                 row.put("quarantinedAt", entry.quarantinedAt());
                 row.put("bytes", entry.bytes() == null ? 0 : entry.bytes().length);
+                row.put("records", entry.records());
+                row.put("offsets", entry.offsets());
                 row.put("passesNow", passesNow(entry, codec));
                 row.put("reason", entry.reason());
                 rows.add(row);

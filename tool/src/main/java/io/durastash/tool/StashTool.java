@@ -50,7 +50,8 @@ public final class StashTool {
                                       first N damaged entries (default 100). Changes no entry.
           quarantine list [BATCH...] [--limit N]
                                       Entries set aside as damaged: original batch and index, reason,
-                                      and whether a record passes its checksum now.
+                                      and whether a record passes its checksum now (json: also how many
+                                      records each stands for and its batch's input offsets).
           quarantine requeue (--all | BATCH...) [--dry-run]
                                       Re-checks the quarantined records of the named original batches
                                       and restores only those that now pass their checksum and decode:

@@ -239,7 +239,11 @@ class StashToolTest {
         assertEquals(3, lines.size(), "a header, batch 2's metadata entry, batch 3's record:\n" + list.out());
         assertTrue(lines.get(1).matches("2\\s+-\\s+meta .*"), lines.get(1));
         assertTrue(lines.get(2).matches("3\\s+0\\s+data .* no .*record checksum mismatch.*"), lines.get(2));
-        assertEquals(2, tool("--format", "json", "quarantine", "list").json().get("total").asInt());
+        JsonNode entries = tool("--format", "json", "quarantine", "list").json();
+        assertEquals(2, entries.get("total").asInt());
+        JsonNode record = entries.get("entries").get(1);
+        assertEquals(1, record.get("records").asInt());
+        assertEquals("t", record.get("offsets").get(0).get("topic").asText(), "with its batch's input offsets: " + record);
 
         Run dryRun = tool("quarantine", "requeue", "--all", "--dry-run");
         assertEquals(StashTool.OK, dryRun.code());

@@ -17,9 +17,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Checks every entry of a stash without changing it: RocksDB's file checksums, then each batch's metadata and
- * each record against its own checksum, in one merged pass over {@code meta} and {@code data} in id order (so it
- * costs one read of the stash, whatever its size), then the quarantine entries.
+ * Checks every entry of a stash without changing it: the damage its write-ahead log showed when it opened, RocksDB's
+ * file checksums, then each batch's metadata and each record against its own checksum, in one merged pass over
+ * {@code meta} and {@code data} in id order (so it costs one read of the stash, whatever its size), then the
+ * quarantine entries.
  */
 final class StashVerifier {
     private final StashDb db;
@@ -39,6 +40,10 @@ final class StashVerifier {
     }
 
     VerifyReport verify(long nextBatchId) {
+        if (db.walDamage() != null) {
+            damage(VerifyReport.Kind.WAL, -1, -1, "the write-ahead log is damaged; opening the stash dropped the writes "
+                + "after the damage, and the quarantine records it: " + db.walDamage());
+        }
         String files = db.verifyFileChecksums();
         if (files != null) {
             damage(VerifyReport.Kind.STORAGE, -1, -1, "RocksDB file checksums: " + files);

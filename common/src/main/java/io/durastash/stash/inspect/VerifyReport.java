@@ -19,7 +19,9 @@ public final class VerifyReport {
         /** A key of an unexpected length. */
         KEY,
         /** A quarantine entry that does not parse. */
-        QUARANTINE_ENTRY
+        QUARANTINE_ENTRY,
+        /** The write-ahead log, damaged: opening the stash for this check dropped the writes after the damage. */
+        WAL
     }
 
     /** One damaged entry. */

@@ -92,13 +92,33 @@ public final class Recovery {
                 wasLoaded += batch.status() == BatchStatus.LOADED ? 1 : 0;
             }
         }
-        byte[] lastRecordKey = db.lastKey(Family.DATA);
-        long maxDataId = lastRecordKey == null ? 0 : StashKeys.batchId(lastRecordKey);
+        long maxDataId = lastDataBatchId();
         byte[] storedNext = db.get("read the next batch id", Family.DEFAULT, StashKeys.NEXT_BATCH_ID);
         queue.startIdsAt(Math.max(Math.max(maxId, maxDataId) + 1, storedNext == null ? 1 : StashKeys.longValue(storedNext)));
         if (wasLoaded > 0) {
             log.info("Stash {}: {} batches were loaded but never acknowledged before the last shutdown; they will be "
                 + "delivered again", db.path(), wasLoaded);
+        }
+    }
+
+    /**
+     * The batch id of the last record in {@code data}, 0 when there is none, or when finding it runs into damage: a
+     * damaged file stays live under the deletions of its batches until compaction drops it, and the search for the
+     * last key reads through them. Ids then continue past the stored next id and the reservation, which every
+     * append moves past its batches.
+     */
+    private long lastDataBatchId() {
+        try {
+            byte[] lastRecordKey = db.lastKey(Family.DATA);
+            return lastRecordKey == null ? 0 : StashKeys.batchId(lastRecordKey);
+        } catch (RuntimeException e) {
+            if (!StashFailures.isCorruption(e)) {
+                throw e;
+            }
+            log.warn("Stash {}: could not find the last record of the data column family past damage ({}); batch ids "
+                + "continue past the stored next id and reservation. 'durastash verify' names the damaged files.",
+                db.path(), e.getMessage());
+            return 0;
         }
     }
 

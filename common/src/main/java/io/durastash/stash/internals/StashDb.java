@@ -2,7 +2,9 @@ package io.durastash.stash.internals;
 
 import io.durastash.stash.StashException;
 import io.durastash.stash.StashOptions;
+import io.durastash.stash.StashUnavailableException;
 import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.LRUCache;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -215,6 +217,27 @@ public final class StashDb {
         });
     }
 
+    /**
+     * Writes every memtable to SST files and waits for it; RocksDB then deletes the WAL files that held them. Records
+     * the memtable holds under a deletion do not reach the files.
+     */
+    public void flush() {
+        call("write the memtables to files", () -> {
+            try (FlushOptions options = new FlushOptions().setWaitForFlush(true)) {
+                db.flush(options, handles);
+            }
+            return null;
+        });
+    }
+
+    /** Compacts all of {@code family}'s files, which drops what its deletions cover. */
+    public void compact(Family family) {
+        call("compact " + family.columnFamily(), () -> {
+            db.compactRange(families.get(family));
+            return null;
+        });
+    }
+
     /** Checks RocksDB's block checksums of every file; returns what is damaged, or null when nothing is. */
     public String verifyFileChecksums() {
         return call("verify the stash's files", () -> {
@@ -259,12 +282,14 @@ public final class StashDb {
         return lifecycle.readLock();
     }
 
-    /** Throws unless the handle is open, saying why when it was closed after an I/O failure. */
+    /**
+     * Throws unless the handle is open. One closed after an I/O failure was replaced by the stash's next handle while
+     * a caller still used it (a cursor, another thread's call): what it did is retried, on the new handle.
+     */
     public void ensureOpen() {
         if (closed) {
             throw hardFailure == null ? new StashException("The stash at " + path + " is closed")
-                : new StashException("The stash at " + path + " was reopened after an I/O failure (" + hardFailure.getMessage()
-                + "). Restart this task to use the new handle; nothing stashed is lost.", hardFailure);
+                : StashUnavailableException.replaced(path, hardFailure);
         }
     }
 

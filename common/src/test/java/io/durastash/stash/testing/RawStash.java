@@ -7,15 +7,22 @@ import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.DBOptions;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.LiveFileMetaData;
+import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.SstFileReader;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 
 /**
  * A closed stash's RocksDB opened directly, bypassing DuraStash, to damage or inspect entries the way a disk fault or
@@ -123,16 +130,51 @@ public final class RawStash implements AutoCloseable {
         return files;
     }
 
+    /**
+     * The SST files of a closed stash that hold {@code family}'s entries, told by the column family each file's table
+     * properties name: without opening the stash, which would replay its write-ahead log into new files.
+     */
+    public static List<Path> sstFiles(Path directory, Family family) {
+        List<Path> files = new ArrayList<>();
+        RocksDB.loadLibrary();
+        try (Stream<Path> listed = Files.list(directory); Options options = new Options()) {
+            for (Path file : listed.filter(f -> f.getFileName().toString().endsWith(".sst")).sorted().toList()) {
+                try (SstFileReader reader = new SstFileReader(options)) {
+                    reader.open(file.toString());
+                    String name = new String(reader.getTableProperties().getColumnFamilyName(), StandardCharsets.UTF_8);
+                    if (name.equals(family.columnFamily())) {
+                        files.add(file);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("Cannot read the SST files of " + directory + ": " + e.getMessage(), e);
+        }
+        return files;
+    }
+
+    /** The newest write-ahead log file of a closed stash, where its last writes went; fails when it has none. */
+    public static Path wal(Path directory) {
+        try (Stream<Path> listed = Files.list(directory)) {
+            return listed.filter(f -> f.getFileName().toString().endsWith(".log")).max(Comparator.naturalOrder())
+                .orElseThrow(() -> new IllegalStateException("no write-ahead log in " + directory));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Flips the bits of {@code length} bytes of {@code file} from {@code position}, as bit rot would. */
     public static void damage(Path file, long position, int length) {
         try {
-            byte[] bytes = java.nio.file.Files.readAllBytes(file);
+            byte[] bytes = Files.readAllBytes(file);
             for (int i = 0; i < length; i++) {
                 bytes[(int) position + i] ^= (byte) 0x5a;
             }
-            java.nio.file.Files.write(file, bytes);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            Files.write(file, bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -127,6 +127,22 @@ public final class ChildProcess {
         }
     }
 
+    /** Sends {@code signal} ("STOP", "CONT", ...) with {@code kill}, as an operator or the OS would. */
+    void signal(String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid())).redirectErrorStream(true).start();
+            String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + pid() + " (the " + name + ") failed: " + output);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot send SIG" + signal + " to the " + name, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
     static boolean stop(ProcessHandle handle, Duration grace) {
         if (!handle.isAlive()) {
             return true;

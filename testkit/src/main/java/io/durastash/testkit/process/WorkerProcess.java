@@ -21,7 +21,7 @@ import java.util.Map;
 /**
  * One Kafka Connect worker of a {@link ProcessStack} as an OS process ({@code ConnectStandalone} or
  * {@code ConnectDistributed} with its worker properties), on a fixed port: started, stopped with SIGTERM, killed with
- * SIGKILL, and started again, on the same stash directory or on an emptied one. The values that depend on the run
+ * SIGKILL, frozen with SIGSTOP, and started again, on the same stash directory or on an emptied one. The values that depend on the run
  * reach it as environment variables, through the EnvVarConfigProvider of {@code config/local/worker.properties}; its
  * working directory is the stack's data directory (plugin.path is relative to it).
  */
@@ -145,6 +145,19 @@ public final class WorkerProcess {
         }
         process.kill();
         stack.dataDir().forgetChild(role());
+    }
+
+    /**
+     * SIGSTOP: the process stops where it is, mid-write if it writes, as on a frozen host, until {@link #resume()};
+     * its files stay as they are meanwhile.
+     */
+    public void suspend() {
+        process.signal("STOP");
+    }
+
+    /** SIGCONT: a {@link #suspend() suspended} process continues. */
+    public void resume() {
+        process.signal("CONT");
     }
 
     /** While the worker is down: empties its stash directory, so its next start finds a fresh disk. */
