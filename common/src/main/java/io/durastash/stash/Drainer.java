@@ -180,6 +180,13 @@ public final class Drainer {
     private List<BatchMetadata> claim(StashEngine engine) {
         List<Long> ids = engine.queue.claimable(claimRecords, holdMillis);
         if (ids.isEmpty()) {
+            if (engine.queue.awaitsSyncAtHead()) {
+                // The group commit has not covered the next batch yet: sync now rather than wait for it.
+                engine.walSync.syncWaiting();
+            }
+            ids = engine.queue.claimable(claimRecords, holdMillis); // the group commit may have covered it meanwhile
+        }
+        if (ids.isEmpty()) {
             return List.of();
         }
         List<BatchMetadata> claimed = engine.batchLog.claim(ids, clock.millis());

@@ -111,24 +111,31 @@ public final class Stash implements AutoCloseable {
      * @param batches        the batches; a group may appear more than once
      * @param stashedOffsets the highest input offset now handled per partition (may name partitions whose
      *                       records were not stashed, e.g. sent to a dead letter queue)
-     * @param sync           whether to sync the WAL before returning
+     * @param durableFirst   whether the batches are delivered only once durable: the append returns without waiting
+     *                       for the disk, and the stash's group commit syncs the WAL for every append that waits
+     *                       since the last sync, after which their batches can be claimed
      * @return the metadata of the new batches
      * @throws StashUnavailableException when the disk takes no writes now (full): retry later
      */
     public List<BatchMetadata> append(String sinkName, List<NewBatch> batches, Map<TopicPartition, Long> stashedOffsets,
-                                      boolean sync) {
+                                      boolean durableFirst) {
         StashEngine e = engine();
         return StashUnavailableException.whenFull(() -> e.batchLog.append(batches,
-            write -> e.sinkOffsets.addTo(write, sinkName, stashedOffsets), !stashedOffsets.isEmpty(), sync));
+            write -> e.sinkOffsets.addTo(write, sinkName, stashedOffsets), !stashedOffsets.isEmpty(), durableFirst));
     }
 
-    /** Syncs the WAL: everything appended so far, synced or not, is durable when this returns. */
+    /** Syncs the WAL: everything appended so far is durable when this returns, and claimable unless held back. */
     public void sync() {
         StashEngine e = engine();
         StashUnavailableException.whenFull(() -> {
-            e.db.syncWal();
+            e.walSync.syncNow();
             return null;
         });
+    }
+
+    /** The WAL syncs of the current handle, group commits and {@link #sync} calls alike. */
+    public WalSyncTotals walSyncs() {
+        return engine.walSync.totals();
     }
 
     /**

@@ -8,6 +8,7 @@ import io.durastash.stash.internals.RefetchRanges;
 import io.durastash.stash.internals.SinkOffsetStore;
 import io.durastash.stash.internals.StashDb;
 import io.durastash.stash.internals.UndeliveredOffsets;
+import io.durastash.stash.internals.WalSync;
 import io.durastash.stash.quarantine.Quarantine;
 import io.durastash.stash.quarantine.QuarantineStore;
 
@@ -29,6 +30,7 @@ final class StashEngine {
     final SinkOffsetStore sinkOffsets;
     final Quarantine quarantine;
     final StashInspector inspector;
+    final WalSync walSync;
     final UUID id;
 
     private StashEngine(StashDb db, StashOptions options) {
@@ -47,6 +49,8 @@ final class StashEngine {
             quarantineStore.walDamaged(db.walDamage());
         }
         quarantineStore.countOnOpen();
+        this.walSync = new WalSync(db, queue);
+        walSync.start();
     }
 
     /** Opens the handle in {@code path} and recovers the stash from what is on disk. */
@@ -60,9 +64,10 @@ final class StashEngine {
         }
     }
 
-    /** Ends every wait, writes what a clean close writes, syncs the WAL and releases the handle. */
+    /** Ends every wait and the group commit, writes what a clean close writes, syncs the WAL, releases the handle. */
     void close() {
         queue.close();
+        walSync.close();
         db.close(batchLog::writeOnClose);
     }
 }

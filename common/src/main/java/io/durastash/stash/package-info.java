@@ -7,7 +7,8 @@
  * {@link io.durastash.stash.StashPosition} coming out. Nothing here touches RocksDB; that is in
  * {@code io.durastash.stash.internals}.
  *
- * <p>Lock order, outermost first: the registry's monitor; a drainer's lock; the database's lifecycle lock
+ * <p>Lock order, outermost first: the registry's monitor; a drainer's lock; the group commit's monitor
+ * ({@code WalSync}, held across a WAL sync); the database's lifecycle lock
  * ({@code StashDb}, read for every call, write for close); a cursor's monitor; the drain queue's monitor and the
  * loaded marks' monitor, which are leaves (nothing is locked, and no I/O happens, while they are held).
  */

@@ -68,6 +68,26 @@ class DrainerTest {
     }
 
     @Test
+    void aStopOnAReplacedHandleFreesTheDrainerRoleAndLosesNoUndeletedBatch() {
+        BatchMetadata batch = records.appendBatch(stash, "t", 0, 0, 3);
+        TestDrainer drainer = TestDrainer.active(stash);
+        for (TestDrainer.Emitted emitted : drainer.drainAll()) {
+            drainer.drainer().acknowledged(emitted.record().batchId(), false);
+        }
+        // The batch's deletion is due on stop, but the handle fails on I/O first and another call replaces it.
+        stash.failure("delete 1 batches", new org.rocksdb.RocksDBException("Input/output error",
+            new org.rocksdb.Status(org.rocksdb.Status.Code.IOError, org.rocksdb.Status.SubCode.None, "")));
+        stash.nextBatchId();
+
+        drainer.drainer().stop();
+
+        assertEquals(Drainer.State.STOPPED, drainer.drainer().state());
+        assertFalse(stash.stats().drainerActive(), "the drainer role is free");
+        List<TestDrainer.Emitted> again = TestDrainer.active(stash).drainAll();
+        assertEquals(List.of(batch.id()), ids(TestDrainer.batches(again)), "the undeleted batch is delivered again");
+    }
+
+    @Test
     void drainsWholeBatchesInIdOrderAndDeletesThemOnceAcknowledged() {
         BatchMetadata first = records.appendBatch(stash, "t", 0, 0, 3);
         BatchMetadata second = records.appendBatch(stash, "t", 0, 3, 2);

@@ -51,6 +51,19 @@ class StashTest {
     }
 
     @Test
+    void theGroupCommitSyncsAppendsThatWaitForItWithoutADrainer() throws InterruptedException {
+        long before = stash.walSyncs().syncs();
+        records.appendBatch(stash, "t", 0, 0, 3);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (stash.walSyncs().syncs() == before) {
+            assertTrue(System.nanoTime() < deadline, "no WAL sync within 10 s of an append that waits for one");
+            Thread.sleep(5);
+        }
+        List<TestDrainer.Emitted> drained = TestDrainer.active(stash).drainAll();
+        assertEquals(3, drained.size());
+    }
+
+    @Test
     void oneAppendStoresOneBatchPerGroupWithOffsets() {
         NewBatch a = new NewBatch("a", List.of(records.encode(TestRecords.bytesRecord("a", 0, 10, "a10")),
             records.encode(TestRecords.bytesRecord("a", 1, 20, "a20"))));

@@ -4,6 +4,7 @@ import io.durastash.connect.PluginMetricsGroup;
 import io.durastash.connect.StashGauges;
 import io.durastash.sink.placement.SinkGroup;
 import io.durastash.stash.Stash;
+import io.durastash.stash.WalSyncTotals;
 
 /**
  * The sink task's metrics: what it stashes, how long the WAL syncs take, whether backpressure pauses it, and the
@@ -20,7 +21,7 @@ public final class SinkMetrics implements AutoCloseable {
     public static final String PUT_REPORTED_RECORD = "put-reported-record";
     /** {@code lost-record-total}: records lost to damage in the stash that the input topic no longer held. */
     public static final String LOST_RECORD = "lost-record";
-    /** {@code wal-sync-time-avg-ms} and {@code wal-sync-time-max-ms}: synced appends, or syncs before a commit. */
+    /** {@code wal-sync-time-avg-ms} and {@code wal-sync-time-max-ms}: the stash's WAL syncs, per poll. */
     public static final String WAL_SYNC_TIME = "wal-sync-time";
     public static final String BACKPRESSURE_PAUSED = "backpressure-paused";
     public static final String BACKPRESSURE_PAUSED_PARTITIONS = "backpressure-paused-partitions";
@@ -37,6 +38,7 @@ public final class SinkMetrics implements AutoCloseable {
     private final PluginMetricsGroup.Recorder reported;
     private final PluginMetricsGroup.Recorder walSync;
     private final PluginMetricsGroup.Recorder lost;
+    private WalSyncTotals walSyncsSeen = WalSyncTotals.NONE;
 
     public SinkMetrics(PluginMetricsGroup metrics, Stash stash, Backpressure backpressure, SinkGroup group) {
         this.metrics = metrics;
@@ -48,8 +50,9 @@ public final class SinkMetrics implements AutoCloseable {
             + "reporter (dead letter queue)");
         lost = metrics.total(LOST_RECORD, "Records lost to damage in the stash that the input topic no longer held "
             + "when the sink fetched them again (retention), so they were not delivered");
-        walSync = metrics.timer(WAL_SYNC_TIME, "Average time in ms of a write that synced the stash's WAL (each poll "
-            + "with stash.sync=true, each offset commit otherwise)", "Longest time in ms of a write that synced the WAL");
+        walSync = metrics.timer(WAL_SYNC_TIME, "Average time in ms of a sync of the stash's WAL (the group commit that "
+            + "makes stashed batches deliverable with stash.sync=true, or a sync before an offset commit with "
+            + "input.commit=stashed), averaged over the syncs between two polls", "Longest of those averages in ms");
         metrics.gauge(BACKPRESSURE_PAUSED, "1 while the stash is above stash.max.bytes and this task's input partitions "
             + "are paused, else 0", () -> backpressure.paused() ? 1 : 0);
         metrics.gauge(BACKPRESSURE_DISK_LOW, "1 while this task's input partitions are paused because the stash's "
@@ -63,14 +66,11 @@ public final class SinkMetrics implements AutoCloseable {
         StashGauges.register(metrics, stash);
     }
 
-    /** Records what one poll did; {@code synced}: whether its append synced the WAL. */
-    void recordPoll(StashWriter.PollResult poll, boolean synced) {
+    /** Records what one poll did. */
+    void recordPoll(StashWriter.PollResult poll) {
         if (poll.stashed() > 0) {
             putRecords.record(poll.stashed());
             putBatches.record(poll.batches());
-            if (synced) {
-                walSync.record(poll.appendNanos() / 1_000_000.0);
-            }
         }
         if (poll.skipped() > 0) {
             skipped.record(poll.skipped());
@@ -85,9 +85,13 @@ public final class SinkMetrics implements AutoCloseable {
         lost.record(records);
     }
 
-    /** Records an explicit WAL sync (before an offset commit, with stash.sync=false). */
-    void recordWalSync(long nanos) {
-        walSync.record(nanos / 1_000_000.0);
+    /** Records the stash's WAL syncs since the last call, from its running totals {@code now}. */
+    void recordWalSyncs(WalSyncTotals now) {
+        WalSyncTotals since = now.since(walSyncsSeen);
+        walSyncsSeen = now;
+        if (since.syncs() > 0) {
+            walSync.record(since.averageMillis());
+        }
     }
 
     @Override

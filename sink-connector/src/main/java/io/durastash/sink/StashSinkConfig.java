@@ -59,11 +59,13 @@ public final class StashSinkConfig extends AbstractConfig {
 
     public static final String STASH_SYNC_CONFIG = "stash.sync";
     public static final boolean STASH_SYNC_DEFAULT = true;
-    private static final String STASH_SYNC_DOC = "Whether every poll written to the stash syncs RocksDB's write-ahead "
-        + "log to disk before the sink accepts the next one. With false, writes reach the disk later; with "
-        + "input.commit=stashed the sink syncs before each offset commit instead, so committed offsets never run ahead "
-        + "of what is durable, and with input.commit=delivered only delivered offsets are committed anyway: a crash "
-        + "only causes records to be consumed again, at the price of re-reading them.";
+    private static final String STASH_SYNC_DOC = "Whether the source delivers a stashed batch only once it is durable. "
+        + "With true, the sink's writes do not wait for the disk: one group commit syncs RocksDB's write-ahead log for "
+        + "every poll, of every task on the stash, written since the last sync, and only then can those batches be "
+        + "delivered, so nothing is emitted that a power loss could take back. With false, batches can be delivered "
+        + "before they reach the disk. Either way committed offsets never run ahead of what is durable: with "
+        + "input.commit=stashed the sink syncs before each offset commit, and with input.commit=delivered only "
+        + "delivered offsets are committed; a power loss only causes records to be consumed again.";
 
     public static final String GROUP_BY_CONFIG = "group.by";
     public static final String GROUP_BY_DEFAULT = GroupBy.TOPIC.configValue();

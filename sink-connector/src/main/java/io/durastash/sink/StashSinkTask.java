@@ -129,7 +129,7 @@ public class StashSinkTask extends SinkTask {
         group.paused(this, backpressure.paused(), backpressure.diskLow());
         if (!records.isEmpty()) {
             try {
-                metrics.recordPoll(writer.write(records), config.sync());
+                metrics.recordPoll(writer.write(records));
             } catch (StashUnavailableException e) {
                 // Connect calls put() again with the same records; nothing of this poll was stashed.
                 context.timeout(UNAVAILABLE_RETRY_MS);
@@ -137,6 +137,7 @@ public class StashSinkTask extends SinkTask {
             }
             applyBackpressure(stash.stats());
         }
+        metrics.recordWalSyncs(stash.walSyncs());
         refetchDamage();
     }
 
@@ -202,10 +203,8 @@ public class StashSinkTask extends SinkTask {
         if (stash == null) {
             return Map.of();
         }
-        if (!config.sync() && offsets.mode() == CommitMode.STASHED) {
-            long start = System.nanoTime();
-            stash.sync();
-            metrics.recordWalSync(System.nanoTime() - start);
+        if (offsets.mode() == CommitMode.STASHED) {
+            stash.sync(); // what is committed must be durable: the sink's appends do not wait for the disk
         }
         Map<TopicPartition, OffsetAndMetadata> committable = offsets.committable(currentOffsets, stash::firstUndelivered);
         try {

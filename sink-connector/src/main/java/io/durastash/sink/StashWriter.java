@@ -38,7 +38,7 @@ public final class StashWriter {
     private final Stash stash;
     private final String sinkName;
     private final Grouping grouping;
-    private final boolean sync;
+    private final boolean durableFirst;
     private final InputOffsets offsets;
     private final ErrantRecordReporter reporter;
     private final RewoundInput rewound;
@@ -47,15 +47,16 @@ public final class StashWriter {
     private final Set<TopicPartition> skipAnnounced = new HashSet<>();
 
     /**
-     * @param reporter where unencodable records go; null to fail the task on them
-     * @param input    what Kafka says of the input when partitions are assigned (read then)
+     * @param durableFirst whether stashed batches are delivered only once a WAL sync covered them ({@code stash.sync})
+     * @param reporter     where unencodable records go; null to fail the task on them
+     * @param input        what Kafka says of the input when partitions are assigned (read then)
      */
-    public StashWriter(Stash stash, String sinkName, Grouping grouping, boolean sync, InputOffsets offsets,
+    public StashWriter(Stash stash, String sinkName, Grouping grouping, boolean durableFirst, InputOffsets offsets,
                        ErrantRecordReporter reporter, Supplier<InputLookup> input) {
         this.stash = stash;
         this.sinkName = sinkName;
         this.grouping = grouping;
-        this.sync = sync;
+        this.durableFirst = durableFirst;
         this.offsets = offsets;
         this.reporter = reporter;
         this.rewound = new RewoundInput(stash, sinkName, offsets, input);
@@ -77,7 +78,7 @@ public final class StashWriter {
     }
 
     /**
-     * Stashes a poll. Returns once it is written (durably, with {@code stash.sync=true}).
+     * Stashes a poll. Returns once it is written, without waiting for the disk (see {@link Stash#append}).
      *
      * @throws ConnectException if a record cannot be encoded and there is no errant record reporter
      */
@@ -147,7 +148,7 @@ public final class StashWriter {
         if (!poll.isEmpty()) {
             StashAppend append = poll.append();
             long appendStart = System.nanoTime();
-            List<BatchMetadata> appended = stash.append(sinkName, append.batches(), append.offsets(), sync);
+            List<BatchMetadata> appended = stash.append(sinkName, append.batches(), append.offsets(), durableFirst);
             appendNanos = System.nanoTime() - appendStart;
             offsets.advance(append.offsets());
             for (BatchMetadata batch : appended) {

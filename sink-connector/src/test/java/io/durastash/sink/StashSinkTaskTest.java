@@ -309,16 +309,18 @@ class StashSinkTaskTest {
     }
 
     @Test
-    void preCommitReturnsOnlyStashedOffsetsAndSyncsWhenPutsDoNot() {
+    void preCommitReturnsOnlyStashedOffsetsAndSyncsFirst() {
         fixture.with(StashSinkConfig.INPUT_COMMIT_CONFIG, "stashed");
         fixture.with(StashSinkConfig.STASH_SYNC_CONFIG, "false");
         Started sink = fixture.start(null, ORDERS_0, ORDERS_1);
         sink.task().put(List.of(bytesRecord("orders", 0, 4, "a", "1"), bytesRecord("orders", 0, 5, "b", "2")));
+        long syncs = fixture.stash().walSyncs().syncs();
 
         // Offsets 6 and 7 were consumed but filtered by a transform; orders-1 saw nothing.
         Map<TopicPartition, OffsetAndMetadata> committed = sink.task().preCommit(Map.of(
             ORDERS_0, new OffsetAndMetadata(8), ORDERS_1, new OffsetAndMetadata(3)));
         assertEquals(Map.of(ORDERS_0, committed(6)), committed);
+        assertEquals(syncs + 1, fixture.stash().walSyncs().syncs(), "the offsets committed are durable: one sync first");
     }
 
     @Test

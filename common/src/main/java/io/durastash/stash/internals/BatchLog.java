@@ -56,14 +56,15 @@ public final class BatchLog {
 
     /**
      * Appends the non-empty {@code batches} as new batches in list order (their ids follow it), with
-     * {@code alongside}, in one write: nothing partial is ever visible, and a batch is claimable only once its write
-     * returned.
+     * {@code alongside}, in one write without a sync: nothing partial is ever visible, and a batch is claimable only
+     * once its write returned and, when {@code durableFirst}, once a WAL sync covered it ({@link WalSync}).
      *
      * @param writeIfNoBatches whether to write {@code alongside} when every batch is empty
-     * @param sync             whether to sync the WAL before returning
+     * @param durableFirst     whether the batches wait for a WAL sync before they can be claimed
      * @return the metadata of the new batches
      */
-    public List<BatchMetadata> append(List<NewBatch> batches, Alongside alongside, boolean writeIfNoBatches, boolean sync) {
+    public List<BatchMetadata> append(List<NewBatch> batches, Alongside alongside, boolean writeIfNoBatches,
+                                      boolean durableFirst) {
         List<NewBatch> nonEmpty = new ArrayList<>(batches.size());
         for (NewBatch batch : batches) {
             if (!batch.records().isEmpty()) {
@@ -90,7 +91,7 @@ public final class BatchLog {
             }
             write.put(Family.DEFAULT, StashKeys.NEXT_BATCH_ID, StashKeys.longValue(firstId + count));
             alongside.addTo(write);
-            db.write("append " + count + " batches", write, sync);
+            db.write("append " + count + " batches", write, false);
             written = true;
         } finally {
             if (written) {
@@ -99,7 +100,7 @@ public final class BatchLog {
                     undelivered.add(batch);
                 }
             }
-            queue.settle(firstId, count, written);
+            queue.settle(firstId, count, written, durableFirst);
         }
         return appended;
     }

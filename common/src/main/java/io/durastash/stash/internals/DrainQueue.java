@@ -63,12 +63,37 @@ public final class DrainQueue {
         return firstId;
     }
 
-    /** Ends the write of the batches {@link #reserve} queued: claimable when {@code written}, else dropped. */
-    synchronized void settle(long firstId, int count, boolean written) {
-        pending.settle(firstId, count, written ? PendingQueue.VISIBLE : PendingQueue.ABANDONED);
+    /**
+     * Ends the write of the batches {@link #reserve} queued: when {@code written}, claimable at once or, when they
+     * {@code awaitSync}, once a WAL sync that began after their write covered them; else dropped.
+     */
+    synchronized void settle(long firstId, int count, boolean written, boolean awaitSync) {
+        byte state = !written ? PendingQueue.ABANDONED : awaitSync ? PendingQueue.UNSYNCED : PendingQueue.VISIBLE;
+        pending.settle(firstId, count, state);
         if (written) {
             notifyAll();
         }
+    }
+
+    /** A WAL sync begins; it covers every batch written so far that waits for one. Returns how many. */
+    synchronized int beginSync() {
+        return pending.beginSync();
+    }
+
+    /** The WAL sync {@link #beginSync} began ended: its batches are claimable when {@code synced}. */
+    synchronized void endSync(boolean synced) {
+        pending.endSync(synced);
+        if (synced) {
+            notifyAll();
+        }
+    }
+
+    /** Waits until a written batch waits for a WAL sync; false once the queue closes. */
+    synchronized boolean awaitUnsynced() throws InterruptedException {
+        while (!closed && pending.unsynced() == 0) {
+            wait();
+        }
+        return !closed;
     }
 
     /**
@@ -84,7 +109,7 @@ public final class DrainQueue {
             if (state == PendingQueue.ABANDONED) {
                 continue;
             }
-            if (state == PendingQueue.WRITING || (holdMillis > 0 && pending.createdAt(i) > now - holdMillis)) {
+            if (state != PendingQueue.VISIBLE || (holdMillis > 0 && pending.createdAt(i) > now - holdMillis)) {
                 break;
             }
             records += pending.records(i);
@@ -210,6 +235,15 @@ public final class DrainQueue {
             }
             return false;
         }
+    }
+
+    /** Whether the next batch to claim waits for a WAL sync (see {@link WalSync#syncWaiting}). */
+    public synchronized boolean awaitsSyncAtHead() {
+        if (pending.isEmpty()) {
+            return false;
+        }
+        byte state = pending.headState();
+        return state == PendingQueue.UNSYNCED || state == PendingQueue.SYNCING;
     }
 
     /** Waits on the monitor (held) at most {@code waitMs} and not past {@code deadline}; false once it has passed. */

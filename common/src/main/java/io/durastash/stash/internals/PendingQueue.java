@@ -4,13 +4,17 @@ package io.durastash.stash.internals;
  * The batches waiting to be claimed, in id order, kept in memory as a ring of primitive columns
  * (about 33 bytes a batch) so that claiming, counting and the oldest-pending age cost nothing
  * proportional to the size of the stash. A slot is {@code WRITING} from id allocation until its
- * write returns, so a claimer never passes a batch that a concurrent appender has not yet written.
- * Not thread-safe: the {@link DrainQueue} guards it.
+ * write returns, so a claimer never passes a batch that a concurrent appender has not yet written;
+ * a batch that waits for a WAL sync is then {@code UNSYNCED}, and {@code SYNCING} while a sync that
+ * covers it runs. Only {@code VISIBLE} batches are claimed. Not thread-safe: the {@link DrainQueue}
+ * guards it.
  */
 final class PendingQueue {
     static final byte WRITING = 0;
     static final byte VISIBLE = 1;
     static final byte ABANDONED = 2;
+    static final byte UNSYNCED = 3;
+    static final byte SYNCING = 4;
 
     private long[] ids = new long[64];
     private long[] createdAt = new long[64];
@@ -21,6 +25,8 @@ final class PendingQueue {
     private int size;
     private long totalRecords;
     private long totalBytes;
+    private int unsynced;
+    private int syncing;
 
     int size() {
         return size;
@@ -36,6 +42,11 @@ final class PendingQueue {
 
     boolean isEmpty() {
         return size == 0;
+    }
+
+    /** Batches written that wait for a WAL sync not yet begun. */
+    int unsynced() {
+        return unsynced;
     }
 
     private int slot(int i) {
@@ -135,14 +146,16 @@ final class PendingQueue {
         size--;
     }
 
-    /** Marks the slots of the given ids, which were appended together, as written or abandoned. */
+    /** Marks the slots of the given ids, which were appended together, as written (visible or unsynced) or abandoned. */
     void settle(long firstId, int count, byte slotState) {
         for (int i = size - 1; i >= 0; i--) {
             int s = slot(i);
             long id = ids[s];
             if (id >= firstId && id < firstId + count && state[s] == WRITING) {
                 state[s] = slotState;
-                if (slotState == ABANDONED) {
+                if (slotState == UNSYNCED) {
+                    unsynced++;
+                } else if (slotState == ABANDONED) {
                     totalRecords -= records[s];
                     totalBytes -= bytes[s];
                     records[s] = 0;
@@ -152,5 +165,35 @@ final class PendingQueue {
                 return;
             }
         }
+    }
+
+    /** A WAL sync begins: every unsynced batch is written, so the sync covers it. Returns how many it covers. */
+    int beginSync() {
+        int covered = replaceFromTail(UNSYNCED, SYNCING, unsynced);
+        unsynced = 0;
+        syncing += covered;
+        return covered;
+    }
+
+    /** The sync {@link #beginSync} began ended: its batches are claimable when {@code synced}, else wait again. */
+    void endSync(boolean synced) {
+        int ended = replaceFromTail(SYNCING, synced ? VISIBLE : UNSYNCED, syncing);
+        syncing = 0;
+        if (!synced) {
+            unsynced += ended;
+        }
+    }
+
+    /** Replaces {@code from} by {@code to} in the {@code count} slots nearest the tail that hold it. */
+    private int replaceFromTail(byte from, byte to, int count) {
+        int replaced = 0;
+        for (int i = size - 1; i >= 0 && replaced < count; i--) {
+            int s = slot(i);
+            if (state[s] == from) {
+                state[s] = to;
+                replaced++;
+            }
+        }
+        return replaced;
     }
 }

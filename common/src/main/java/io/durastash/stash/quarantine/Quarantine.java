@@ -53,7 +53,7 @@ public final class Quarantine {
     /**
      * Re-checks the quarantined records of the given original batches (all when empty) and restores those that now
      * pass their checksum and decode: per original batch, one new batch at the end of the stash holding them in
-     * their original order, written in one synced write with the removal of their quarantine entries (and of the
+     * their original order, written in one write (delivered once synced) with the removal of their quarantine entries (and of the
      * batch's quarantined metadata, which the new batch's metadata replaces). Records that still fail stay in
      * quarantine. Restored records are delivered after everything already stashed.
      *

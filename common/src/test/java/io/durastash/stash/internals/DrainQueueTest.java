@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DrainQueueTest {
@@ -19,6 +20,11 @@ class DrainQueueTest {
 
     /** Queues {@code sizes.length} written batches of those record counts; returns their metadata. */
     private List<BatchMetadata> written(int... sizes) {
+        return written(false, sizes);
+    }
+
+    /** Queues written batches that, when {@code awaitSync}, wait for a WAL sync. */
+    private List<BatchMetadata> written(boolean awaitSync, int... sizes) {
         List<NewBatch> batches = new ArrayList<>();
         for (int size : sizes) {
             batches.add(new NewBatch("g", java.util.Collections.nCopies(size,
@@ -29,7 +35,7 @@ class DrainQueueTest {
         for (int i = 0; i < sizes.length; i++) {
             metadata.add(BatchMetadata.pending(first + i, "g", sizes[i], 0, clock.millis(), List.of()));
         }
-        queue.settle(first, sizes.length, true);
+        queue.settle(first, sizes.length, true, awaitSync);
         return metadata;
     }
 
@@ -60,8 +66,47 @@ class DrainQueueTest {
         long writing = queue.reserve(List.of(new NewBatch("g", List.of())), new long[1], clock.millis());
         written(1);
         assertEquals(1, queue.claimable(10, 0).size(), "the claim stops before the batch being written");
-        queue.settle(writing, 1, false);
+        queue.settle(writing, 1, false, false);
         assertEquals(2, queue.claimable(10, 0).size(), "an abandoned write is passed over");
+    }
+
+    @Test
+    void aBatchThatAwaitsASyncIsClaimableOnlyOnceASyncThatBeganAfterItsWriteEnded() {
+        List<BatchMetadata> first = written(true, 1, 1);
+        assertEquals(List.of(), queue.claimable(10, 0), "not synced yet");
+        assertEquals(2, queue.beginSync());
+        List<BatchMetadata> during = written(true, 1);
+        assertEquals(List.of(), queue.claimable(10, 0), "a sync in progress delivers nothing yet");
+        queue.endSync(true);
+
+        assertEquals(List.of(first.get(0).id(), first.get(1).id()), queue.claimable(10, 0),
+            "the batch written while the sync ran waits for the next one");
+        assertEquals(1, queue.beginSync());
+        queue.endSync(true);
+        assertEquals(List.of(first.get(0).id(), first.get(1).id(), during.get(0).id()), queue.claimable(10, 0));
+        assertEquals(0, queue.beginSync(), "nothing waits any more");
+        queue.endSync(true);
+    }
+
+    @Test
+    void aFailedSyncLeavesItsBatchesWaitingForTheNext() {
+        List<BatchMetadata> batch = written(true, 1);
+        queue.beginSync();
+        queue.endSync(false);
+        assertEquals(List.of(), queue.claimable(10, 0));
+        assertEquals(1, queue.beginSync(), "the next sync covers it again");
+        queue.endSync(true);
+        assertEquals(List.of(batch.get(0).id()), queue.claimable(10, 0));
+    }
+
+    @Test
+    void aBatchThatAwaitsASyncIsLoadableForTheDrainerToSync() throws Exception {
+        written(true, 1);
+        assertTrue(queue.awaitsSyncAtHead());
+        assertTrue(queue.awaitLoadable(0, 0), "the drainer is woken to sync it (WalSync#syncWaiting)");
+        queue.beginSync();
+        queue.endSync(true);
+        assertFalse(queue.awaitsSyncAtHead());
     }
 
     @Test
