@@ -181,10 +181,9 @@ public final class Drainer {
         List<Long> ids = engine.queue.claimable(claimRecords, holdMillis);
         if (ids.isEmpty()) {
             if (engine.queue.awaitsSyncAtHead()) {
-                // The group commit has not covered the next batch yet: sync now rather than wait for it.
-                engine.walSync.syncWaiting();
+                engine.walSync.syncWaiting(); // the group commit: one sync for every append since the last
             }
-            ids = engine.queue.claimable(claimRecords, holdMillis); // the group commit may have covered it meanwhile
+            ids = engine.queue.claimable(claimRecords, holdMillis); // another sync may have covered it meanwhile
         }
         if (ids.isEmpty()) {
             return List.of();

@@ -112,8 +112,8 @@ public final class Stash implements AutoCloseable {
      * @param stashedOffsets the highest input offset now handled per partition (may name partitions whose
      *                       records were not stashed, e.g. sent to a dead letter queue)
      * @param durableFirst   whether the batches are delivered only once durable: the append returns without waiting
-     *                       for the disk, and the stash's group commit syncs the WAL for every append that waits
-     *                       since the last sync, after which their batches can be claimed
+     *                       for the disk, and the drainer's group commit syncs the WAL once for every append that
+     *                       waits, after which their batches can be claimed
      * @return the metadata of the new batches
      * @throws StashUnavailableException when the disk takes no writes now (full): retry later
      */

@@ -50,7 +50,6 @@ final class StashEngine {
         }
         quarantineStore.countOnOpen();
         this.walSync = new WalSync(db, queue);
-        walSync.start();
     }
 
     /** Opens the handle in {@code path} and recovers the stash from what is on disk. */
@@ -64,10 +63,9 @@ final class StashEngine {
         }
     }
 
-    /** Ends every wait and the group commit, writes what a clean close writes, syncs the WAL, releases the handle. */
+    /** Ends every wait, writes what a clean close writes, syncs the WAL and releases the handle. */
     void close() {
         queue.close();
-        walSync.close();
         db.close(batchLog::writeOnClose);
     }
 }

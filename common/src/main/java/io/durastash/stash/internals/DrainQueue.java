@@ -88,14 +88,6 @@ public final class DrainQueue {
         }
     }
 
-    /** Waits until a written batch waits for a WAL sync; false once the queue closes. */
-    synchronized boolean awaitUnsynced() throws InterruptedException {
-        while (!closed && pending.unsynced() == 0) {
-            wait();
-        }
-        return !closed;
-    }
-
     /**
      * The ids of the next loadable batches, without taking them: at least one, then whole batches until
      * {@code maxRecords}; only batches at least {@code holdMillis} old; empty when none is loadable.

@@ -14,8 +14,8 @@
  *       deletion) and the deferred LOADED marks ({@link io.durastash.stash.internals.LoadedMarks}).</li>
  *   <li>{@link io.durastash.stash.internals.DrainQueue}: what the stash holds, in memory, in batch order; the next
  *       id; who drains; waiting and waking.</li>
- *   <li>{@link io.durastash.stash.internals.WalSync}: the group commit, one WAL sync for every append written since
- *       the last that must be durable before it is delivered.</li>
+ *   <li>{@link io.durastash.stash.internals.WalSync}: the group commit, one WAL sync, when the drainer needs one, for
+ *       every append written since the last that must be durable before it is delivered.</li>
  *   <li>{@link io.durastash.stash.internals.BatchStream}, {@link io.durastash.stash.internals.RecordCursor},
  *       {@link io.durastash.stash.internals.Acknowledgements}, {@link io.durastash.stash.internals.ResumePoint}: what a
  *       drainer hands out and how it counts Kafka's acknowledgements.</li>
