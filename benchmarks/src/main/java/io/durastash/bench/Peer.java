@@ -5,7 +5,7 @@ import io.durastash.testkit.embedded.EmbeddedStack;
 /**
  * What {@link PipelineBenchmark} times: something that copies the input topic into its own output topic on the stack's
  * broker, started when the clock starts and deleted after the run. The Connect pipelines ({@link Pipeline}) run in the
- * benchmark's JVM; a peer in a process of its own reports that process's CPU time too.
+ * benchmark's JVM; a peer in a process of its own ({@link FlumeAgent}) reports that process's CPU time too.
  */
 interface Peer {
     String label();

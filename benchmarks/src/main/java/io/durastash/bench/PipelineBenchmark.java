@@ -28,12 +28,13 @@ import java.util.Set;
  * The time to the first output record and the rate after it are printed too, to tell start-up from
  * throughput. Every run writes a fresh output topic (and, for the pair, a fresh stash), deleted afterwards.
  *
- * <p>Another peer (issue #17): {@code floor}, the Connect floor, a sink and a source in the same worker that pass
- * records through memory with the pair's offset discipline ({@link Pipeline#floor}). The report gives the pair's
- * ratio to each peer measured in the run.
+ * <p>Two more peers (issue #17): {@code floor}, the Connect floor, a sink and a source in the same worker that pass
+ * records through memory with the pair's offset discipline ({@link Pipeline#floor}); and {@code flume}, Apache
+ * Flume's file channel between the same topics in a JVM of its own ({@link FlumeAgent}), whose CPU time is added to
+ * the run's. The report gives the pair's ratio to each peer measured in the run.
  *
  * <p>Arguments ({@code --name value}): records (1000000), partitions (4), tasks (1), rounds (5), warm-ups (3), pipelines
- * ("mm2,pair,floor"; any of mm2, pair, floor; "pair" alone for profiling), sync (true: the pair's stash.sync),
+ * ("mm2,pair,floor"; any of mm2, pair, floor, flume; "pair" alone for profiling), sync (true: the pair's stash.sync),
  * profile-threads (false: true prints where the task threads spend their wall-clock time, see
  * {@link TaskThreadSampler}), plus {@link Tuning} overrides.
  */
@@ -81,8 +82,10 @@ public final class PipelineBenchmark {
                             sync, StashOptions.DEFAULT_MEMORY_BYTES, tuning.sink(), tuning.source());
                         case "floor" -> Pipeline.floor(String.valueOf(id), inputTopic, "floor-output-" + id, tasks,
                             tuning.sink(), tuning.source());
+                        case "flume" -> FlumeAgent.fileChannel(String.valueOf(id), inputTopic, cluster.bootstrapServers(),
+                            stashDir, tuning.sinkPollRecords(), tuning.sourcePollRecords(), tuning.flume());
                         default -> throw new IllegalArgumentException("Unknown pipeline '" + kind
-                            + "': mm2, pair or floor");
+                            + "': mm2, pair, floor or flume");
                     };
                     id++;
                     TaskThreadSampler sampler = profileThreads && round >= 0 ? new TaskThreadSampler(5) : null;
