@@ -19,8 +19,12 @@ import java.util.concurrent.TimeUnit;
  * sink faster than its source waits as a full stash would make it.
  */
 public final class HandOff {
-    /** At most this many records wait in one hand-off: about 10 MB of the benchmark's 100-byte values. */
-    static final int CAPACITY_RECORDS = 100_000;
+    /**
+     * At most this many records wait in one hand-off: four polls of the example configs' 5,000 records, enough to let
+     * the two tasks run apart. The records wait on the heap (the pair's wait in RocksDB, off it), so a small bound
+     * keeps them from living long enough to be copied by the collector.
+     */
+    static final int CAPACITY_RECORDS = 20_000;
     private static final ConcurrentMap<String, HandOff> BY_NAME = new ConcurrentHashMap<>();
 
     private final String name;
