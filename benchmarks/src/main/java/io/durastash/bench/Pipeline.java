@@ -1,5 +1,6 @@
 package io.durastash.bench;
 
+import io.durastash.bench.floor.HandOff;
 import io.durastash.stash.StashRegistry;
 import io.durastash.testkit.Deadline;
 import io.durastash.testkit.Directories;
@@ -15,11 +16,15 @@ import java.util.Map;
 
 /**
  * One way of copying an input topic into an output topic on the same broker, as the connectors that do it:
- * the DuraStash pair (sink and source on one stash) or MirrorMaker 2's {@code MirrorSourceConnector}.
- * Both get ByteArrayConverter for key, value and headers, and the same task count.
+ * the DuraStash pair (sink and source on one stash), MirrorMaker 2's {@code MirrorSourceConnector}, or the Connect
+ * floor (a sink and a source that pass records through memory, {@link io.durastash.bench.floor}).
+ * All get ByteArrayConverter for key, value and headers, and the same task count.
  */
-final class Pipeline {
+final class Pipeline implements Peer {
     static final String MIRROR_SOURCE = "org.apache.kafka.connect.mirror.MirrorSourceConnector";
+    static final String FLOOR_SINK = "io.durastash.bench.floor.HandOffSinkConnector";
+    static final String FLOOR_SOURCE = "io.durastash.bench.floor.HandOffSourceConnector";
+    private static final String BYTE_ARRAY_CONVERTER = "org.apache.kafka.connect.converters.ByteArrayConverter";
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private final String label;
@@ -27,13 +32,16 @@ final class Pipeline {
     private final List<ConnectorConfig> connectors;
     private final int tasks;
     private final Path stashPath;
+    private final Runnable afterDelete;
 
-    private Pipeline(String label, String outputTopic, List<ConnectorConfig> connectors, int tasks, Path stashPath) {
+    private Pipeline(String label, String outputTopic, List<ConnectorConfig> connectors, int tasks, Path stashPath,
+                     Runnable afterDelete) {
         this.label = label;
         this.outputTopic = outputTopic;
         this.connectors = connectors;
         this.tasks = tasks;
         this.stashPath = stashPath;
+        this.afterDelete = afterDelete;
     }
 
     /**
@@ -62,7 +70,7 @@ final class Pipeline {
         config.put("refresh.topics.enabled", "false");
         config.putAll(tuning);
         return new Pipeline("MM2", alias + "." + inputTopic, List.of(ConnectorConfig.of("mirror-" + id, config)), tasks,
-            null);
+            null, () -> { });
     }
 
     /**
@@ -83,14 +91,46 @@ final class Pipeline {
         List<ConnectorConfig> connectors = List.of(pair.sink().named("stash-sink-" + id).with(sinkTuning),
             pair.source().named("stash-source-" + id).with(sourceTuning));
         return new Pipeline(sync ? "pair" : "pair (stash.sync=false)", outputTopic, connectors, tasks,
-            stashDir.resolve(stashName));
+            stashDir.resolve(stashName), () -> { });
     }
 
-    String label() {
+    /**
+     * The Connect floor: a sink that hands every poll's records to an in-memory hand-off named {@code floor-<id>}, and a
+     * source in the same worker that emits them to {@code outputTopic} in their input partitions. Configured as the
+     * pair is where a counterpart exists: converters, task counts, Connect's default sink poll, the source's
+     * {@code poll.max.records}, and the same tuning maps (keys the floor does not know are ignored by Connect).
+     */
+    static Pipeline floor(String id, String inputTopic, String outputTopic, int tasks, Map<String, String> sinkTuning,
+                          Map<String, String> sourceTuning) {
+        String handOff = "floor-" + id;
+        Map<String, String> sink = floorConfig(FLOOR_SINK, tasks, handOff);
+        sink.put("topics", inputTopic);
+        Map<String, String> source = floorConfig(FLOOR_SOURCE, tasks, handOff);
+        source.put("topic", outputTopic);
+        List<ConnectorConfig> connectors = List.of(ConnectorConfig.of("floor-sink-" + id, sink).with(sinkTuning),
+            ConnectorConfig.of("floor-source-" + id, source).with(sourceTuning));
+        return new Pipeline("floor", outputTopic, connectors, tasks, null,
+            () -> HandOff.remove(handOff));
+    }
+
+    private static Map<String, String> floorConfig(String connectorClass, int tasks, String handOff) {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("connector.class", connectorClass);
+        config.put("tasks.max", String.valueOf(tasks));
+        config.put("hand-off.name", handOff);
+        config.put("key.converter", BYTE_ARRAY_CONVERTER);
+        config.put("value.converter", BYTE_ARRAY_CONVERTER);
+        config.put("header.converter", BYTE_ARRAY_CONVERTER);
+        return config;
+    }
+
+    @Override
+    public String label() {
         return label;
     }
 
-    String outputTopic() {
+    @Override
+    public String outputTopic() {
         return outputTopic;
     }
 
@@ -99,13 +139,14 @@ final class Pipeline {
         return connectors;
     }
 
-    /** The pair's stash directory; null for MirrorMaker. */
+    /** The pair's stash directory; null for MirrorMaker and the floor. */
     Path stashPath() {
         return stashPath;
     }
 
     /** Creates the connectors; returns at once (the tasks start in the background). */
-    void start(EmbeddedStack stack) {
+    @Override
+    public void start(EmbeddedStack stack) {
         connectors.forEach(stack.connectors()::deploy);
     }
 
@@ -113,13 +154,16 @@ final class Pipeline {
         connectors.forEach(connector -> stack.connectors().awaitRunning(connector.name(), tasks, TIMEOUT));
     }
 
-    void checkNotFailed(EmbeddedStack stack) {
+    @Override
+    public void checkNotFailed(EmbeddedStack stack) {
         connectors.forEach(connector -> stack.connectors().requireNotFailed(connector.name()));
     }
 
-    /** Deletes the connectors and, once every task released it, the stash. */
-    void delete(EmbeddedStack stack) {
+    /** Deletes the connectors and, once every task released it, the stash (or the floor's hand-off). */
+    @Override
+    public void delete(EmbeddedStack stack) {
         connectors.forEach(connector -> stack.delete(connector.name()));
+        afterDelete.run();
         if (stashPath != null) {
             Deadline deadline = Deadline.after(TIMEOUT);
             while (StashRegistry.jvm().holders(stashPath) > 0) {

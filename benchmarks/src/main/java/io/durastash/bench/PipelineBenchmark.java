@@ -28,12 +28,19 @@ import java.util.Set;
  * The time to the first output record and the rate after it are printed too, to tell start-up from
  * throughput. Every run writes a fresh output topic (and, for the pair, a fresh stash), deleted afterwards.
  *
+ * <p>Two more peers (issue #17): {@code floor}, the Connect floor, a sink and a source in the same worker that pass
+ * records through memory with the pair's offset discipline ({@link Pipeline#floor}); and {@code flume}, Apache
+ * Flume's file channel between the same topics in a JVM of its own ({@link FlumeAgent}), whose CPU time is added to
+ * the run's. The report gives the pair's ratio to each peer measured in the run.
+ *
  * <p>Arguments ({@code --name value}): records (1000000), partitions (4), tasks (1), rounds (5), warm-ups (3), pipelines
- * ("mm2,pair"; "pair" alone for profiling), sync (true: the pair's stash.sync), profile-threads (false: true prints
- * where the task threads spend their wall-clock time, see {@link TaskThreadSampler}), plus {@link Tuning} overrides.
+ * ("mm2,pair,floor"; any of mm2, pair, floor, flume; "pair" alone for profiling), sync (true: the pair's stash.sync),
+ * profile-threads (false: true prints where the task threads spend their wall-clock time, see
+ * {@link TaskThreadSampler}), plus {@link Tuning} overrides.
  */
 public final class PipelineBenchmark {
     private static final long TIMEOUT_NANOS = 600_000_000_000L;
+    private static final Map<String, String> LABELS = Map.of("mm2", "MM2", "floor", "floor", "flume", "Flume");
 
     private PipelineBenchmark() {
     }
@@ -46,7 +53,7 @@ public final class PipelineBenchmark {
         int tasks = (int) args.number("--tasks", 1, 1, 1000);
         int rounds = (int) args.number("--rounds", 5, 1, 1000);
         int warmUps = (int) args.number("--warm-ups", 3, 0, 1000);
-        List<String> pipelines = List.of(args.string("--pipelines", "mm2,pair").split(","));
+        List<String> pipelines = List.of(args.string("--pipelines", "mm2,pair,floor").split(","));
         boolean sync = args.bool("--sync", true);
         Tuning tuning = Tuning.from(args);
         boolean profileThreads = args.bool("--profile-threads", false);
@@ -68,17 +75,22 @@ public final class PipelineBenchmark {
             int id = 0;
             for (int round = -warmUps; round < rounds; round++) {
                 for (String kind : pipelines) {
-                    Pipeline pipeline = switch (kind.trim()) {
+                    Peer pipeline = switch (kind.trim()) {
                         case "mm2" -> Pipeline.mirrorMaker(String.valueOf(id), inputTopic, cluster.bootstrapServers(), tasks,
                             tuning.mirror());
                         case "pair" -> Pipeline.stashPair(String.valueOf(id), inputTopic, "bench-output-" + id, stashDir, tasks,
                             sync, StashOptions.DEFAULT_MEMORY_BYTES, tuning.sink(), tuning.source());
-                        default -> throw new IllegalArgumentException("Unknown pipeline '" + kind + "': mm2 or pair");
+                        case "floor" -> Pipeline.floor(String.valueOf(id), inputTopic, "floor-output-" + id, tasks,
+                            tuning.sink(), tuning.source());
+                        case "flume" -> FlumeAgent.fileChannel(String.valueOf(id), inputTopic, cluster.bootstrapServers(),
+                            stashDir, tuning.sinkPollRecords(), tuning.sourcePollRecords(), tuning.flume());
+                        default -> throw new IllegalArgumentException("Unknown pipeline '" + kind
+                            + "': mm2, pair, floor or flume");
                     };
                     id++;
                     TaskThreadSampler sampler = profileThreads && round >= 0 ? new TaskThreadSampler(5) : null;
                     Run run = run(cluster, pipeline, partitions, records, sampler);
-                    System.out.printf("%-9s %-5s %s%n", round < 0 ? "warm-up " + (warmUps + round + 1) : "round " + (round + 1),
+                    System.out.printf("%-9s %-6s %s%n", round < 0 ? "warm-up " + (warmUps + round + 1) : "round " + (round + 1),
                         kind, run);
                     if (sampler != null) {
                         sampler.report(2.0);
@@ -94,7 +106,7 @@ public final class PipelineBenchmark {
         }
     }
 
-    private static Run run(EmbeddedStack cluster, Pipeline pipeline, int partitions, long records, TaskThreadSampler sampler)
+    private static Run run(EmbeddedStack cluster, Peer pipeline, int partitions, long records, TaskThreadSampler sampler)
         throws Exception {
         String output = pipeline.outputTopic();
         cluster.createTopic(output, partitions);
@@ -126,7 +138,8 @@ public final class PipelineBenchmark {
         if (sampler != null) {
             sampler.stop();
         }
-        double cpu = ProcessMemory.processCpuSeconds() - cpuBefore;
+        double outsideCpu = pipeline.outsideCpuSeconds();
+        double cpu = ProcessMemory.processCpuSeconds() - cpuBefore + outsideCpu;
         long gcs = ProcessMemory.gcCount() - gcBefore;
         double jit = ProcessMemory.jitSeconds() - jitBefore;
         Thread.sleep(1_000); // anything written twice shows up as more than `records` end offsets
@@ -134,7 +147,7 @@ public final class PipelineBenchmark {
         pipeline.delete(cluster);
         cluster.connect().kafka().deleteTopic(output);
         return new Run((end - start) / 1e9, (first - start) / 1e9, (records - countAtFirst) / ((end - first) / 1e9), records,
-            finalCount, cpu, jit, gcs);
+            finalCount, cpu, outsideCpu, jit, gcs);
     }
 
     private static void report(Map<String, List<Run>> results) {
@@ -148,15 +161,19 @@ public final class PipelineBenchmark {
             double firstAfter = median(runs.stream().map(Run::firstAfterSeconds).toList());
             double cpuPerMillion = median(runs.stream().map(r -> r.cpuSeconds() / r.records() * 1e6).toList());
             medians.put(kind, new double[] {total, afterFirst, cpuPerMillion});
-            System.out.printf("  %-5s %,9.0f records/s start-to-end (runs %,.0f..%,.0f)   %,9.0f records/s after the first "
-                + "record   first record after %.2f s   %.1f CPU-s per million records (whole process)%n",
+            System.out.printf("  %-6s %,9.0f records/s start-to-end (runs %,.0f..%,.0f)   %,9.0f records/s after the first "
+                + "record   first record after %.2f s   %.1f CPU-s per million records (whole process, plus a peer's own JVM)%n",
                 kind, total, rates.stream().mapToDouble(Double::doubleValue).min().orElse(0),
                 rates.stream().mapToDouble(Double::doubleValue).max().orElse(0), afterFirst, firstAfter, cpuPerMillion);
         });
-        if (medians.containsKey("pair") && medians.containsKey("mm2")) {
-            System.out.printf("  ratio pair / MM2: %.2f start-to-end, %.2f after the first record; CPU per record %.2f%n",
-                medians.get("pair")[0] / medians.get("mm2")[0], medians.get("pair")[1] / medians.get("mm2")[1],
-                medians.get("pair")[2] / medians.get("mm2")[2]);
+        double[] pair = medians.get("pair");
+        if (pair != null) {
+            medians.forEach((kind, peer) -> {
+                if (!kind.equals("pair")) {
+                    System.out.printf("  ratio pair / %s: %.2f start-to-end, %.2f after the first record; CPU per record %.2f%n",
+                        LABELS.getOrDefault(kind, kind), pair[0] / peer[0], pair[1] / peer[1], pair[2] / peer[2]);
+                }
+            });
         }
     }
 
@@ -169,7 +186,7 @@ public final class PipelineBenchmark {
 
     /** One timed copy. */
     private record Run(double seconds, double firstAfterSeconds, double recordsPerSecondAfterFirst, long records,
-                       long outputRecords, double cpuSeconds, double jitSeconds, long gcs) {
+                       long outputRecords, double cpuSeconds, double outsideCpuSeconds, double jitSeconds, long gcs) {
         double recordsPerSecond() {
             return records / seconds;
         }
@@ -177,8 +194,10 @@ public final class PipelineBenchmark {
         @Override
         public String toString() {
             return String.format("%6.2f s  %,9.0f records/s   first record after %5.2f s, then %,9.0f records/s   "
-                    + "output %,d records   CPU %.1f s (JIT compiling %.1f s)   GCs %d", seconds, recordsPerSecond(),
-                firstAfterSeconds, recordsPerSecondAfterFirst(), outputRecords, cpuSeconds, jitSeconds, gcs);
+                    + "output %,d records   CPU %.1f s%s (JIT compiling %.1f s)   GCs %d", seconds, recordsPerSecond(),
+                firstAfterSeconds, recordsPerSecondAfterFirst(), outputRecords, cpuSeconds,
+                outsideCpuSeconds == 0 ? "" : String.format(", of which %.1f s in its own JVM", outsideCpuSeconds),
+                jitSeconds, gcs);
         }
     }
 }
