@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.durastash.stash.internals.Family;
 import io.durastash.stash.internals.StashKeys;
 import io.durastash.stash.testing.RawStash;
-import io.durastash.testkit.Await;
 import io.durastash.testkit.connect.Pair;
 import io.durastash.testkit.connect.WorkerMetrics;
 import io.durastash.testkit.process.CommandRun;
@@ -100,11 +99,8 @@ class CorruptionFaultTest {
                 verdict = TopicReader.of(stack.bootstrapServers(), out).check(Expected.inTopic(stack.kafka(), in),
                     Duration.ofSeconds(20));
                 report.verdict(verdict);
-                String sourceMetrics = WorkerMetrics.pluginMetrics(source);
-                Await.until("the stash to hold no batch (stash-pending-batches + stash-loaded-batches)",
-                    Duration.ofSeconds(60), () -> metrics.sum(sourceMetrics, "stash-pending-batches")
-                        + metrics.sum(sourceMetrics, "stash-loaded-batches"), held -> held == 0);
-                quarantinedMetric = metrics.sum(sourceMetrics, "stash-quarantined-entries");
+                StashBacklog.awaitDrained(metrics, source);
+                quarantinedMetric = metrics.sum(WorkerMetrics.pluginMetrics(source), "stash-quarantined-entries");
                 lostMetric = metrics.sum(WorkerMetrics.pluginMetrics(pair.sink().name()), "lost-record-total");
                 assertEquals(List.of(), watch.failures(), "a task FAILED");
             }

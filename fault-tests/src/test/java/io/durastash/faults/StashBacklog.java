@@ -14,6 +14,7 @@ import java.time.Duration;
  * Numbered records held in a worker's stash: the sink runs and the source is deployed PAUSED (it starts no task), so
  * every batch the sink writes stays on disk, to be damaged or copied before anything drains it. With
  * {@code input.commit=delivered} the sink commits nothing meanwhile, so the stash's own gauge says what it holds.
+ * Then, with the source running, {@link #awaitDrained} waits until it holds nothing.
  */
 final class StashBacklog {
     private StashBacklog() {
@@ -36,5 +37,13 @@ final class StashBacklog {
                 Duration.ofSeconds(120), () -> metrics.sum(sink, "stash-pending-records"), held -> held == inInput);
         }
         return produced;
+    }
+
+    /** Waits until the stash that {@code source} drains holds no batch, pending or handed out, as its gauges say. */
+    static void awaitDrained(WorkerMetrics metrics, String source) {
+        String gauges = WorkerMetrics.pluginMetrics(source);
+        Await.until("the stash to hold no batch (stash-pending-batches + stash-loaded-batches)", Duration.ofSeconds(60),
+            () -> metrics.sum(gauges, "stash-pending-batches") + metrics.sum(gauges, "stash-loaded-batches"),
+            batches -> batches == 0);
     }
 }

@@ -23,15 +23,24 @@ public final class StashFailures {
             || (status != null && status.getSubCode() == Status.SubCode.NoSpace);
     }
 
-    /** Whether {@code failure} is RocksDB finding damage in its own files (a block checksum, a bad block). */
+    /**
+     * Whether {@code failure} is RocksDB finding damage in its own files: a block checksum, a bad block, or a block
+     * whose compression type this build does not know (the stash writes only types it has, so that byte was damaged;
+     * seen when a read without checksums meets a damaged block).
+     */
     public static boolean isCorruption(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof RocksDBException && ((RocksDBException) t).getStatus() != null
-                && ((RocksDBException) t).getStatus().getCode() == Status.Code.Corruption) {
+            if (t instanceof RocksDBException && isCorruption(((RocksDBException) t).getStatus())) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static boolean isCorruption(Status status) {
+        return status != null && (status.getCode() == Status.Code.Corruption
+            || (status.getCode() == Status.Code.NotSupported
+            && String.valueOf(status.getState()).startsWith("Compression type not supported")));
     }
 
     /** Whether {@code failure}, or what caused it, is a filesystem out of space. */
