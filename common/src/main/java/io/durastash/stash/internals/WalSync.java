@@ -15,8 +15,8 @@ import io.durastash.stash.WalSyncTotals;
 public final class WalSync {
     private final StashDb db;
     private final DrainQueue queue;
-    private long syncs;
-    private long syncNanos;
+    /** Written under the monitor after each sync, read without it: a sink's poll never waits for a sync to read it. */
+    private volatile WalSyncTotals totals = WalSyncTotals.NONE;
 
     public WalSync(StashDb db, DrainQueue queue) {
         this.db = db;
@@ -48,14 +48,13 @@ public final class WalSync {
         } finally {
             queue.endSync(synced);
             if (synced) {
-                syncs++;
-                syncNanos += System.nanoTime() - start;
+                totals = new WalSyncTotals(totals.syncs() + 1, totals.nanos() + System.nanoTime() - start);
             }
         }
     }
 
     /** How many syncs ran and how long they took, since the handle opened. */
-    public synchronized WalSyncTotals totals() {
-        return new WalSyncTotals(syncs, syncNanos);
+    public WalSyncTotals totals() {
+        return totals;
     }
 }
