@@ -15,8 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -52,7 +50,7 @@ class StashHealthExtensionIntegrationTest {
         ConnectRest rest = CLUSTER.connectors().rest();
 
         CLUSTER.connectors().start(pair.sink());
-        JsonNode held = Await.until("the stash to hold all " + RECORDS + " records", WAIT, () -> health(rest, stash),
+        JsonNode held = Await.until("the stash to hold all " + RECORDS + " records", WAIT, () -> rest.stashHealth(stash),
             entry -> entry.path("pendingRecords").asLong() == RECORDS);
         assertFalse(held.path("drainer").asBoolean(), "only the sink runs: " + held);
         assertEquals("OK", held.path("status").asText(), "within the minute's grace: " + held);
@@ -61,20 +59,12 @@ class StashHealthExtensionIntegrationTest {
         assertTrue(held.path("freeDiskBytes").asLong() > 0, held.toString());
 
         CLUSTER.connectors().start(pair.source());
-        JsonNode drained = Await.until("the source to drain the stash", WAIT, () -> health(rest, stash),
+        JsonNode drained = Await.until("the source to drain the stash", WAIT, () -> rest.stashHealth(stash),
             entry -> entry.path("drainer").asBoolean() && entry.path("pendingRecords").asLong() == 0);
         assertEquals(held.path("id").asText(), drained.path("id").asText(), "the same stash");
         assertEquals("OK", drained.path("status").asText(), drained.toString());
         assertEquals(0, drained.path("problems").size(), drained.toString());
         TopicReader.of(CLUSTER.bootstrapServers(), pair.outputTopic()).check(produced.expected(), WAIT)
             .requireAtLeastOnce();
-    }
-
-    private static JsonNode health(ConnectRest rest, Path stash) {
-        try {
-            return rest.stashHealth(stash);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

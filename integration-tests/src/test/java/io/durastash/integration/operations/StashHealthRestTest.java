@@ -19,7 +19,6 @@ import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,14 +64,14 @@ class StashHealthRestTest {
             worker.connectors().start(pair.sink());
 
             JsonNode held = Await.until("the stash to hold all " + RECORDS + " records", Duration.ofSeconds(60),
-                () -> health(rest, stash), entry -> entry.path("pendingRecords").asLong() == RECORDS);
+                () -> rest.stashHealth(stash), entry -> entry.path("pendingRecords").asLong() == RECORDS);
             assertFalse(held.path("drainer").asBoolean(), "no source task drains it: " + held);
             assertEquals("OK", held.path("status").asText(), "within the grace: " + held);
             assertEquals(List.of(pair.sink().sinkGroup()), texts(held.path("sinkGroups")), held.toString());
             assertTrue(held.path("placementGuarded").asBoolean(), "config/local's DrainerAssignor: " + held);
             assertFalse(held.path("id").asText().isBlank(), held.toString());
 
-            JsonNode stranded = Await.until("NO_DRAINER for the stranded stash", NO_DRAINER_SEEN, () -> health(rest, stash),
+            JsonNode stranded = Await.until("NO_DRAINER for the stranded stash", NO_DRAINER_SEEN, () -> rest.stashHealth(stash),
                 entry -> problems(entry).stream().anyMatch(problem -> problem.startsWith("NO_DRAINER")));
             JsonNode answer = rest.stashes();
             assertEquals("ATTENTION", answer.path("status").asText(), answer.toString());
@@ -87,7 +86,7 @@ class StashHealthRestTest {
 
             worker.connectors().start(pair.source());
             JsonNode drained = Await.until("the problem to go once the source drains the stash", Duration.ofSeconds(60),
-                () -> health(rest, stash), entry -> problems(entry).isEmpty() && entry.path("pendingRecords").asLong() == 0);
+                () -> rest.stashHealth(stash), entry -> problems(entry).isEmpty() && entry.path("pendingRecords").asLong() == 0);
             assertTrue(drained.path("drainer").asBoolean(), drained.toString());
             assertEquals("OK", drained.path("status").asText(), drained.toString());
             assertEquals("OK", rest.stashes().path("status").asText());
@@ -96,13 +95,6 @@ class StashHealthRestTest {
         }
     }
 
-    private static JsonNode health(ConnectRest rest, Path stash) {
-        try {
-            return rest.stashHealth(stash);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     private static List<String> problems(JsonNode entry) {
         return texts(entry.path("problems"));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -196,9 +197,18 @@ public final class ConnectRest {
         return response.body();
     }
 
-    /** The entry of {@link #stashes()} for the stash directory {@code stash}; a missing node when it is not open. */
-    public JsonNode stashHealth(Path stash) throws IOException {
-        for (JsonNode entry : stashes().path("stashes")) {
+    /**
+     * The entry of {@link #stashes()} for the stash directory {@code stash}; a missing node when it is not open. Throws
+     * unchecked, to serve as a probe of {@link io.durastash.testkit.Await}.
+     */
+    public JsonNode stashHealth(Path stash) {
+        JsonNode stashes;
+        try {
+            stashes = stashes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        for (JsonNode entry : stashes.path("stashes")) {
             if (Path.of(entry.path("path").asText()).equals(stash)) {
                 return entry;
             }
