@@ -37,6 +37,14 @@ class DrainerTest {
         stash.close();
     }
 
+    /** Records enough for a batch of them to take several reads of the stash (each record takes over 40 bytes). */
+    private static final int LONGER_THAN_A_READ = 3 * RecordReadAhead.READ_AHEAD_BYTES / 40;
+
+    private void longBatch(int count) {
+        BatchMetadata batch = records.appendBatch(stash, "t", 0, 0, count);
+        assertTrue(batch.byteSize() > 2L * RecordReadAhead.READ_AHEAD_BYTES, "the batch takes several reads");
+    }
+
     private void reopen() {
         stash.close();
         stash = Stash.open(dir, StashOptions.defaults().withClock(clock));
@@ -52,8 +60,8 @@ class DrainerTest {
 
     @Test
     void aReadThatAnotherTaskReopenedTheStashUnderIsRetriedOnTheNewHandle() {
-        int count = 3 * RecordReadAhead.READ_AHEAD_RECORDS;
-        records.appendBatch(stash, "t", 0, 0, count);
+        int count = LONGER_THAN_A_READ;
+        longBatch(count);
         TestDrainer drainer = TestDrainer.active(stash);
         // While the drainer reads the batch, the sink's append finds the disk full and its next one reopens the stash.
         assertThrows(StashUnavailableException.class, () -> drainer.drainer().drain(count, (batch, record, last) -> {
@@ -219,8 +227,8 @@ class DrainerTest {
 
     @Test
     void aBatchLongerThanTheReadAheadIsReadWholeAndInOrder() {
-        int count = RecordReadAhead.READ_AHEAD_RECORDS * 3 + 5;
-        records.appendBatch(stash, "t", 0, 0, count);
+        int count = LONGER_THAN_A_READ + 5;
+        longBatch(count);
         List<TestDrainer.Emitted> emitted = TestDrainer.active(stash).drain(count);
         assertEquals(IntStream.range(0, count).boxed().toList(), emitted.stream().map(e -> e.record().index()).toList());
     }
@@ -275,12 +283,12 @@ class DrainerTest {
 
     @Test
     void aReaderClosedUnderItsDrainerFailsInsteadOfEndingTheBatch() {
-        records.appendBatch(stash, "t", 0, 0, RecordReadAhead.READ_AHEAD_RECORDS * 2);
+        longBatch(LONGER_THAN_A_READ);
         TestDrainer drainer = TestDrainer.active(stash);
         List<TestDrainer.Emitted> first = drainer.drain(1);
         assertFalse(first.get(0).lastOfBatch());
         stash.close();
         // Had the closed reader read as the end of the batch, an exactly-once drain would commit half a batch.
-        assertThrows(StashException.class, () -> drainer.drain(RecordReadAhead.READ_AHEAD_RECORDS * 2));
+        assertThrows(StashException.class, () -> drainer.drain(LONGER_THAN_A_READ));
     }
 }

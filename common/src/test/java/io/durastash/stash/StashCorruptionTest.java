@@ -8,6 +8,7 @@ import io.durastash.stash.testing.TestRecords;
 import io.durastash.stash.quarantine.QuarantinedEntry;
 
 import io.durastash.stash.codec.RecordCodec;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +33,7 @@ class StashCorruptionTest {
             records.appendBatch(stash, "t", 0, 3, 2);
         }
         try (RawStash raw = new RawStash(dir)) {
-            raw.flipBit(Family.DATA, StashKeys.record(batchId, 1));
+            raw.flipRecordBit(batchId, 1);
         }
 
         try (Stash stash = openStash()) {
@@ -53,6 +54,56 @@ class StashCorruptionTest {
         }
         try (Stash stash = openStash()) {
             assertEquals(1, stash.stats().quarantinedEntries(), "quarantine survives restarts");
+        }
+    }
+
+    @Test
+    void aDamagedRecordLeavesItsBlockSoThatReadingTheBatchAgainSetsNothingAsideTwice() throws Exception {
+        long batchId;
+        try (Stash stash = openStash()) {
+            batchId = records.appendBatch(stash, "t", 0, 0, 3).id();
+        }
+        try (RawStash raw = new RawStash(dir)) {
+            raw.flipRecordBit(batchId, 1);
+        }
+        try (Stash stash = openStash()) {
+            assertEquals(List.of("value-0", "value-2"), TestDrainer.values(TestDrainer.active(stash).drainAll()));
+        }
+
+        try (Stash stash = openStash()) {
+            TestDrainer drainer = TestDrainer.active(stash);
+            assertEquals(List.of("value-0", "value-2"), TestDrainer.values(drainer.drainAll()), "delivered again, unacknowledged");
+            assertEquals(1, stash.stats().quarantinedEntries(), "one entry for the one damaged record");
+            assertEquals(0, stash.inspect().verify(10).damageCount(), "the block holds only intact records now");
+        }
+    }
+
+    @Test
+    void aBlockThatCannotBeFramedPastARecordDeliversWhatComesBeforeAndSetsAsideTheRest() throws Exception {
+        long batchId;
+        try (Stash stash = openStash()) {
+            batchId = records.appendBatch(stash, "t", 0, 0, 10).id();
+            records.appendBatch(stash, "t", 0, 10, 2);
+        }
+        try (RawStash raw = new RawStash(dir)) {
+            raw.breakBlockAt(batchId, 6);
+        }
+
+        try (Stash stash = openStash()) {
+            TestDrainer drainer = TestDrainer.active(stash);
+            List<TestDrainer.Emitted> emitted = drainer.drainAll();
+
+            assertEquals(List.of("value-0", "value-1", "value-2", "value-3", "value-4", "value-5", "value-10", "value-11"),
+                TestDrainer.values(emitted));
+            QuarantinedEntry entry = stash.quarantine().list().get(0);
+            assertEquals(6, entry.index());
+            assertEquals(4, entry.records(), "records 6 to 9");
+            assertTrue(entry.reason().contains("block damaged at record 6"), entry.reason());
+            assertEquals(List.of(new OffsetRange("t", 0, 0, 9)), stash.refetch(new TopicPartition("t", 0)),
+                "the batch's offsets, to fetch again");
+            assertEquals(0, stash.inspect().verify(10).damageCount(), "the block was cut off where the damage began");
+            drainer.acknowledge(emitted);
+            assertEquals(0, stash.stats().liveBatches());
         }
     }
 

@@ -1,5 +1,9 @@
 package io.durastash.stash;
 
+import io.durastash.stash.internals.Family;
+import io.durastash.stash.internals.Recovery;
+import io.durastash.stash.internals.StashKeys;
+import io.durastash.stash.testing.RawStash;
 import io.durastash.stash.testing.TestDrainer;
 import io.durastash.stash.testing.TestRecords;
 import org.apache.kafka.common.TopicPartition;
@@ -81,8 +85,16 @@ class StashFormatUpgradeTest {
     @Test
     void batchesWrittenAfterTheUpgradeDrainAfterTheOldOnesAcrossAReopen() throws Exception {
         Path stashDir = formatOneStash();
+        long newBatch;
         try (Stash stash = Stash.open(stashDir, StashOptions.defaults())) {
-            records.appendBatch(stash, "orders", 0, 300, 700);
+            newBatch = records.appendBatch(stash, "orders", 0, 300, 700).id();
+        }
+        try (RawStash raw = new RawStash(stashDir)) {
+            assertEquals(Recovery.FORMAT_VERSION, StashKeys.longValue(raw.get(Family.DEFAULT, StashKeys.FORMAT_VERSION)),
+                "the new format is recorded, so that an older DuraStash refuses the stash");
+            assertEquals(2, raw.keys(Family.DATA).stream().filter(key -> StashKeys.batchId(key) == newBatch).count(),
+                "700 records in two blocks");
+            assertEquals(315 + 700, raw.countRecords());
         }
         try (Stash stash = Stash.open(stashDir, StashOptions.defaults())) {
             assertEquals(0, stash.inspect().verify(10).damageCount());

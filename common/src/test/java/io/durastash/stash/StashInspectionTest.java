@@ -74,7 +74,7 @@ class StashInspectionTest {
         }
         try (RawStash raw = new RawStash(dir)) {
             assertEquals(2, raw.count(Family.META));
-            assertEquals(4, raw.count(Family.DATA));
+            assertEquals(4, raw.countRecords());
             assertEquals(0, raw.count(Family.QUARANTINE));
         }
     }
@@ -86,7 +86,7 @@ class StashInspectionTest {
             batchId = records.appendBatch(stash, "t", 0, 0, 3).id();
         }
         try (RawStash raw = new RawStash(dir)) {
-            raw.flipBit(Family.DATA, StashKeys.record(batchId, 1));
+            raw.flipRecordBit(batchId, 1);
         }
         try (Stash stash = inspect()) {
             List<InspectedRecord> scanned = new ArrayList<>();
@@ -106,7 +106,7 @@ class StashInspectionTest {
             assertEquals(0, stash.stats().quarantinedEntries());
         }
         try (RawStash raw = new RawStash(dir)) {
-            assertEquals(3, raw.count(Family.DATA));
+            assertEquals(3, raw.countRecords());
         }
     }
 
@@ -135,7 +135,7 @@ class StashInspectionTest {
             records.appendBatch(stash, "t", 0, 7, 2);
         }
         try (RawStash raw = new RawStash(dir)) {
-            raw.flipBit(Family.DATA, StashKeys.record(badRecord, 2));
+            raw.flipRecordBit(badRecord, 2);
             raw.flipBit(Family.META, StashKeys.batch(badMeta));
             raw.delete(Family.META, StashKeys.batch(orphan));
             raw.put(Family.QUARANTINE, new byte[] {'d', 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 1}, "{broken".getBytes(StandardCharsets.UTF_8));
@@ -156,7 +156,7 @@ class StashInspectionTest {
             assertEquals(4, capped.damageCount());
         }
         try (RawStash raw = new RawStash(dir)) {
-            assertEquals(9, raw.count(Family.DATA), "verify changes nothing");
+            assertEquals(9, raw.countRecords(), "verify changes nothing");
             assertEquals(3, raw.count(Family.META));
         }
     }

@@ -49,7 +49,7 @@ class StashQuarantineTest {
         byte[][] intact = new byte[2][];
         try (RawStash raw = new RawStash(dir)) {
             for (int i = 0; i < 2; i++) {
-                intact[i] = raw.get(Family.DATA, StashKeys.record(2, i));
+                intact[i] = raw.recordBytes(2, i);
                 raw.flipRecordBit(2, i);
             }
         }

@@ -19,6 +19,15 @@ final class ByteReader {
         return pos == end;
     }
 
+    int position() {
+        return pos;
+    }
+
+    void skip(int n) {
+        need(n);
+        pos += n;
+    }
+
     private void need(int n) {
         if (n < 0 || end - pos < n) {
             throw new CorruptEntryException("truncated entry: needed " + n + " bytes at position " + pos + " of " + end);

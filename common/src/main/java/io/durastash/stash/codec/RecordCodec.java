@@ -49,14 +49,26 @@ public final class RecordCodec {
     }
 
     public StashRecord decode(byte[] bytes) {
-        if (bytes.length < CRC_BYTES + 2) {
-            throw new CorruptEntryException("record entry too short (" + bytes.length + " bytes)");
+        return decode(bytes, 0, bytes.length, false);
+    }
+
+    /**
+     * Decodes the record in {@code bytes[from, to)}.
+     *
+     * @param checked whether the bytes were already checked (a block's checksum held): then the record's own
+     *                checksum is not computed again
+     */
+    public StashRecord decode(byte[] bytes, int from, int to, boolean checked) {
+        if (to - from < CRC_BYTES + 2) {
+            throw new CorruptEntryException("record entry too short (" + (to - from) + " bytes)");
         }
-        ByteReader in = new ByteReader(bytes, 0, bytes.length);
+        ByteReader in = new ByteReader(bytes, from, to);
         int stored = in.readInt();
-        int actual = checksum(bytes, CRC_BYTES, bytes.length);
-        if (stored != actual) {
-            throw new CorruptEntryException(String.format("record checksum mismatch (stored %08x, computed %08x)", stored, actual));
+        if (!checked) {
+            int actual = checksum(bytes, from + CRC_BYTES, to);
+            if (stored != actual) {
+                throw new CorruptEntryException(String.format("record checksum mismatch (stored %08x, computed %08x)", stored, actual));
+            }
         }
         int format = in.readByte();
         if (format != FORMAT_VERSION) {

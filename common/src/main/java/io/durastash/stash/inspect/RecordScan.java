@@ -18,11 +18,11 @@ public final class RecordScan extends RecordReadAhead<InspectedRecord> {
     }
 
     @Override
-    protected InspectedRecord read(int index, byte[] stored) {
+    protected InspectedRecord read(int index, byte[] entry, int from, int to, boolean checked) {
         try {
-            return new InspectedRecord(batchId(), index, stored.length, codec.decode(stored), null);
+            return new InspectedRecord(batchId(), index, to - from, codec.decode(entry, from, to, checked), null);
         } catch (CorruptEntryException e) {
-            return new InspectedRecord(batchId(), index, stored.length, null, e.getMessage());
+            return new InspectedRecord(batchId(), index, to - from, null, e.getMessage());
         }
     }
 

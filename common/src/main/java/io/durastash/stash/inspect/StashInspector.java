@@ -1,11 +1,11 @@
 package io.durastash.stash.inspect;
 
 import io.durastash.stash.codec.CorruptEntryException;
+import io.durastash.stash.codec.RecordBlock;
 import io.durastash.stash.codec.RecordCodec;
 import io.durastash.stash.internals.DrainQueue;
 import io.durastash.stash.internals.Family;
 import io.durastash.stash.internals.FamilyCursor;
-import io.durastash.stash.internals.RecordReadAhead;
 import io.durastash.stash.internals.StashDb;
 import io.durastash.stash.internals.StashJson;
 import io.durastash.stash.internals.StashKeys;
@@ -71,7 +71,7 @@ public final class StashInspector {
     private int recordCount(long batchId, int fromIndex) {
         Optional<InspectedBatch> batch = batch(batchId);
         return batch.filter(b -> !b.damaged()).map(b -> b.metadata().recordCount())
-            .orElse(fromIndex + RecordReadAhead.READ_AHEAD_RECORDS * 64);
+            .orElse(fromIndex + RecordBlock.MAX_RECORDS * 8);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.durastash.stash.inspect;
 
 import io.durastash.stash.BatchMetadata;
 import io.durastash.stash.codec.CorruptEntryException;
+import io.durastash.stash.codec.RecordBlock;
 import io.durastash.stash.codec.RecordCodec;
 import io.durastash.stash.internals.Family;
 import io.durastash.stash.internals.FamilyCursor;
@@ -95,9 +96,17 @@ final class StashVerifier {
                 orphanBatch = id;
                 orphanRecords = 0;
             }
-            orphanRecords++;
-            records++;
-            recordBytes += data.value().length;
+            int[] held = {0};
+            try {
+                RecordBlock.read(StashKeys.recordIndex(key), data.value(), (index, entry, from, to, checked) -> {
+                    held[0]++;
+                    recordBytes += to - from;
+                });
+            } catch (RecordBlock.DamagedEntryException e) {
+                damage(VerifyReport.Kind.RECORD, id, e.unreadFrom(), e.getMessage());
+            }
+            orphanRecords += held[0];
+            records += held[0];
         }
         reportOrphans(orphanBatch, orphanRecords);
     }
@@ -114,18 +123,26 @@ final class StashVerifier {
             if (key.length != 12 || StashKeys.batchId(key) != batchId) {
                 return; // a bad key is reported by orphansBefore on the next turn
             }
-            int index = StashKeys.recordIndex(key);
-            byte[] value = data.value();
-            records++;
-            recordBytes += value.length;
             try {
-                codec.decode(value);
-            } catch (CorruptEntryException e) {
-                damage(VerifyReport.Kind.RECORD, batchId, index, e.getMessage());
+                RecordBlock.read(StashKeys.recordIndex(key), data.value(),
+                    (index, entry, from, to, checked) -> checkRecord(batchId, metadata, index, entry, from, to, checked));
+            } catch (RecordBlock.DamagedEntryException e) {
+                damage(VerifyReport.Kind.RECORD, batchId, e.unreadFrom(), e.getMessage());
             }
-            if (metadata != null && (index < 0 || index >= metadata.recordCount())) {
-                damage(VerifyReport.Kind.RECORD_INDEX, batchId, index, "index outside the batch's " + metadata.recordCount() + " records");
-            }
+        }
+    }
+
+    private void checkRecord(long batchId, BatchMetadata metadata, int index, byte[] entry, int from, int to,
+                             boolean checked) {
+        records++;
+        recordBytes += to - from;
+        try {
+            codec.decode(entry, from, to, checked);
+        } catch (CorruptEntryException e) {
+            damage(VerifyReport.Kind.RECORD, batchId, index, e.getMessage());
+        }
+        if (metadata != null && (index < 0 || index >= metadata.recordCount())) {
+            damage(VerifyReport.Kind.RECORD_INDEX, batchId, index, "index outside the batch's " + metadata.recordCount() + " records");
         }
     }
 

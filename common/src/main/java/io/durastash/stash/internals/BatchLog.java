@@ -5,6 +5,7 @@ import io.durastash.stash.EncodedRecord;
 import io.durastash.stash.NewBatch;
 import io.durastash.stash.OffsetRange;
 import io.durastash.stash.codec.CorruptEntryException;
+import io.durastash.stash.codec.RecordBlock;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,8 +17,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The writes of the batch lifecycle: an append (records, PENDING metadata, the next id and whatever goes with it, in
- * one write), the metadata a claim hands out (with its LOADED mark deferred, see {@link LoadedMarks}), and the
+ * The writes of the batch lifecycle: an append (records packed in blocks, PENDING metadata, the next id and whatever
+ * goes with it, in one write), the metadata a claim hands out (with its LOADED mark deferred, see {@link LoadedMarks}), and the
  * deletion of acknowledged batches with the marks that are due. Appends are thread-safe; claims and deletions come
  * from the stash's one drainer, which serializes them.
  */
@@ -85,9 +86,10 @@ public final class BatchLog {
         reserveIds(count);
         long firstId = queue.reserve(nonEmpty, byteSizes, now);
         boolean written = false;
+        RecordBlock.Writer blocks = new RecordBlock.Writer();
         try (StashWrite write = db.newWrite()) {
             for (int i = 0; i < count; i++) {
-                appended.add(putBatch(write, firstId + i, nonEmpty.get(i), byteSizes[i], now));
+                appended.add(putBatch(write, blocks, firstId + i, nonEmpty.get(i), byteSizes[i], now));
             }
             write.put(Family.DEFAULT, StashKeys.NEXT_BATCH_ID, StashKeys.longValue(firstId + count));
             alongside.addTo(write);
@@ -134,11 +136,17 @@ public final class BatchLog {
         reservedEnd = end;
     }
 
-    private static BatchMetadata putBatch(StashWrite write, long batchId, NewBatch batch, long bytes, long now) {
+    /** Puts the batch's records in blocks ({@link RecordBlock}), each under the index of its first record. */
+    private static BatchMetadata putBatch(StashWrite write, RecordBlock.Writer blocks, long batchId, NewBatch batch,
+                                          long bytes, long now) {
         Map<TopicPartition, long[]> ranges = new LinkedHashMap<>();
         int index = 0;
         for (EncodedRecord record : batch.records()) {
-            write.put(Family.DATA, StashKeys.record(batchId, index++), record.bytes());
+            blocks.add(record.bytes());
+            index++;
+            if (blocks.full() || index == batch.records().size()) {
+                write.put(Family.DATA, StashKeys.record(batchId, index - blocks.count()), blocks.finish());
+            }
             long[] range = ranges.get(record.source());
             if (range == null) {
                 ranges.put(record.source(), new long[] {record.offset(), record.offset()});

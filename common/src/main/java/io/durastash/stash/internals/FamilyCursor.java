@@ -91,18 +91,41 @@ public final class FamilyCursor implements AutoCloseable {
         } while (visited > 0);
     }
 
-    /** Whether an entry is left to read. */
-    public boolean hasMore() {
+    /**
+     * Moves to the last entry at or before {@code key}, or to the first entry when there is none: where a read that
+     * must include the entry holding {@code key}'s position starts.
+     */
+    public void seekAtOrBefore(byte[] key) {
+        Lock readLock = db.readLock();
+        readLock.lock();
+        try {
+            synchronized (this) {
+                checkOpen();
+                iterator.seekForPrev(key);
+                if (!iterator.isValid()) {
+                    iterator.status();
+                    iterator.seekToFirst();
+                }
+            }
+        } catch (RocksDBException e) {
+            throw db.failure("read the stash", e);
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    /** The key of the next entry to read; null at the end of the range. */
+    public byte[] nextKey() {
         Lock readLock = db.readLock();
         readLock.lock();
         try {
             synchronized (this) {
                 checkOpen();
                 if (iterator.isValid()) {
-                    return true;
+                    return iterator.key();
                 }
                 iterator.status();
-                return false;
+                return null;
             }
         } catch (RocksDBException e) {
             throw db.failure("read the stash", e);

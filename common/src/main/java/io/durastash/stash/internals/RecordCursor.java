@@ -5,6 +5,8 @@ import io.durastash.stash.BatchRecord;
 import io.durastash.stash.codec.CorruptEntryException;
 import io.durastash.stash.codec.RecordCodec;
 
+import java.util.Arrays;
+
 /**
  * Streams one batch's records for delivery: damaged records are set aside and skipped. A reader whose stash closed
  * under it throws instead of reading as the end of the batch. Not thread-safe.
@@ -22,11 +24,11 @@ public final class RecordCursor extends RecordReadAhead<BatchRecord> {
     }
 
     @Override
-    protected BatchRecord read(int index, byte[] stored) {
+    protected BatchRecord read(int index, byte[] entry, int from, int to, boolean checked) {
         try {
-            return new BatchRecord(batchId(), index, codec.decode(stored));
+            return new BatchRecord(batchId(), index, codec.decode(entry, from, to, checked));
         } catch (CorruptEntryException e) {
-            setAside.record(batch, index, stored, e.getMessage());
+            setAside.record(batch, index, Arrays.copyOfRange(entry, from, to), e.getMessage());
             return null;
         }
     }

@@ -20,8 +20,11 @@ import java.util.UUID;
 public final class Recovery {
     private static final Logger log = LoggerFactory.getLogger(Recovery.class);
 
-    /** The format this DuraStash writes; it reads this one and every older one. */
-    public static final int FORMAT_VERSION = 1;
+    /**
+     * The format this DuraStash writes; it reads this one and every older one. 1: one {@code data} entry per record;
+     * 2: records packed in blocks ({@link io.durastash.stash.codec.RecordBlock}).
+     */
+    public static final int FORMAT_VERSION = 2;
 
     private final StashDb db;
     private final DrainQueue queue;
@@ -64,6 +67,9 @@ public final class Recovery {
                 throw new StashException("The stash at " + db.path() + " has format version " + version + " but this "
                     + "DuraStash reads version " + FORMAT_VERSION + ". Upgrade DuraStash to open it.");
             }
+            if (version < FORMAT_VERSION) {
+                upgrade(version);
+            }
         }
         byte[] storedId = db.get("read the stash identity", Family.DEFAULT, StashKeys.STASH_ID);
         if (storedId != null) {
@@ -76,6 +82,20 @@ public final class Recovery {
             db.write("create the stash identity", write, true);
         }
         return created;
+    }
+
+    /**
+     * Records the format this DuraStash writes before it writes anything, so that an older DuraStash refuses the
+     * stash instead of misreading it. What the older format wrote is read as it is.
+     */
+    private void upgrade(int version) {
+        try (StashWrite write = db.newWrite()) {
+            write.put(Family.DEFAULT, StashKeys.FORMAT_VERSION, StashKeys.longValue(FORMAT_VERSION));
+            db.write("record format version " + FORMAT_VERSION, write, true);
+        }
+        log.info("Stash {}: format version {} upgraded to {}; the batches stored before are read as they are, new ones "
+            + "are written in the new format. DuraStash releases before the upgrade cannot open this stash any more.",
+            db.path(), version, FORMAT_VERSION);
     }
 
     private void queueBatches(SetAside setAside) {

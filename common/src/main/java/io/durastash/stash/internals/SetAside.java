@@ -14,7 +14,10 @@ public interface SetAside {
     /** Moves one record of {@code batch} that fails its checksum or does not decode out of {@code data}. */
     void record(BatchMetadata batch, int index, byte[] bytes, String reason);
 
-    /** Records that records {@code fromIndex} to {@code toIndex} (exclusive) of {@code batch} cannot be read at all. */
+    /**
+     * Records that records {@code fromIndex} to {@code toIndex} (exclusive) of {@code batch} cannot be read at all, and
+     * drops them from {@code data}.
+     */
     void unreadable(BatchMetadata batch, int fromIndex, int toIndex, String reason);
 
     /**

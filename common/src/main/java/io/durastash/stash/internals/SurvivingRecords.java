@@ -8,6 +8,7 @@ import io.durastash.stash.codec.RecordCodec;
 import org.apache.kafka.common.TopicPartition;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,9 +60,10 @@ public final class SurvivingRecords {
         List<Stored> stored = new ArrayList<>();
         try (RecordReadAhead<Stored> records = new RecordReadAhead<>(db, batchId, 0, endIndex) {
             @Override
-            protected Stored read(int index, byte[] value) {
+            protected Stored read(int index, byte[] entry, int from, int to, boolean checked) {
+                byte[] value = Arrays.copyOfRange(entry, from, to);
                 try {
-                    return new Stored(index, value, codec.decode(value), null, index);
+                    return new Stored(index, value, codec.decode(value, 0, value.length, checked), null, index);
                 } catch (CorruptEntryException e) {
                     return new Stored(index, value, null, e.getMessage(), index);
                 }

@@ -2,11 +2,13 @@ package io.durastash.stash.quarantine;
 
 import io.durastash.stash.BatchMetadata;
 import io.durastash.stash.OffsetRange;
+import io.durastash.stash.codec.RecordBlock;
 import io.durastash.stash.internals.Family;
 import io.durastash.stash.internals.FamilyCursor;
 import io.durastash.stash.internals.RefetchRanges;
 import io.durastash.stash.internals.SetAside;
 import io.durastash.stash.internals.StashDb;
+import io.durastash.stash.internals.StashFailures;
 import io.durastash.stash.internals.StashJson;
 import io.durastash.stash.internals.StashKeys;
 import io.durastash.stash.internals.StashWrite;
@@ -23,9 +25,10 @@ import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The {@code quarantine} column family: damaged entries moved there with the reason, each in one synced write with
- * its removal from {@code meta} or {@code data}, and read back for the operator. Keys: a family byte ({@code m}
- * metadata, {@code d} record) and the original key. Thread-safe.
+ * The {@code quarantine} column family: damaged entries moved there with the reason and the input offsets to fetch
+ * again, each in one synced write with its removal from {@code data} (a damaged record leaves an empty place in its
+ * block, a block damaged part-way is cut off where the damage begins), and read back for the operator. Keys: a family
+ * byte ({@code m} metadata, {@code d} record) and the original key. Thread-safe.
  */
 public final class QuarantineStore implements SetAside {
     private static final Logger log = LoggerFactory.getLogger(QuarantineStore.class);
@@ -70,6 +73,7 @@ public final class QuarantineStore implements SetAside {
         }
     }
 
+    /** Moves the record to the quarantine: out of its block, whose other records stay, or with its own entry. */
     @Override
     public void record(BatchMetadata batch, int index, byte[] bytes, String reason) {
         long batchId = batch.id();
@@ -78,7 +82,14 @@ public final class QuarantineStore implements SetAside {
             bytes, 1, batch.offsets(), batch.group());
         try (StashWrite write = db.newWrite()) {
             write.put(Family.QUARANTINE, key(DATA_ENTRY, key), StashJson.write(entry));
-            write.delete(Family.DATA, key);
+            DataEntry holding = holding(batchId, index);
+            if (holding != null && RecordBlock.isSingleRecord(holding.value())) {
+                if (holding.firstIndex() == index) {
+                    write.delete(Family.DATA, holding.key());
+                }
+            } else if (holding != null) {
+                write.put(Family.DATA, holding.key(), RecordBlock.withoutRecord(holding.firstIndex(), holding.value(), index));
+            }
             refetch.addTo(write, batch.offsets());
             db.write("quarantine record " + index + " of batch " + batchId, write, true);
         }
@@ -96,6 +107,12 @@ public final class QuarantineStore implements SetAside {
             "cannot be read: " + reason, clock.millis(), null, toIndex - fromIndex, batch.offsets(), batch.group());
         try (StashWrite write = db.newWrite()) {
             write.put(Family.QUARANTINE, key(DATA_ENTRY, StashKeys.record(batchId, fromIndex)), StashJson.write(entry));
+            DataEntry holding = holding(batchId, fromIndex);
+            if (holding != null && holding.firstIndex() < fromIndex
+                && fromIndex < holding.firstIndex() + RecordBlock.recordCount(holding.value())) {
+                // A block damaged part-way: its records before the stretch were read, and stay.
+                write.put(Family.DATA, holding.key(), RecordBlock.truncated(holding.firstIndex(), holding.value(), fromIndex));
+            }
             write.deleteRange(Family.DATA, StashKeys.record(batchId, fromIndex), StashKeys.record(batchId, toIndex));
             refetch.addTo(write, batch.offsets());
             db.write("set aside unreadable records of batch " + batchId, write, true);
@@ -106,6 +123,29 @@ public final class QuarantineStore implements SetAside {
             + "with the input offsets they hold ({}) and skipped. The rest of the stash keeps flowing. 'durastash --dir {} "
             + "verify' names the damaged files.", db.path(), fromIndex, toIndex - 1, batchId, reason, batch.offsets(),
             db.path());
+    }
+
+    /** A data entry with its key. */
+    private record DataEntry(byte[] key, byte[] value) {
+        int firstIndex() {
+            return StashKeys.recordIndex(key);
+        }
+    }
+
+    /** The entry of batch {@code batchId} that holds record {@code index}; null when there is none or it is damaged. */
+    private DataEntry holding(long batchId, int index) {
+        DataEntry[] found = {null};
+        try (FamilyCursor cursor = db.cursor(Family.DATA, StashKeys.record(batchId, 0), StashKeys.record(batchId, index + 1),
+            false, 0)) {
+            cursor.seekAtOrBefore(StashKeys.record(batchId, index));
+            cursor.read(1, Long.MAX_VALUE, (key, value) -> found[0] = new DataEntry(key, value));
+        } catch (RuntimeException e) {
+            if (!StashFailures.isCorruption(e)) {
+                throw e;
+            }
+            return null; // the entries of an unreadable stretch go by its range deletion alone
+        }
+        return found[0];
     }
 
     @Override

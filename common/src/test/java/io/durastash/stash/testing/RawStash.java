@@ -1,5 +1,6 @@
 package io.durastash.stash.testing;
 
+import io.durastash.stash.codec.RecordBlock;
 import io.durastash.stash.internals.Family;
 import io.durastash.stash.internals.StashKeys;
 import org.rocksdb.ColumnFamilyDescriptor;
@@ -90,9 +91,76 @@ public final class RawStash implements AutoCloseable {
         return position;
     }
 
-    /** Flips one bit in the middle of record {@code index} of batch {@code batchId}; returns the byte position. */
+    /**
+     * Flips one bit in the middle of record {@code index} of batch {@code batchId}, inside the entry that holds it (a
+     * block, or the record alone in a stash of the first format); returns the byte position in the entry.
+     */
     public int flipRecordBit(long batchId, int index) {
-        return flipBit(Family.DATA, StashKeys.record(batchId, index));
+        byte[] key = entryKey(batchId, index);
+        byte[] entry = get(Family.DATA, key);
+        int[] range = recordRange(key, entry, index);
+        int position = (range[0] + range[1]) / 2;
+        entry[position] ^= 0x04;
+        put(Family.DATA, key, entry);
+        return position;
+    }
+
+    /**
+     * Spoils the length before record {@code index} in its block, so that the block cannot be framed from that record
+     * on, while the records before it still can.
+     */
+    public void breakBlockAt(long batchId, int index) {
+        byte[] key = entryKey(batchId, index);
+        byte[] entry = get(Family.DATA, key);
+        int from = recordRange(key, entry, index)[0];
+        for (int i = from - 1; i < from + 4; i++) {
+            entry[i] = (byte) 0xFF; // a varint that never ends
+        }
+        put(Family.DATA, key, entry);
+    }
+
+    /** The stored bytes of record {@code index} of batch {@code batchId}, as its codec encoded them. */
+    public byte[] recordBytes(long batchId, int index) {
+        byte[] key = entryKey(batchId, index);
+        byte[] entry = get(Family.DATA, key);
+        int[] range = recordRange(key, entry, index);
+        return java.util.Arrays.copyOfRange(entry, range[0], range[1]);
+    }
+
+    private static int[] recordRange(byte[] key, byte[] entry, int index) {
+        int[] range = {-1, -1};
+        RecordBlock.read(StashKeys.recordIndex(key), entry, (i, bytes, from, to, checked) -> {
+            if (i == index) {
+                range[0] = from;
+                range[1] = to;
+            }
+        });
+        if (range[0] < 0) {
+            throw new IllegalStateException("no record " + index + " in the entry at " + StashKeys.recordIndex(key));
+        }
+        return range;
+    }
+
+    /** The key of the data entry that holds record {@code index} of batch {@code batchId}. */
+    public byte[] entryKey(long batchId, int index) {
+        try (RocksIterator it = db.newIterator(handle(Family.DATA))) {
+            it.seekForPrev(StashKeys.record(batchId, index));
+            if (!it.isValid() || StashKeys.batchId(it.key()) != batchId) {
+                throw new IllegalStateException("batch " + batchId + " has no record " + index);
+            }
+            return it.key();
+        }
+    }
+
+    /** Counts the records the data column family holds, in blocks or alone, by scanning it whole. */
+    public long countRecords() {
+        long count = 0;
+        try (RocksIterator it = db.newIterator(handle(Family.DATA))) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                count += RecordBlock.read(StashKeys.recordIndex(it.key()), it.value(), (i, bytes, from, to, checked) -> { });
+            }
+        }
+        return count;
     }
 
     /** Rewrites batch {@code batchId}'s metadata JSON with {@code edit}, e.g. so that it parses but fails its checksum. */
