@@ -21,7 +21,7 @@ import java.util.NoSuchElementException;
  * @param <T> what each stored record is turned into (or nothing, when it is set aside)
  */
 public abstract class RecordReadAhead<T> implements Iterator<T>, AutoCloseable {
-    public static final int READ_AHEAD_ENTRIES = 64;
+    private static final int READ_AHEAD_ENTRIES = 64;
     public static final int READ_AHEAD_BYTES = 256 * 1024;
 
     private final StashDb db;
