@@ -48,6 +48,10 @@ public final class Backpressure {
     private volatile int pausedPartitionCount;
     /** While paused for low disk: whether the stash gave back space yet, and the most it held since it last did. */
     private boolean reclaimedInPause;
+    /** Whether, in this pause, the stash gave back its space while it held nothing, and has held nothing since. */
+    private boolean reclaimedEmpty;
+    /** Whether the resume below the floor with nothing left to give back was warned of since space was last back. */
+    private boolean warnedNothingToGiveBack;
     private long liveBytesSinceReclaim;
 
     /**
@@ -82,6 +86,7 @@ public final class Backpressure {
             }
             paused = true;
             diskLow = low;
+            reclaimedEmpty = false;
             pausedPartitions.addAll(assigned);
             pausedPartitionCount = pausedPartitions.size();
             warnPaused(disk, full, assigned);
@@ -89,17 +94,33 @@ public final class Backpressure {
         }
         boolean stashDrained = disk.liveBytes() < resumeBelowBytes;
         boolean spaceBack = minFreeBytes == 0 || disk.freeDiskBytes() >= resumeAboveFreeBytes;
+        if (disk.liveBytes() > 0) {
+            reclaimedEmpty = false;
+        }
+        // Pausing longer frees nothing once the stash is empty and gave back what it could (RocksDB may refuse to
+        // compact on a nearly full disk): other files hold the space, and the input would wait in Kafka for ever.
+        boolean nothingToGiveBack = !spaceBack && reclaimedEmpty;
         diskLow = !spaceBack;
-        if (stashDrained && spaceBack) {
+        if (stashDrained && (spaceBack || nothingToGiveBack)) {
             paused = false;
             diskLow = false;
             Set<TopicPartition> resume = new LinkedHashSet<>(pausedPartitions);
             resume.retainAll(assigned);
             pausedPartitions.clear();
             pausedPartitionCount = pausedPartitions.size();
-            log.info("Stash {} holds {} bytes (below {}, {}% of stash.max.bytes) and its filesystem has {} bytes free: "
-                + "resuming input partitions {}", stash, disk.liveBytes(), resumeBelowBytes, resumePercent,
-                disk.freeDiskBytes(), resume);
+            if (spaceBack) {
+                warnedNothingToGiveBack = false;
+                log.info("Stash {} holds {} bytes (below {}, {}% of stash.max.bytes) and its filesystem has {} bytes "
+                    + "free: resuming input partitions {}", stash, disk.liveBytes(), resumeBelowBytes, resumePercent,
+                    disk.freeDiskBytes(), resume);
+            } else if (!warnedNothingToGiveBack) {
+                warnedNothingToGiveBack = true;
+                log.warn("Stash {} holds nothing and has given back the space it could, but its filesystem has {} bytes "
+                    + "free, less than stash.min.free.bytes={}: resuming input partitions {} all the same, since waiting "
+                    + "frees nothing; the sink pauses again after each poll while the filesystem stays below the floor. "
+                    + "Other files fill this filesystem: free disk space, or give the stash a larger disk.",
+                    stash, disk.freeDiskBytes(), minFreeBytes, resume);
+            }
             return new Decision(Set.of(), resume);
         }
         Set<TopicPartition> newlyAssigned = new LinkedHashSet<>(assigned);
@@ -181,6 +202,7 @@ public final class Backpressure {
         }
         reclaimedInPause = true;
         liveBytesSinceReclaim = liveBytes;
+        reclaimedEmpty = liveBytes == 0;
         return true;
     }
 

@@ -93,6 +93,27 @@ class BackpressureTest {
     }
 
     @Test
+    void belowTheFloorAnEmptyStashThatGaveBackItsSpaceResumesSinceWaitingFreesNothing() {
+        Backpressure floor = new Backpressure("s", 1000, 800, 80);
+        Set<TopicPartition> assigned = Set.of(P0);
+        floor.check(new Backpressure.Reading(0, 700, true), assigned);
+        assertTrue(floor.reclaimDue(0), "paused before the poll was stashed: given back while empty");
+        assertEquals(Decision.NONE, floor.check(new Backpressure.Reading(500, 700, true), assigned), "the poll, stashed");
+        assertFalse(floor.reclaimDue(500));
+        assertEquals(Decision.NONE, floor.check(new Backpressure.Reading(0, 700, true), assigned),
+            "drained, but not given back since");
+        assertTrue(floor.reclaimDue(0), "given back while empty");
+
+        assertEquals(new Decision(Set.of(), assigned), floor.check(new Backpressure.Reading(0, 700, true), assigned),
+            "other files hold the space: waiting frees nothing");
+        assertFalse(floor.diskLow());
+        assertEquals(new Decision(assigned, Set.of()), floor.check(new Backpressure.Reading(50, 700, true), assigned),
+            "the next poll finds the floor again");
+        assertEquals(Decision.NONE, floor.check(new Backpressure.Reading(0, 700, true), assigned),
+            "a new pause gives back again before it resumes");
+    }
+
+    @Test
     void lowWaterMarkIsAPercentageOfTheLimit() {
         assertEquals(800, backpressure.resumeBelowBytes());
         assertEquals(Long.MAX_VALUE / 100 * 99 + Long.MAX_VALUE % 100 * 99 / 100,
