@@ -35,8 +35,8 @@ import java.util.stream.Stream;
 
 /**
  * The stash engine against raw RocksJava in the same process: append of 500-record batches, each synced before
- * the next (the engine's group commit would sync once for many; here both sync every batch), and drain (claim + read + acknowledge), alternating engine and raw runs so that both
- * see the same machine noise. Prints records/s of each and the ratio engine / raw.
+ * the next (the engine's group commit would sync once for many; here both sync every batch), and drain (claim +
+ * read + acknowledge), alternating engine and raw runs so that both see the same machine noise. Prints records/s of each and the ratio engine / raw.
  *
  * <p>The raw peer does the least a durable batch store can: one synced WriteBatch of the record bytes
  * plus a small metadata entry per batch; drain iterates each batch's range and deletes it with

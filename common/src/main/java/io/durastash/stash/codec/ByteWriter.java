@@ -101,9 +101,14 @@ final class ByteWriter {
     }
 
     void putIntAt(int at, int v) {
-        buf[at] = (byte) (v >>> 24);
-        buf[at + 1] = (byte) (v >>> 16);
-        buf[at + 2] = (byte) (v >>> 8);
-        buf[at + 3] = (byte) v;
+        putInt(buf, at, v);
+    }
+
+    /** Writes {@code v} big-endian into {@code bytes} at {@code at}. */
+    static void putInt(byte[] bytes, int at, int v) {
+        bytes[at] = (byte) (v >>> 24);
+        bytes[at + 1] = (byte) (v >>> 16);
+        bytes[at + 2] = (byte) (v >>> 8);
+        bytes[at + 3] = (byte) v;
     }
 }

@@ -176,10 +176,7 @@ public final class RecordBlock {
     public static byte[] truncated(int firstIndex, byte[] entry, int endIndex) {
         int count = endIndex - firstIndex;
         byte[] edited = Arrays.copyOf(entry, placeStart(entry, count));
-        edited[CRC_BYTES + 1] = (byte) (count >>> 24);
-        edited[CRC_BYTES + 2] = (byte) (count >>> 16);
-        edited[CRC_BYTES + 3] = (byte) (count >>> 8);
-        edited[CRC_BYTES + 4] = (byte) count;
+        ByteWriter.putInt(edited, CRC_BYTES + 1, count);
         return edited(edited);
     }
 

@@ -18,8 +18,8 @@ import java.util.Map;
 
 /**
  * The writes of the batch lifecycle: an append (records packed in blocks, PENDING metadata, the next id and whatever
- * goes with it, in one write), the metadata a claim hands out (with its LOADED mark deferred, see {@link LoadedMarks}), and the
- * deletion of acknowledged batches with the marks that are due. Appends are thread-safe; claims and deletions come
+ * goes with it, in one write), the metadata a claim hands out (with its LOADED mark deferred, see
+ * {@link LoadedMarks}), and the deletion of acknowledged batches with the marks that are due. Appends are thread-safe; claims and deletions come
  * from the stash's one drainer, which serializes them.
  */
 public final class BatchLog {
