@@ -57,7 +57,7 @@ public final class DrainerWatch {
                 + "tasks.max at least the number of workers, so that a source task runs in this worker process; if it "
                 + "runs, check why its task is not draining (GET /connectors/<name>/status). On a distributed cluster, "
                 + "give the sink connector \"consumer.override.partition.assignment.strategy\": "
-                + "\"io.durastash.sink.placement.DrainerAssignor,org.apache.kafka.clients.consumer.RangeAssignor\", so that "
+                + "\"io.durastash.sink.placement.DrainerAssignor\", so that "
                 + "its input partitions move to workers that drain their stash.",
             stash, undrainedMs / 1000, stats.liveBatches(), stats.liveRecords(), stats.liveBytes(),
             stats.oldestPendingAgeMs() / 1000);

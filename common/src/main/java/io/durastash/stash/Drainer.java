@@ -30,6 +30,8 @@ import java.util.function.Supplier;
  */
 public final class Drainer {
     private static final Logger log = LoggerFactory.getLogger(Drainer.class);
+    /** How long a drainer whose next record waits on the {@link DeliveryGate} sleeps before it asks again. */
+    static final long GATE_RECHECK_MS = 50;
 
     /** Where a drainer is in its life. */
     public enum State {
@@ -55,6 +57,8 @@ public final class Drainer {
     private volatile StashEngine bound;
     private volatile Acknowledgements acknowledgements = new Acknowledgements();
     private BatchStream stream;
+    /** Records superseded by streams before the current one (the stash reopened, or the drainer rewound). */
+    private long supersededBefore;
     private Supplier<StashPosition> committed;
     private boolean standbyLogged;
 
@@ -69,7 +73,8 @@ public final class Drainer {
     }
 
     private BatchStream newStream(StashEngine engine) {
-        return new BatchStream(() -> claim(engine), (batch, from) -> read(engine, batch, from), acknowledgements);
+        return new BatchStream(() -> claim(engine), (batch, from) -> read(engine, batch, from), acknowledgements,
+            stash::gate);
     }
 
     public State state() {
@@ -130,6 +135,7 @@ public final class Drainer {
             return current;
         }
         stream.close();
+        supersededBefore += stream.superseded();
         acknowledgements = new Acknowledgements();
         bound = current;
         stream = newStream(current);
@@ -254,10 +260,60 @@ public final class Drainer {
     public boolean awaitWork(long timeoutMs) throws InterruptedException {
         StashEngine engine = bound;
         return switch (state.get()) {
-            case DRAINING -> engine.queue.awaitLoadable(timeoutMs, holdMillis) && draining();
+            case DRAINING -> waitingOnGate()
+                ? engine.queue.awaitWakeUp(Math.min(timeoutMs, GATE_RECHECK_MS)) && draining()
+                : engine.queue.awaitLoadable(timeoutMs, holdMillis) && draining();
             case STANDBY -> engine.queue.awaitRoleFree(timeoutMs) && state.get() == State.STANDBY;
             default -> false;
         };
+    }
+
+    private boolean waitingOnGate() {
+        lock.lock();
+        try {
+            return stream.waiting();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Starts over: everything handed out and not acknowledged yet goes back to the queue and is handed out again from
+     * the first record the {@link DeliveryGate} lets through, as after a restart. For a drainer whose delivery failed
+     * as a whole (an aborted transaction), so that no acknowledgement of the failed attempt counts. Keeps the role.
+     */
+    public void rewind() {
+        lock.lock();
+        try {
+            if (!draining()) {
+                return;
+            }
+            StashEngine engine = bound;
+            stream.close();
+            supersededBefore += stream.superseded();
+            List<BatchMetadata> handedBack = engine.queue.handBack(this);
+            engine.batchLog.handedBack(handedBack);
+            acknowledgements = new Acknowledgements();
+            stream = newStream(engine);
+            if (!engine.queue.takeRole(this)) {
+                state.set(State.STANDBY);
+                return;
+            }
+            log.info("Stash {}: {} starts over; {} batches handed out and not acknowledged are delivered again",
+                stash.path(), name, handedBack.size());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Records the {@link DeliveryGate} kept from being delivered from this stash, since this drainer was created. */
+    public long supersededRecords() {
+        lock.lock();
+        try {
+            return supersededBefore + stream.superseded();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Asks this drainer to stop, from any thread: it hands out nothing more, and every wait on the stash ends. */

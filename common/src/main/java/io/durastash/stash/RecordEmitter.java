@@ -5,4 +5,16 @@ package io.durastash.stash;
 public interface RecordEmitter {
     /** @param lastOfBatch whether no record of {@code batch} follows this one */
     void emit(BatchMetadata batch, BatchRecord record, boolean lastOfBatch);
+
+    /**
+     * {@code batch} was read to its end. Its last record may not have been emitted: it was set aside as damaged, or
+     * the {@link DeliveryGate} superseded it.
+     */
+    default void batchEnded(BatchMetadata batch) {
+    }
+
+    /** Whether the drainer goes on to the next batch in the same call, after {@code batch} ended; by default it does. */
+    default boolean continueAfter(BatchMetadata batch) {
+        return true;
+    }
 }

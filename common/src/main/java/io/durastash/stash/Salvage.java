@@ -11,14 +11,18 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
  * Copies what can be read of a damaged stash into a new one: every batch it finds (through damaged metadata too, as
- * recovery finds them), in id order, with the records that pass their checksum; the sinks' stashed offsets, recent
- * commits and input topic ids; and the ranges to fetch again, with those of the records it could not copy, so that a
+ * recovery finds them), in id order, with the records that pass their checksum and belong to their partition's current
+ * run (a record of an earlier run would not be delivered from the old stash either); the sinks' stashed offsets, input
+ * topic ids and commit modes; and the ranges to fetch again, with those of the records it could not copy, so that a
  * sink that still finds them in its input topic stashes them again. The old stash is only read. The new stash has an
  * identity of its own, so the source connector delivers all of it (a record already in Kafka may come again; none is
  * lost).
@@ -30,6 +34,8 @@ public final class Salvage {
     private final Stash into;
     private final List<SalvageReport.Loss> losses = new ArrayList<>();
     private final List<NewBatch> unwritten = new ArrayList<>();
+    /** Per partition, the first batch of its current run in the old stash, over every sink connector. */
+    private final Map<TopicPartition, Long> runStarts = new HashMap<>();
     private long batches;
     private long records;
     private long recordBytes;
@@ -72,15 +78,20 @@ public final class Salvage {
 
     private SalvageReport copy() {
         StashEngine old = from.engine();
+        Set<String> sinks = new TreeSet<>(old.sinkOffsets.readAll().keySet());
+        sinks.addAll(old.sinkOffsets.modes().keySet());
+        for (String sink : sinks) {
+            old.sinkOffsets.runStarts(sink).forEach((partition, first) -> runStarts.merge(partition, first, Math::max));
+        }
         for (Map.Entry<Long, byte[]> entry : StoredBatches.find(old.db).entrySet()) {
             copyBatch(old, entry.getKey(), entry.getValue());
         }
         writeBatches();
-        old.sinkOffsets.readAll().forEach(into::resetStashedOffsets);
-        for (String sink : old.sinkOffsets.readAll().keySet()) {
-            into.noteCommits(sink, old.sinkOffsets.recentCommits(sink));
-            into.noteInputTopicIds(sink, old.sinkOffsets.topicIds(sink));
+        old.sinkOffsets.readAll().forEach(into.engine().sinkOffsets::reset);
+        for (String sink : sinks) {
+            into.ledger(sink).noteInputTopicIds(old.sinkOffsets.topicIds(sink));
         }
+        old.sinkOffsets.modes().forEach((sink, mode) -> into.ledger(sink).noteMode(mode));
         List<OffsetRange> refetch = new ArrayList<>(old.refetch.all());
         losses.forEach(loss -> refetch.addAll(loss.offsets()));
         into.engine().refetch.add(refetch);
@@ -95,21 +106,26 @@ public final class Salvage {
             metadata == null ? SurvivingRecords.UNKNOWN_COUNT_REACH : metadata.recordCount());
         List<EncodedRecord> copied = new ArrayList<>(stored.size());
         int damaged = 0;
+        int earlierRuns = 0;
         String reason = null;
         for (Stored s : stored) {
             if (s.record() == null) {
                 damaged += s.through() - s.index() + 1;
                 reason = reason == null ? "record " + s.index() + ": " + s.damage() : reason;
-            } else {
-                copied.add(new EncodedRecord(new TopicPartition(s.record().topic(), s.record().partition()),
-                    s.record().offset(), s.bytes()));
+                continue;
             }
+            TopicPartition partition = new TopicPartition(s.record().topic(), s.record().partition());
+            if (batchId < runStarts.getOrDefault(partition, 0L)) {
+                earlierRuns++;
+                continue;
+            }
+            copied.add(new EncodedRecord(partition, s.record().offset(), s.bytes()));
         }
-        if (metadata != null && copied.size() + damaged < metadata.recordCount()) {
-            damaged = metadata.recordCount() - copied.size();
+        if (metadata != null && copied.size() + earlierRuns + damaged < metadata.recordCount()) {
+            damaged = metadata.recordCount() - copied.size() - earlierRuns;
             reason = reason == null ? "records missing from the data column family" : reason;
         }
-        if (damaged > 0 || metadata == null && copied.isEmpty()) {
+        if (damaged > 0 || metadata == null && copied.isEmpty() && earlierRuns == 0) {
             losses.add(new SalvageReport.Loss(batchId, damaged, reason == null ? "no record survives" : reason,
                 metadata == null ? SurvivingRecords.offsets(stored) : metadata.offsets(), metadata == null));
         }

@@ -12,7 +12,6 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.UUID;
 
 /**
@@ -38,6 +37,7 @@ public final class Stash implements AutoCloseable {
     private final DiskUsage disk;
     private final Object reopenLock = new Object();
     private volatile StashEngine engine;
+    private volatile DeliveryGate gate;
     private volatile boolean closed;
 
     private Stash(Path path, StashOptions options, StashEngine engine) {
@@ -46,6 +46,7 @@ public final class Stash implements AutoCloseable {
         this.engine = engine;
         this.id = engine.id;
         this.disk = new DiskUsage(path);
+        this.gate = new UnclaimedGate(this, options.clock());
     }
 
     /**
@@ -150,81 +151,25 @@ public final class Stash implements AutoCloseable {
         return new Drainer(name, options.clock(), this, claimRecords, holdMillis);
     }
 
-    /**
-     * The lowest offset of {@code partition}, at {@code from} or later, that the stash may still hold undelivered:
-     * every offset before it, from {@code from} on, was delivered (acknowledged by Kafka) or never stashed here.
-     * Empty when the stash holds nothing undelivered of the partition from {@code from} on. Costs no scan.
-     */
-    public OptionalLong firstUndelivered(TopicPartition partition, long from) {
-        return engine().undelivered.firstAtOrAfter(partition, from);
-    }
-
-    /** The highest input offset stashed per partition by the named sink connector. */
-    public Map<TopicPartition, Long> stashedOffsets(String sinkName) {
-        return engine().sinkOffsets.read(sinkName);
-    }
-
-    /** The stashed offsets of every sink connector on this stash: connector name → partition → last stashed offset. */
-    public Map<String, Map<TopicPartition, Long>> allStashedOffsets() {
-        return engine().sinkOffsets.readAll();
+    /** The books of sink connector {@code sinkName} in this stash: stashed offsets, runs, topic ids, refetches. */
+    public SinkLedger ledger(String sinkName) {
+        return new SinkLedger(this, sinkName);
     }
 
     /**
-     * Overwrites stashed offsets of a sink (a deliberate offset reset): a null value forgets the
-     * partition, so that records from it are stashed again whatever their offsets.
+     * Which records may leave the stash now: the gate a sink connector set, or, while none is set, the gate of an
+     * unclaimed stash (records wait a minute for a sink task, then go only where the input cannot give them again).
      */
-    public void resetStashedOffsets(String sinkName, Map<TopicPartition, Long> offsets) {
-        engine().sinkOffsets.reset(sinkName, offsets);
-    }
-
-    /** The offsets the named sink connector's tasks recently let Connect commit from this stash, oldest first. */
-    public Map<TopicPartition, long[]> recentCommits(String sinkName) {
-        return engine().sinkOffsets.recentCommits(sinkName);
-    }
-
-    /** Replaces the recent commits of the named partitions (not synced: losing them costs a redundant re-stash). */
-    public void noteCommits(String sinkName, Map<TopicPartition, long[]> commits) {
-        StashEngine e = engine();
-        StashUnavailableException.whenFull(() -> {
-            e.sinkOffsets.noteCommits(sinkName, commits);
-            return null;
-        });
-    }
-
-    /** The id of the input topic each partition's stashed offset belongs to, as the named sink last noted it. */
-    public Map<TopicPartition, String> inputTopicIds(String sinkName) {
-        return engine().sinkOffsets.topicIds(sinkName);
-    }
-
-    /** Notes the input topic ids of the named partitions (not synced: losing them costs a redundant re-stash). */
-    public void noteInputTopicIds(String sinkName, Map<TopicPartition, String> ids) {
-        StashEngine e = engine();
-        StashUnavailableException.whenFull(() -> {
-            e.sinkOffsets.noteTopicIds(sinkName, ids);
-            return null;
-        });
+    public DeliveryGate gate() {
+        return gate;
     }
 
     /**
-     * The input offsets of {@code partition} whose records the stash lost to damage, to fetch again from the input
-     * topic; the delivered watermark stays below them until {@link #refetched}.
+     * Sets who decides which records may leave the stash: the sink side, which knows which input partitions this
+     * worker owns; null when the sink leaves, after which the stash is unclaimed again.
      */
-    public List<OffsetRange> refetch(TopicPartition partition) {
-        return engine().refetch.of(partition);
-    }
-
-    /** Changes whenever ranges to fetch again come or go. */
-    public long refetchVersion() {
-        return engine().refetch.version();
-    }
-
-    /** Forgets a range to fetch again: its records are stashed again, or known lost. */
-    public void refetched(OffsetRange range) {
-        StashEngine e = engine();
-        StashUnavailableException.whenFull(() -> {
-            e.refetch.done(range);
-            return null;
-        });
+    public void gate(DeliveryGate gate) {
+        this.gate = gate == null ? new UnclaimedGate(this, options.clock()) : gate;
     }
 
     /**

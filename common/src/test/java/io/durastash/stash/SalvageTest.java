@@ -49,7 +49,7 @@ class SalvageTest {
                 records.appendBatch(stash, "t", 0, (long) b * RECORDS, RECORDS);
             }
             stash.append("orders", List.of(), Map.of(T0, (long) batches * RECORDS - 1), true);
-            stash.noteCommits("orders", Map.of(T0, new long[] {5, 9}));
+            stash.ledger("orders").noteMode("stashed");
         }
     }
 
@@ -90,9 +90,10 @@ class SalvageTest {
             }
         }
         try (Stash salvaged = Stash.open(fresh(), StashOptions.defaults())) {
-            assertEquals(Map.of(T0, 29L), salvaged.stashedOffsets("orders"), "the sink's offsets come along");
-            assertEquals(List.of(5L, 9L), java.util.Arrays.stream(salvaged.recentCommits("orders").get(T0)).boxed().toList());
-            assertEquals(List.of(new OffsetRange("t", 0, 10, 19)), salvaged.refetch(T0), "the damaged batch's offsets");
+            assertEquals(Map.of(T0, 29L), salvaged.ledger("orders").stashedOffsets(), "the sink's offsets come along");
+            assertEquals("stashed", salvaged.ledger("orders").mode());
+            assertEquals(List.of(new OffsetRange("t", 0, 10, 19)), salvaged.ledger("orders").refetch(T0),
+                "the damaged batch's offsets");
         }
         assertEquals(expected, drainedOffsets(fresh()), "every intact record, in order");
 
@@ -130,7 +131,7 @@ class SalvageTest {
         assertEquals(offsets.stream().sorted().distinct().toList(), offsets, "in order, none twice");
         try (Stash salvaged = Stash.open(fresh(), StashOptions.defaults())) {
             for (SalvageReport.Loss loss : report.losses()) {
-                assertTrue(salvaged.refetch(T0).containsAll(loss.offsets()), "fetched again: " + loss);
+                assertTrue(salvaged.ledger("orders").refetch(T0).containsAll(loss.offsets()), "fetched again: " + loss);
             }
         }
     }

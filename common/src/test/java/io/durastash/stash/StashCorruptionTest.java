@@ -99,7 +99,7 @@ class StashCorruptionTest {
             assertEquals(6, entry.index());
             assertEquals(4, entry.records(), "records 6 to 9");
             assertTrue(entry.reason().contains("block damaged at record 6"), entry.reason());
-            assertEquals(List.of(new OffsetRange("t", 0, 0, 9)), stash.refetch(new TopicPartition("t", 0)),
+            assertEquals(List.of(new OffsetRange("t", 0, 0, 9)), stash.ledger(TestRecords.SINK).refetch(new TopicPartition("t", 0)),
                 "the batch's offsets, to fetch again");
             assertEquals(0, stash.inspect().verify(10).damageCount(), "the block was cut off where the damage began");
             drainer.acknowledge(emitted);

@@ -45,7 +45,7 @@ class StashFormatUpgradeTest {
     void aFormatOneStashOpensAndDrainsEveryRecordWithItsOffsets() throws Exception {
         try (Stash stash = Stash.open(formatOneStash(), StashOptions.defaults())) {
             assertEquals(Map.of(new TopicPartition("orders", 0), 299L, new TopicPartition("orders", 1), 9L,
-                new TopicPartition("payments", 0), 4L), stash.stashedOffsets(TestRecords.SINK));
+                new TopicPartition("payments", 0), 4L), stash.ledger(TestRecords.SINK).stashedOffsets());
             assertEquals(0, stash.inspect().verify(10).damageCount());
 
             TestDrainer drainer = TestDrainer.active(stash);

@@ -166,7 +166,7 @@ class StashInspectionTest {
         try (Stash stash = Stash.open(dir, StashOptions.defaults())) {
             stash.append("sink-a", List.of(), Map.of(new TopicPartition("t", 0), 41L, new TopicPartition("t", 1), 7L), true);
             stash.append("sink-b", List.of(), Map.of(new TopicPartition("u.v", 3), 99L), true);
-            Map<String, Map<TopicPartition, Long>> all = stash.allStashedOffsets();
+            Map<String, Map<TopicPartition, Long>> all = stash.inspect().stashedOffsets();
             assertEquals(List.of("sink-a", "sink-b"), new ArrayList<>(all.keySet()));
             assertEquals(Map.of(new TopicPartition("t", 0), 41L, new TopicPartition("t", 1), 7L), all.get("sink-a"));
             assertEquals(Map.of(new TopicPartition("u.v", 3), 99L), all.get("sink-b"));

@@ -81,8 +81,8 @@ class StashTest {
         assertEquals(2, first.recordCount());
         assertEquals(List.of(new OffsetRange("a", 0, 10, 10), new OffsetRange("a", 1, 20, 20)), first.offsets());
         assertEquals(first.id() + 1, batches.get(1).id());
-        assertEquals(offsets, new HashMap<>(stash.stashedOffsets("sink")));
-        assertTrue(stash.stashedOffsets("other-sink").isEmpty());
+        assertEquals(offsets, new HashMap<>(stash.ledger("sink").stashedOffsets()));
+        assertTrue(stash.ledger("other-sink").stashedOffsets().isEmpty());
         StashStats stats = stash.stats();
         assertEquals(2, stats.pendingBatches());
         assertEquals(3, stats.pendingRecords());
@@ -136,32 +136,40 @@ class StashTest {
         TopicPartition t0 = new TopicPartition("t", 0);
         records.appendBatch(stash, "t", 0, 0, 5);
         records.appendBatch(stash, "t", 0, 5, 5);
-        assertEquals(java.util.OptionalLong.of(0), stash.firstUndelivered(t0, 0));
+        assertEquals(java.util.OptionalLong.of(0), stash.ledger("sink").firstUndelivered(t0, 0, 0));
         TestDrainer drainer = new TestDrainer(stash.drainer("d", 1, 0));
         drainer.drainer().activate(() -> null);
         drainer.acknowledge(drainer.drain(5));
-        assertEquals(java.util.OptionalLong.of(5), stash.firstUndelivered(t0, 0));
+        assertEquals(java.util.OptionalLong.of(5), stash.ledger("sink").firstUndelivered(t0, 0, 0));
         drainer.drainer().stop();
 
         reopen();
 
-        assertEquals(java.util.OptionalLong.of(5), stash.firstUndelivered(t0, 0), "rebuilt from the metadata on open");
-        assertEquals(java.util.OptionalLong.empty(), stash.firstUndelivered(new TopicPartition("t", 1), 0));
+        assertEquals(java.util.OptionalLong.of(5), stash.ledger("sink").firstUndelivered(t0, 0, 0), "rebuilt from the metadata on open");
+        assertEquals(java.util.OptionalLong.empty(), stash.ledger("sink").firstUndelivered(new TopicPartition("t", 1), 0, 0));
         TestDrainer again = TestDrainer.active(stash);
         again.acknowledge(again.drainAll());
-        assertEquals(java.util.OptionalLong.empty(), stash.firstUndelivered(t0, 0));
+        assertEquals(java.util.OptionalLong.empty(), stash.ledger("sink").firstUndelivered(t0, 0, 0));
     }
 
     @Test
-    void resetOffsetsOverwritesAndForgets() {
+    void aNewRunForgetsTheStashedOffsetAndStartsWithTheNextBatch() {
         TopicPartition p0 = new TopicPartition("t", 0);
         TopicPartition p1 = new TopicPartition("t", 1);
         stash.append("sink", List.of(), Map.of(p0, 10L, p1, 20L), true);
-        Map<TopicPartition, Long> reset = new HashMap<>();
-        reset.put(p0, 4L);
-        reset.put(p1, null);
-        stash.resetStashedOffsets("sink", reset);
-        assertEquals(Map.of(p0, 4L), stash.stashedOffsets("sink"));
+        records.appendBatch(stash, "t", 1, 21, 3);
+        long next = stash.nextBatchId();
+        SinkLedger ledger = stash.ledger("sink");
+
+        assertEquals(next, ledger.startRuns(List.of(p1)));
+
+        assertEquals(Map.of(p0, 10L), ledger.stashedOffsets());
+        assertEquals(Map.of(p1, next), ledger.runStarts());
+        assertEquals(java.util.OptionalLong.empty(), ledger.firstUndelivered(p1, 0, next),
+            "the batch of the earlier run does not count");
+        assertEquals(java.util.OptionalLong.of(21), ledger.firstUndelivered(p1, 0, 0));
+        reopen();
+        assertEquals(Map.of(p1, next), stash.ledger("sink").runStarts(), "kept on disk");
     }
 
     @Test

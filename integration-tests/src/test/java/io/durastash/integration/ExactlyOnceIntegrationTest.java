@@ -68,6 +68,40 @@ class ExactlyOnceIntegrationTest {
     }
 
     /**
+     * With {@code input.commit=transactional}, the source task delivers each stash batch in a transaction of its own
+     * producer that also commits the batch's input offsets to the sink's group: restarts of the source tasks and of the
+     * sink tasks (partitions revoked and assigned again) deliver every number once, each batch in one transaction, and
+     * the group's committed offsets end exactly at the input's end.
+     */
+    @Test
+    void transactionalInputCommitsDeliverEveryNumberOnceThroughRestartsOfBothConnectors() throws Exception {
+        String topic = "txn";
+        CLUSTER.createTopic(topic, 3);
+        CLUSTER.createTopic(Pipeline.out(topic), 3);
+        Pipeline pipeline = Pipeline.of("txn", stashDir, topic).with(pair -> pair.tasks(2, 1)
+            .withSink("input.commit", "transactional").withSource("provenance.headers", "true"));
+        CLUSTER.connectors().start(pipeline.pair());
+
+        RecordLoad load = RecordLoad.into(CLUSTER.kafka(), topic, NumberedRecords.of(topic)).count(40_000).start();
+        for (int restart = 0; restart < 4; restart++) {
+            Thread.sleep(700);
+            String connector = restart % 2 == 0 ? pipeline.sourceName() : pipeline.sinkName();
+            CLUSTER.connect().restartConnectorAndTasks(connector, false, true, false);
+        }
+        Produced produced = load.await(TIMEOUT);
+        CLUSTER.connectors().awaitRunning(pipeline.sourceName(), 1, TIMEOUT);
+
+        TopicReader.of(CLUSTER.bootstrapServers(), Pipeline.out(topic)).check(produced.expected(), TIMEOUT)
+            .requireExactlyOnce();
+        assertEquals(0, pipeline.awaitEmpty(TIMEOUT).liveRecords());
+        List<TopicPartition> input = CLUSTER.kafka().partitions(topic);
+        assertEquals(CLUSTER.kafka().endOffsets(input),
+            CLUSTER.kafka().committed(pipeline.pair().sink().sinkGroup(), input),
+            "the transactions committed the input offsets of exactly what they delivered");
+        assertEachBatchIsOneTransaction(Pipeline.out(topic), 3);
+    }
+
+    /**
      * In each output partition (one producer writes it), the records of one committed transaction sit at
      * consecutive offsets and a commit marker takes the offset after them. So: records of one stash batch
      * must be contiguous, and two batches must never be adjacent (that would be one transaction for both).

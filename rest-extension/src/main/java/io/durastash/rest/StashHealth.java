@@ -66,7 +66,7 @@ final class StashHealth {
             problems.add("NO_DRAINER: the stash has held data for " + stats.oldestPendingAgeMs() / 1000 + " s and no source "
                 + "task in this worker drains it. Run the source connector with tasks.max at least the number of workers, "
                 + "or restart its tasks; give the sink consumer.override.partition.assignment.strategy="
-                + "io.durastash.sink.placement.DrainerAssignor,org.apache.kafka.clients.consumer.RangeAssignor.");
+                + "io.durastash.sink.placement.DrainerAssignor.");
         }
         if (diskLow) {
             problems.add("DISK_LOW: the sink is paused because the stash's filesystem has less than stash.min.free.bytes "

@@ -1,11 +1,11 @@
 package io.durastash.sink;
 
+import io.durastash.connect.StashInput;
 import io.durastash.stash.OffsetRange;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -16,48 +16,49 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * The input offsets of the partitions one sink task owns: the last offset stashed (records up to it are redeliveries,
- * not stashed twice), where the partition stood when it was assigned (committed offsets never go below it), and the
- * offsets this task lets Connect commit, by its {@link CommitMode}.
- *
- * <p>A partition whose first record after assignment lies below what this stash recently let Connect commit, and is
- * none of those commits, was rewound on purpose (an offset reset, through the REST API or any Kafka tool, or a topic
- * deleted and created again): its records are stashed again from there. Not thread-safe: one per task.
+ * The input offsets of the partitions one sink task owns: the run its records belong to and the last offset stashed in
+ * it (records up to it are redeliveries, not stashed twice), the committed offset it was assigned at (everything below
+ * it is delivered, and committed offsets never go below it), and the offsets this task may commit by its
+ * {@link CommitMode}. Not thread-safe: one per task.
  */
 public final class InputOffsets {
-    /** The metadata of every offset a DuraStash sink lets Connect commit: an offset without it was set by another client. */
-    public static final String COMMIT_METADATA = "durastash";
-    /** How many of its recent commits a partition remembers; a crash loses at most the last few. */
-    static final int RECENT_COMMITS = 8;
+    /** The metadata of every offset a DuraStash sink commits: an offset without it was set by another client. */
+    public static final String COMMIT_METADATA = StashInput.COMMIT_METADATA;
 
-    /** Where the stash holds undelivered records of a partition; see {@code Stash#firstUndelivered}. */
-    @FunctionalInterface
-    public interface Undelivered {
-        OptionalLong firstAtOrAfter(TopicPartition partition, long from);
+    /**
+     * Where this stash takes up a partition just assigned to it ({@link Takeover}): the first batch of its run, the
+     * committed offset (-1 when unknown) and the last offset stashed in the run, null when the run is new.
+     */
+    public record Run(long runStart, long floor, Long lastStashed) {
     }
 
-    /** What one partition's first record after assignment said about it. */
-    public enum Arrival {
-        /** Nothing to decide: not the first record, or nothing was committed from this stash before. */
-        AS_EXPECTED,
-        /** Rewound on purpose below what this stash let Connect commit: stashed again from here. */
-        RESET
+    /** What the drainer side knows of a partition's deliveries: in flight, handed out, and still held in the stash. */
+    public interface Deliveries {
+        /** The lowest offset of the partition handed to Kafka and not acknowledged yet. */
+        OptionalLong firstInFlight(TopicPartition partition);
+
+        /** The offset after the last record of the partition handed to Kafka in its current run; -1 when none was. */
+        long nextToEmit(TopicPartition partition);
+
+        /** The lowest offset from {@code from} on the stash holds undelivered in batches from {@code runStart} on. */
+        OptionalLong firstHeld(TopicPartition partition, long from, long runStart);
     }
 
     private static final class Partition {
+        final long runStart;
         Long lastStashed;
         /** The offset after the last record handled or skipped since assignment; -1 until one is. */
         long next = -1;
         final RefetchPlan refetch = new RefetchPlan();
-        /** The consumer's position when the partition was assigned; -1 until the first record or commit says. */
-        long floor = -1;
-        long[] recentCommits;
+        /** The committed offset when the partition was assigned; -1 until it is known. */
+        long floor;
+        boolean arrived;
         long offered = -1;
-        boolean commitsChanged;
 
-        Partition(Long lastStashed, long[] recentCommits) {
-            this.lastStashed = lastStashed;
-            this.recentCommits = recentCommits == null ? new long[0] : recentCommits;
+        Partition(Run run) {
+            this.runStart = run.runStart();
+            this.lastStashed = run.lastStashed();
+            this.floor = run.floor();
         }
     }
 
@@ -72,12 +73,9 @@ public final class InputOffsets {
         return mode;
     }
 
-    /** Starts tracking newly assigned partitions from what the stash holds for them (the maps may name others). */
-    public void open(Collection<TopicPartition> assigned, Map<TopicPartition, Long> stashed,
-                     Map<TopicPartition, long[]> recentCommits) {
-        for (TopicPartition partition : assigned) {
-            partitions.put(partition, new Partition(stashed.get(partition), recentCommits.get(partition)));
-        }
+    /** Starts tracking a newly assigned partition where {@code run} says. */
+    public void open(TopicPartition partition, Run run) {
+        partitions.put(partition, new Partition(run));
     }
 
     public void close(Collection<TopicPartition> revoked) {
@@ -98,50 +96,27 @@ public final class InputOffsets {
     }
 
     /**
-     * Notes a record of {@code partition} at {@code offset}; at the first one after assignment, this is where the
-     * partition stands, and a deliberate rewind below what this stash committed forgets the stashed offset.
+     * Notes the first record of {@code partition} in a run of a poll: at the first one after assignment this is where
+     * the partition stands when its committed offset was not known.
      */
-    public Arrival arrived(TopicPartition partition, long offset) {
+    public void arrived(TopicPartition partition, long offset) {
         Partition p = partitions.get(partition);
-        p.refetch.arrivedFirst(offset, p.floor < 0, mode == CommitMode.DELIVERED);
-        if (p.floor >= 0) {
-            return Arrival.AS_EXPECTED;
+        p.refetch.arrivedFirst(offset, !p.arrived, mode != CommitMode.STASHED);
+        if (!p.arrived && p.floor < 0) {
+            p.floor = offset;
         }
-        p.floor = offset;
-        long[] commits = p.recentCommits;
-        if (commits.length == 0 || offset >= highest(commits) || Arrays.stream(commits).anyMatch(c -> c == offset)) {
-            return Arrival.AS_EXPECTED;
-        }
-        p.lastStashed = null;
-        p.recentCommits = new long[0];
-        p.commitsChanged = true;
-        return Arrival.RESET;
+        p.arrived = true;
     }
 
-    /** Whether this stash let Connect commit an offset of {@code partition} recently. */
-    public boolean hasCommitted(TopicPartition partition) {
-        Partition p = partitions.get(partition);
-        return p != null && p.recentCommits.length > 0;
-    }
-
-    /** Forgets what the stash knows of {@code partition}'s offsets: they went back (a reset, a topic created again). */
-    public void forget(TopicPartition partition) {
-        Partition p = partitions.get(partition);
-        if (p != null) {
-            p.lastStashed = null;
-            p.recentCommits = new long[0];
-            p.commitsChanged = true;
-        }
-    }
-
-    private static long highest(long[] commits) {
-        return Arrays.stream(commits).max().orElse(-1);
-    }
-
-    /** The last offset stashed from {@code partition}, or null when none is: records up to it are redeliveries. */
+    /** The last offset stashed from {@code partition} in its run, or null when none is: records up to it are redeliveries. */
     public Long lastStashed(TopicPartition partition) {
         Partition p = partitions.get(partition);
         return p == null ? null : p.lastStashed;
+    }
+
+    /** The first batch id of {@code partition}'s run. */
+    public long runStart(TopicPartition partition) {
+        return partitions.get(partition).runStart;
     }
 
     /** Notes a redelivery of {@code partition} at {@code offset} left out as stashed already: the consumer is past it. */
@@ -166,7 +141,7 @@ public final class InputOffsets {
      */
     public OptionalLong refetch(TopicPartition partition, List<OffsetRange> ranges) {
         Partition p = partitions.get(partition);
-        return p == null ? OptionalLong.empty() : p.refetch.plan(ranges, p.next, p.floor, mode == CommitMode.DELIVERED);
+        return p == null ? OptionalLong.empty() : p.refetch.plan(ranges, p.next, p.floor, mode != CommitMode.STASHED);
     }
 
     /** Whether the record of {@code partition} at {@code offset} is to be stashed again, redelivery or not. */
@@ -190,15 +165,20 @@ public final class InputOffsets {
     }
 
     /**
-     * The offsets Connect may commit, per partition of {@code current} (the consumer's positions after the records
-     * put so far): in {@link CommitMode#DELIVERED} mode, the first offset the stash still holds undelivered, or the
-     * position when it holds none; in {@link CommitMode#STASHED} mode, the one after the last stashed record
-     * (partitions with nothing stashed are left out). Never past the position, never below where the partition stood
-     * when it was assigned, never below what was returned before: committed offsets do not move backwards.
+     * The offsets this task may commit, per partition of {@code current} (the consumer's positions after the records
+     * put so far). In {@link CommitMode#DELIVERED} mode: the first offset not yet delivered — in flight, or still held
+     * in the stash and not handed out yet — or the position when there is none; in {@link CommitMode#STASHED} mode, the
+     * one after the last stashed record (partitions with nothing stashed are left out); none in
+     * {@link CommitMode#TRANSACTIONAL} mode, whose offsets the deliveries commit. Never past the position, never below
+     * the committed offset the partition was assigned at, never below what was returned before: committed offsets do
+     * not move backwards.
      */
     public Map<TopicPartition, OffsetAndMetadata> committable(Map<TopicPartition, OffsetAndMetadata> current,
-                                                               Undelivered undelivered) {
+                                                               Deliveries deliveries) {
         Map<TopicPartition, OffsetAndMetadata> committable = new LinkedHashMap<>();
+        if (mode == CommitMode.TRANSACTIONAL) {
+            return committable;
+        }
         for (Map.Entry<TopicPartition, OffsetAndMetadata> e : current.entrySet()) {
             Partition p = partitions.get(e.getKey());
             if (p == null || e.getValue() == null) {
@@ -210,41 +190,27 @@ public final class InputOffsets {
             }
             long offset;
             if (mode == CommitMode.DELIVERED) {
-                OptionalLong held = undelivered.firstAtOrAfter(e.getKey(), p.floor);
-                offset = held.isPresent() ? Math.min(held.getAsLong(), position) : position;
+                offset = Math.min(position, firstUndelivered(e.getKey(), p, deliveries).orElse(position));
             } else if (p.lastStashed != null) {
                 offset = Math.min(p.lastStashed + 1, position);
             } else {
                 continue;
             }
             offset = Math.max(offset, Math.max(p.floor, p.offered));
-            if (offset != p.offered) {
-                p.offered = offset;
-                remember(p, offset);
-            }
+            p.offered = offset;
             committable.put(e.getKey(), new OffsetAndMetadata(offset, COMMIT_METADATA));
         }
         return committable;
     }
 
-    private static void remember(Partition p, long offset) {
-        long[] commits = p.recentCommits;
-        int keep = Math.min(commits.length, RECENT_COMMITS - 1);
-        long[] updated = Arrays.copyOfRange(commits, commits.length - keep, commits.length + 1);
-        updated[keep] = offset;
-        p.recentCommits = updated;
-        p.commitsChanged = true;
-    }
-
-    /** The recent commits changed since the last call, for the stash to keep. */
-    public Map<TopicPartition, long[]> takeChangedCommits() {
-        Map<TopicPartition, long[]> changed = new HashMap<>();
-        partitions.forEach((tp, p) -> {
-            if (p.commitsChanged) {
-                changed.put(tp, p.recentCommits.clone());
-                p.commitsChanged = false;
-            }
-        });
-        return changed;
+    private static OptionalLong firstUndelivered(TopicPartition partition, Partition p, Deliveries deliveries) {
+        OptionalLong inFlight = deliveries.firstInFlight(partition);
+        // Records of a run are handed out in offset order, except those fetched again after damage.
+        long from = p.refetch.isEmpty() ? Math.max(p.floor, deliveries.nextToEmit(partition)) : p.floor;
+        OptionalLong held = deliveries.firstHeld(partition, from, p.runStart);
+        if (inFlight.isEmpty() || held.isEmpty()) {
+            return inFlight.isPresent() ? inFlight : held;
+        }
+        return OptionalLong.of(Math.min(inFlight.getAsLong(), held.getAsLong()));
     }
 }

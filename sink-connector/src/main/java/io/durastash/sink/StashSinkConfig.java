@@ -1,6 +1,7 @@
 package io.durastash.sink;
 
 import io.durastash.connect.StashLocationConfig;
+import io.durastash.sink.placement.DrainerAssignor;
 import io.durastash.stash.StashOptions;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.Config;
@@ -47,15 +48,21 @@ public final class StashSinkConfig extends AbstractConfig {
 
     public static final String INPUT_COMMIT_CONFIG = "input.commit";
     public static final String INPUT_COMMIT_DEFAULT = CommitMode.DELIVERED.configValue();
-    private static final String INPUT_COMMIT_DOC = "When the sink lets Connect commit the input offsets. 'delivered': "
-        + "only once every record up to the offset was acknowledged by Kafka on the output side (or deliberately "
-        + "dropped by the source connector's transforms or error tolerance). The stash is then a cache that Kafka can "
-        + "rebuild: a worker that loses its disk, or a Kubernetes pod rescheduled without its volume, costs "
-        + "re-consumption and duplicates, never data; a partition that moves to another worker is consumed again "
-        + "from what was delivered, in order. 'stashed': as soon as the records are durable in the stash. Use it only "
-        + "for stash disks that outlive their worker (a persistent volume that follows the pod), or for end-to-end "
-        + "exactly-once across rebalances: a lost disk loses everything it held that was not delivered, and when a "
-        + "partition moves, records the old stash still holds may be delivered after newer ones.";
+    private static final String INPUT_COMMIT_DOC = "When the input offsets are committed. 'delivered': only once every "
+        + "record up to the offset was acknowledged by Kafka on the output side (or deliberately dropped by the source "
+        + "connector's transforms or error tolerance). The stash is then a cache that Kafka can rebuild: a worker that "
+        + "loses its disk, or a Kubernetes pod rescheduled without its volume, costs re-consumption, never data; a "
+        + "partition that moves to another worker is consumed again there from what was delivered, in order, and the "
+        + "records the old worker's stash still holds of it are not delivered from there. At least once: records in "
+        + "flight when a worker dies may arrive twice. 'transactional': exactly once on a Connect cluster. The source "
+        + "task delivers each stash batch in a Kafka transaction that also commits the input offsets of its records, "
+        + "under the consumer group generation of the sink task that owns their partition, so a worker that lost a "
+        + "partition (killed, frozen, cut off) can no longer deliver its records: read_committed readers see every "
+        + "input record once, through kills, moves, lost disks and zombies. The source task then writes with a producer "
+        + "of its own (no transforms; the connector's converters). 'stashed': as soon as the records are durable in "
+        + "the stash. Use it only for stash disks that outlive their worker (a persistent volume that follows the pod): "
+        + "a lost disk loses everything it held that was not delivered; when a partition moves, records the old stash "
+        + "still holds are delivered from there, possibly after newer ones and more than once.";
 
     public static final String STASH_SYNC_CONFIG = "stash.sync";
     public static final boolean STASH_SYNC_DEFAULT = true;
@@ -135,6 +142,12 @@ public final class StashSinkConfig extends AbstractConfig {
         for (ConfigValue value : values) {
             byName.put(value.name(), value);
         }
+        placementProblem(props).ifPresent(problem -> {
+            ConfigValue strategy = new ConfigValue(ASSIGNMENT_STRATEGY_OVERRIDE, props.get(ASSIGNMENT_STRATEGY_OVERRIDE),
+                List.of(), new java.util.ArrayList<>());
+            strategy.addErrorMessage(problem);
+            values.add(strategy);
+        });
         ConfigValue groupByValue = byName.get(GROUP_BY_CONFIG);
         ConfigValue headerValue = byName.get(GROUP_BY_HEADER_CONFIG);
         if (groupByValue.errorMessages().isEmpty() && headerValue.errorMessages().isEmpty()) {
@@ -143,6 +156,35 @@ public final class StashSinkConfig extends AbstractConfig {
                 .forEach((key, message) -> byName.get(key).addErrorMessage(message));
         }
         return new Config(values);
+    }
+
+    /**
+     * The consumer override by which the sink's group places its input partitions ({@code DrainerAssignor}): only
+     * workers that drain their stash consume, partitions stay where they are, and each worker learns where the
+     * partitions it gave up went.
+     */
+    public static final String ASSIGNMENT_STRATEGY_OVERRIDE = "consumer.override.partition.assignment.strategy";
+    static final String GROUP_PROTOCOL_OVERRIDE = "consumer.override.group.protocol";
+
+    /** Why the consumers of the sink's tasks would not place input partitions as the stashes need; empty when they do. */
+    static java.util.Optional<String> placementProblem(Map<String, String> props) {
+        String line = "\"" + ASSIGNMENT_STRATEGY_OVERRIDE + "\": \"" + DrainerAssignor.class.getName() + "\"";
+        String strategy = props.get(ASSIGNMENT_STRATEGY_OVERRIDE);
+        if (strategy == null || Arrays.stream(strategy.split(",")).map(String::trim)
+            .noneMatch(DrainerAssignor.class.getName()::equals)) {
+            return java.util.Optional.of("On a Connect cluster every worker has its own stash, so the sink's input "
+                + "partitions must go to workers that drain theirs, and each worker must learn where a partition it gave "
+                + "up went: the plugin's DrainerAssignor does that. Add " + line + " to the connector's config (the "
+                + "workers' connector.client.config.override.policy must allow consumer overrides: 'All', Kafka's "
+                + "default, does).");
+        }
+        String protocol = props.get(GROUP_PROTOCOL_OVERRIDE);
+        if (protocol != null && "consumer".equalsIgnoreCase(protocol.trim())) {
+            return java.util.Optional.of("The DrainerAssignor needs the classic consumer group protocol, but "
+                + GROUP_PROTOCOL_OVERRIDE + "=consumer assigns partitions on the broker. Remove "
+                + GROUP_PROTOCOL_OVERRIDE + " and keep " + line + ".");
+        }
+        return java.util.Optional.empty();
     }
 
     /** Problems with how keys combine, by the key to fix; empty when the combination is sound. */

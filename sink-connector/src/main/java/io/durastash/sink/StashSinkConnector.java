@@ -1,6 +1,7 @@
 package io.durastash.sink;
 
 import io.durastash.connect.TaskConfigs;
+import io.durastash.stash.SinkLedger;
 import io.durastash.stash.StashLease;
 import io.durastash.stash.StashRegistry;
 import io.durastash.stash.Version;
@@ -15,9 +16,10 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Consumes input topics into the durable stash that {@code StashSourceConnector} drains. Both connectors must ship
@@ -67,10 +69,11 @@ public class StashSinkConnector extends SinkConnector {
 
     /**
      * Carries a deliberate offset change (PATCH or DELETE {@code /connectors/{name}/offsets}) into the stash, whose
-     * stashed offsets would otherwise make the tasks skip the records to reprocess as redeliveries. Offset N (the
-     * next record to consume) makes N-1 the last stashed one; null forgets the partition. A reset (DELETE, which
-     * names every partition with a committed offset, all null, or none) forgets every partition of this connector,
-     * including those stashed but never committed. Idempotent, as the runtime requires.
+     * stashed offsets would otherwise make the tasks skip the records to reprocess as redeliveries: every partition named
+     * starts a new run, so its records are stashed again from the new offset and what the stash held of it from before
+     * is not delivered. A reset (DELETE, which names every partition with a committed offset, all null, or none) does so
+     * for every partition of this connector, including those stashed but never committed. Idempotent, as the runtime
+     * requires.
      */
     @Override
     public boolean alterOffsets(Map<String, String> connectorConfig, Map<TopicPartition, Long> offsets) {
@@ -79,14 +82,12 @@ public class StashSinkConnector extends SinkConnector {
         if (name == null) {
             throw new ConnectException("Cannot alter the stashed offsets: the connector config has no 'name'");
         }
-        Map<TopicPartition, Long> lastStashed = new HashMap<>();
         for (Map.Entry<TopicPartition, Long> e : offsets.entrySet()) {
             Long offset = e.getValue();
             if (offset != null && offset < 0) {
                 throw new ConnectException("Cannot set the offset of " + e.getKey() + " to " + offset
                     + ": offsets of a sink connector are the next record to consume, 0 or more");
             }
-            lastStashed.put(e.getKey(), offset == null ? null : offset - 1);
         }
         Path path = config.stashPath();
         if (!Files.isDirectory(path)) {
@@ -94,14 +95,16 @@ public class StashSinkConnector extends SinkConnector {
             return true;
         }
         try (StashLease lease = StashRegistry.jvm().acquire(path, config.stashOptions())) {
-            if (isReset(lastStashed)) {
-                for (TopicPartition partition : lease.stash().stashedOffsets(name).keySet()) {
-                    lastStashed.put(partition, null);
-                }
+            SinkLedger ledger = lease.stash().ledger(name);
+            Set<TopicPartition> partitions = new HashSet<>(offsets.keySet());
+            if (isReset(offsets)) {
+                partitions.addAll(ledger.stashedOffsets().keySet());
+                partitions.addAll(ledger.runStarts().keySet());
             }
-            lease.stash().resetStashedOffsets(name, lastStashed);
-            log.info("Connector {}: altered stashed offsets in {} to {} (last stashed offset per partition; null: forgotten)",
-                name, path, lastStashed);
+            long run = ledger.startRuns(partitions);
+            lease.stash().sync();
+            log.info("Connector {}: offsets altered; stash {} starts new runs of {} at batch {}: their records are "
+                + "stashed again from the new offsets", name, path, partitions, run);
         }
         return true;
     }

@@ -3,9 +3,11 @@ package io.durastash.sink;
 import io.durastash.connect.DrainerWatch;
 import io.durastash.connect.PluginMetricsGroup;
 import io.durastash.sink.placement.DrainerAssignor;
+import io.durastash.sink.placement.PartitionOwnership;
 import io.durastash.sink.placement.SinkGroup;
 import io.durastash.sink.placement.SinkGroups;
 import io.durastash.stash.OffsetRange;
+import io.durastash.stash.SinkLedger;
 import io.durastash.stash.Stash;
 import io.durastash.stash.StashException;
 import io.durastash.stash.StashLease;
@@ -14,7 +16,6 @@ import io.durastash.stash.StashStats;
 import io.durastash.stash.StashUnavailableException;
 import io.durastash.stash.Version;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.consumer.RangeAssignor;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
@@ -27,11 +28,14 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
- * Writes every poll into the stash as one atomic batch write, and lets Connect commit only offsets that are
- * durable there. The logic lives in {@link StashWriter}, {@link StashedOffsets} and {@link Backpressure}; metrics
- * in {@link SinkMetrics}.
+ * Writes every poll into the stash as one atomic batch write, and commits only the input offsets its commit mode allows:
+ * delivered ones, durable ones, or none (the deliveries commit them in their transactions). Tells the group's
+ * {@link PartitionOwnership} which partitions it owns, so that the stash delivers nothing of a partition this worker
+ * gave up. The logic lives in {@link StashWriter}, {@link InputOffsets}, {@link Takeover} and {@link Backpressure};
+ * metrics in {@link SinkMetrics}.
  */
 public class StashSinkTask extends SinkTask {
     private static final Logger log = LoggerFactory.getLogger(StashSinkTask.class);
@@ -40,10 +44,13 @@ public class StashSinkTask extends SinkTask {
     static final long BACKPRESSURE_RECHECK_MS = 500;
     /** How soon a poll the stash could not take (its disk full) is put again. */
     static final long UNAVAILABLE_RETRY_MS = 1_000;
+    /** How long an offset commit waits for the records in flight of its partitions to be acknowledged. */
+    static final long SETTLE_TIMEOUT_MS = 2_000;
 
     private StashSinkConfig config;
     private StashLease lease;
     private Stash stash;
+    private SinkLedger ledger;
     private StashWriter writer;
     private InputOffsets offsets;
     private Backpressure backpressure;
@@ -70,12 +77,16 @@ public class StashSinkTask extends SinkTask {
         lease = StashRegistry.jvm().acquire(path, config.stashOptions());
         try {
             stash = lease.stash();
-            offsets = new InputOffsets(config.commitMode());
+            CommitMode mode = config.commitMode();
+            ledger = stash.ledger(name);
+            ledger.noteMode(mode.configValue());
+            offsets = new InputOffsets(mode);
             backpressure = new Backpressure(path.toString(), config.maxBytes(), config.minFreeBytes(), config.resumePercent());
             drainerWatch = new DrainerWatch(path);
-            group = SinkGroups.jvm().join(SinkGroups.groupIdOf(name, props), stash);
-            writer = new StashWriter(stash, name, config.grouping(), config.sync(), offsets, errantRecordReporter(),
-                group::input);
+            group = SinkGroups.jvm().join(SinkGroups.groupIdOf(name, props), stash, ledger, mode.inputKeepsUndelivered(),
+                mode == CommitMode.TRANSACTIONAL);
+            writer = new StashWriter(stash, ledger, config.grouping(), config.sync(), offsets, errantRecordReporter(),
+                group::input, this::opened);
             metrics = new SinkMetrics(PluginMetricsGroup.forTask(context, "Sink task of connector " + name), stash,
                 backpressure, group);
         } catch (RuntimeException e) {
@@ -86,10 +97,11 @@ public class StashSinkTask extends SinkTask {
             + "input.commit={})", name, stash.id(), path, config.grouping(), config.maxBytes(), config.sync(),
             config.commitMode().configValue());
         if (!group.guarded()) {
-            log.info("Sink task of connector {}: the input partitions are assigned without regard to where stashes are "
-                + "drained. On a distributed Connect cluster, set \"consumer.override.partition.assignment.strategy\": "
-                + "\"{},{}\" so that only workers that drain their stash consume.", name, DrainerAssignor.class.getName(),
-                RangeAssignor.class.getName());
+            log.warn("Sink task of connector {}: the input partitions are assigned without regard to where stashes are "
+                + "drained{}. Set \"consumer.override.partition.assignment.strategy\": \"{}\" in the connector's "
+                + "config.", name, config.commitMode() == CommitMode.TRANSACTIONAL
+                    ? ", and no transaction can commit input offsets: nothing is delivered" : "",
+                DrainerAssignor.class.getName());
         }
     }
 
@@ -104,6 +116,10 @@ public class StashSinkTask extends SinkTask {
 
     @Override
     public void open(Collection<TopicPartition> partitions) {
+        PartitionOwnership ownership = group.ownership();
+        if (ownership != null) {
+            ownership.opening(partitions);
+        }
         writer.open(partitions);
         refetchVersion = -1; // plan what the stash lost to damage for these partitions too
         apply(backpressure.reassigned(partitions));
@@ -116,11 +132,27 @@ public class StashSinkTask extends SinkTask {
             return;
         }
         writer.close(partitions);
+        PartitionOwnership ownership = group.ownership();
+        if (ownership != null) {
+            ownership.release(partitions);
+        }
         log.info("Closed partitions {}", partitions);
+    }
+
+    /** The stash takes up the partitions just opened where {@code runs} say: the gate lets their records through. */
+    private void opened(Map<TopicPartition, InputOffsets.Run> runs) {
+        PartitionOwnership ownership = group.ownership();
+        if (ownership != null) {
+            runs.forEach((partition, run) -> ownership.own(partition, run.runStart(), run.floor()));
+        }
     }
 
     @Override
     public void put(Collection<SinkRecord> records) {
+        PartitionOwnership ownership = group.ownership();
+        if (ownership != null) {
+            ownership.unsettle();
+        }
         StashStats stats = stash.stats();
         applyBackpressure(stats);
         long now = System.currentTimeMillis();
@@ -154,15 +186,15 @@ public class StashSinkTask extends SinkTask {
                 + "was set aside.", lost.topic(), lost.partition(), lost.first(), lost.last(), stash.path());
         }
         for (OffsetRange done : offsets.takeRefetched()) {
-            stash.refetched(done);
+            ledger.refetched(done);
         }
-        long version = stash.refetchVersion();
+        long version = ledger.refetchVersion();
         if (version == refetchVersion) {
             return;
         }
         refetchVersion = version;
         for (TopicPartition partition : context.assignment()) {
-            List<OffsetRange> ranges = stash.refetch(partition);
+            List<OffsetRange> ranges = ledger.refetch(partition);
             offsets.refetch(partition, ranges).ifPresent(from -> {
                 log.warn("Fetching records of {} again from offset {}: the stash lost {} to damage", partition, from, ranges);
                 context.offset(partition, from);
@@ -203,17 +235,56 @@ public class StashSinkTask extends SinkTask {
         if (stash == null) {
             return Map.of();
         }
-        if (offsets.mode() == CommitMode.STASHED) {
-            stash.sync(); // what is committed must be durable: the sink's appends do not wait for the disk
+        switch (offsets.mode()) {
+            case TRANSACTIONAL:
+                return Map.of(); // the deliveries commit the input offsets, in their transactions
+            case STASHED:
+                stash.sync(); // what is committed must be durable: the sink's appends do not wait for the disk
+                break;
+            default:
+                settle(currentOffsets.keySet());
         }
-        Map<TopicPartition, OffsetAndMetadata> committable = offsets.committable(currentOffsets, stash::firstUndelivered);
+        return offsets.committable(currentOffsets, deliveries());
+    }
+
+    /**
+     * Holds back further records of {@code partitions} until their records in flight are acknowledged, so that the
+     * offsets committed now cover everything delivered: when the partitions then move to another worker (this commit
+     * is the last before a revocation), nothing delivered from here is consumed again there.
+     */
+    private void settle(Collection<TopicPartition> partitions) {
+        PartitionOwnership ownership = group.ownership();
+        if (ownership == null) {
+            return;
+        }
         try {
-            stash.noteCommits(config.connectorName(), offsets.takeChangedCommits());
-        } catch (StashUnavailableException e) {
-            // Only costs a redundant re-stash, should a reset be taken for a redelivery; the commit itself is sound.
-            log.debug("Could not note the commits of connector {} in the stash: {}", config.connectorName(), e.getMessage());
+            if (!ownership.settle(partitions, SETTLE_TIMEOUT_MS)) {
+                log.debug("Records of {} were still in flight after {} ms; the offsets committed now stay below them",
+                    partitions, SETTLE_TIMEOUT_MS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        return committable;
+    }
+
+    private InputOffsets.Deliveries deliveries() {
+        PartitionOwnership ownership = group.ownership();
+        return new InputOffsets.Deliveries() {
+            @Override
+            public OptionalLong firstInFlight(TopicPartition partition) {
+                return ownership == null ? OptionalLong.empty() : ownership.firstInFlight(partition);
+            }
+
+            @Override
+            public long nextToEmit(TopicPartition partition) {
+                return ownership == null ? -1 : ownership.nextToEmit(partition);
+            }
+
+            @Override
+            public OptionalLong firstHeld(TopicPartition partition, long from, long runStart) {
+                return ledger.firstUndelivered(partition, from, runStart);
+            }
+        };
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.durastash.sink;
 
 import io.durastash.stash.BatchMetadata;
 import io.durastash.stash.EncodedRecord;
+import io.durastash.stash.SinkLedger;
 import io.durastash.stash.Stash;
 import io.durastash.stash.StashRecord;
 import io.durastash.sink.placement.InputLookup;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -35,13 +37,20 @@ public final class StashWriter {
     public record PollResult(int stashed, int skipped, int reported, int batches, long appendNanos) {
     }
 
+    /** Hears where the stash takes up each partition a task opens. */
+    @FunctionalInterface
+    public interface RunListener {
+        void opened(Map<TopicPartition, InputOffsets.Run> runs);
+    }
+
     private final Stash stash;
     private final String sinkName;
     private final Grouping grouping;
     private final boolean durableFirst;
     private final InputOffsets offsets;
     private final ErrantRecordReporter reporter;
-    private final RewoundInput rewound;
+    private final Takeover takeover;
+    private final RunListener runs;
     private final RecordCodec codec = new RecordCodec();
     /** Partitions whose redelivered records were announced since they were opened: one INFO line each. */
     private final Set<TopicPartition> skipAnnounced = new HashSet<>();
@@ -50,26 +59,29 @@ public final class StashWriter {
      * @param durableFirst whether stashed batches are delivered only once a WAL sync covered them ({@code stash.sync})
      * @param reporter     where unencodable records go; null to fail the task on them
      * @param input        what Kafka says of the input when partitions are assigned (read then)
+     * @param runs         hears where the stash takes up each partition opened
      */
-    public StashWriter(Stash stash, String sinkName, Grouping grouping, boolean durableFirst, InputOffsets offsets,
-                       ErrantRecordReporter reporter, Supplier<InputLookup> input) {
+    public StashWriter(Stash stash, SinkLedger ledger, Grouping grouping, boolean durableFirst, InputOffsets offsets,
+                       ErrantRecordReporter reporter, Supplier<InputLookup> input, RunListener runs) {
         this.stash = stash;
-        this.sinkName = sinkName;
+        this.sinkName = ledger.sinkName();
         this.grouping = grouping;
         this.durableFirst = durableFirst;
         this.offsets = offsets;
         this.reporter = reporter;
-        this.rewound = new RewoundInput(stash, sinkName, offsets, input);
+        this.takeover = new Takeover(ledger, offsets.mode(), input);
+        this.runs = runs;
     }
 
     /**
-     * Starts tracking newly assigned partitions from what the stash holds for them, less what it holds of input that
-     * went back since (a topic created again, an offset reset: see {@link RewoundInput}).
+     * Starts tracking newly assigned partitions where the stash takes them up: continuing their last run here, or in a
+     * new one (see {@link Takeover}).
      */
     public void open(Collection<TopicPartition> partitions) {
-        offsets.open(partitions, stash.stashedOffsets(sinkName), stash.recentCommits(sinkName));
-        rewound.check(partitions);
+        Map<TopicPartition, InputOffsets.Run> taken = takeover.take(partitions);
+        taken.forEach(offsets::open);
         skipAnnounced.removeAll(partitions);
+        runs.opened(taken);
     }
 
     public void close(Collection<TopicPartition> partitions) {
@@ -115,10 +127,7 @@ public final class StashWriter {
             InputPosition position = positions.get(i++);
             if (position.partition() != runPartition) {
                 runPartition = position.partition();
-                if (offsets.arrived(runPartition, position.offset()) == InputOffsets.Arrival.RESET) {
-                    log.info("The input offsets of {} were reset to {}, below what stash {} let Connect commit: its "
-                        + "records are stashed again from there", runPartition, position.offset(), stash.path());
-                }
+                offsets.arrived(runPartition, position.offset());
                 runStashed = offsets.lastStashed(runPartition);
             }
             if (runStashed != null && position.offset() <= runStashed

@@ -85,7 +85,7 @@ class DamageRefetchTaskTest {
             positions(records(again)), "the damaged batch's offsets stashed again, the rest skipped as redeliveries");
         fixture.acknowledge(again);
         second.task().put(List.of());
-        assertTrue(fixture.stash().refetch(P0).isEmpty(), "done");
+        assertTrue(fixture.stash().ledger(SinkFixture.CONNECTOR).refetch(P0).isEmpty(), "done");
         assertEquals(Map.of(P0, committed(12)), second.task().preCommit(consumed));
     }
 

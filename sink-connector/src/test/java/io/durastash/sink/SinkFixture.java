@@ -1,6 +1,9 @@
 package io.durastash.sink;
 
 import io.durastash.connect.StashLocationConfig;
+import io.durastash.sink.placement.InputLookup;
+import io.durastash.sink.placement.SinkGroup;
+import io.durastash.sink.placement.SinkGroups;
 import io.durastash.stash.BatchMetadata;
 import io.durastash.stash.Stash;
 import io.durastash.stash.StashLease;
@@ -8,6 +11,7 @@ import io.durastash.stash.StashOptions;
 import io.durastash.stash.StashRecord;
 import io.durastash.stash.StashRegistry;
 import io.durastash.stash.testing.TestDrainer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.common.record.TimestampType;
@@ -25,9 +29,30 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Starts sink tasks on a stash in a temporary directory and reads back what they stashed. */
+/**
+ * Starts sink tasks on a stash in a temporary directory and reads back what they stashed. What Kafka says of the
+ * input ({@link #committed}, topic ids) is a fake: a partition nobody set has offset 0 committed by the sink, as when
+ * its topic started empty.
+ */
 final class SinkFixture implements AutoCloseable {
     static final String CONNECTOR = "orders-stash";
+
+    /** The group's committed offsets, as the tasks' consumers would find them when partitions are assigned. */
+    final Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>();
+    private final InputLookup kafka = new InputLookup() {
+        @Override
+        public Map<String, String> topicIds(Collection<String> topics) {
+            return Map.of();
+        }
+
+        @Override
+        public Map<TopicPartition, OffsetAndMetadata> committed(Collection<TopicPartition> partitions) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+            partitions.forEach(tp -> offsets.put(tp, committed.getOrDefault(tp,
+                new OffsetAndMetadata(0, InputOffsets.COMMIT_METADATA))));
+            return offsets;
+        }
+    };
 
     final Path dir;
     final Map<String, String> props = new HashMap<>();
@@ -67,12 +92,19 @@ final class SinkFixture implements AutoCloseable {
         task.initialize(context);
         task.start(new HashMap<>(props));
         tasks.add(task);
+        group().input(kafka);
         context.assign(List.of(partitions));
         task.open(List.of(partitions));
         return new Started(task, context);
     }
 
     record Started(StashSinkTask task, FakeSinkTaskContext context) {
+    }
+
+    /** The sink connector's group in this JVM, while a task of the fixture runs. */
+    SinkGroup group() {
+        String groupId = SinkGroups.groupIdOf(CONNECTOR, props);
+        return SinkGroups.jvm().groups().stream().filter(g -> g.groupId().equals(groupId)).findFirst().orElseThrow();
     }
 
     /** The stash, shared with the tasks through the registry. */
@@ -87,8 +119,13 @@ final class SinkFixture implements AutoCloseable {
     record ReadBatch(BatchMetadata metadata, List<StashRecord> records) {
     }
 
-    /** Drains every loadable batch, as a source task would, and groups the records by batch. */
+    /**
+     * Drains every loadable batch, as a source task would, and groups the records by batch. Records an offset commit
+     * held back are let through first, as the worker's next {@code put()} lets them.
+     */
     List<ReadBatch> claimAll() {
+        SinkGroups.jvm().groups().stream().filter(g -> g.ownership() != null)
+            .forEach(g -> g.ownership().unsettle());
         if (drainer == null) {
             drainer = TestDrainer.active(stash());
         }

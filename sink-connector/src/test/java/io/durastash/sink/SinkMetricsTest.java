@@ -135,9 +135,9 @@ class SinkMetricsTest {
             task.open(List.of(P0));
             task.put(List.of(bytesRecord("orders", 0, 0, "k", "a")));
             assertTrue(worker.names().isEmpty());
+            assertEquals(1, fixture.claimAll().size());
         } finally {
             task.stop();
         }
-        assertEquals(1, fixture.claimAll().size());
     }
 }

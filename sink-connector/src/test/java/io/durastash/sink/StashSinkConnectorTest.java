@@ -3,6 +3,8 @@ package io.durastash.sink;
 import io.durastash.sink.SinkFixture.Started;
 import io.durastash.stash.StashRegistry;
 import io.durastash.stash.Version;
+import io.durastash.sink.placement.DrainerAssignor;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigValue;
@@ -81,12 +83,12 @@ class StashSinkConnectorTest {
         // DELETE /connectors/{name}/offsets: the runtime names every committed partition, all null. orders-1 was
         // stashed but never committed, so it is not named, and must be forgotten all the same.
         assertTrue(new StashSinkConnector().alterOffsets(fixture.props, nullOffsets(ORDERS_0)));
-        assertEquals(Map.of(), fixture.stash().stashedOffsets(SinkFixture.CONNECTOR));
+        assertEquals(Map.of(), fixture.stash().ledger(SinkFixture.CONNECTOR).stashedOffsets());
 
         Started second = fixture.start(null, ORDERS_0, ORDERS_1);
         second.task().put(POLL);
-        assertEquals(List.of("orders-0@0", "orders-0@1", "orders-0@2", "orders-1@0",
-            "orders-0@0", "orders-0@1", "orders-0@2", "orders-1@0"), positions(records(fixture.claimAll())));
+        assertEquals(List.of("orders-0@0", "orders-0@1", "orders-0@2", "orders-1@0"),
+            positions(records(fixture.claimAll())), "stashed again, and delivered once: the first copies are not");
     }
 
     @Test
@@ -99,12 +101,14 @@ class StashSinkConnectorTest {
         StashSinkConnector connector = new StashSinkConnector();
         assertTrue(connector.alterOffsets(fixture.props, Map.of(ORDERS_0, 1L)));
         assertTrue(connector.alterOffsets(fixture.props, Map.of(ORDERS_0, 1L)), "idempotent");
-        assertEquals(Map.of(ORDERS_0, 0L, ORDERS_1, 0L), fixture.stash().stashedOffsets(SinkFixture.CONNECTOR));
+        assertEquals(Map.of(ORDERS_1, 0L), fixture.stash().ledger(SinkFixture.CONNECTOR).stashedOffsets(),
+            "orders-0 starts a new run");
 
+        fixture.committed.put(ORDERS_0, new OffsetAndMetadata(1)); // as the runtime writes it, without the sink's metadata
         Started second = fixture.start(null, ORDERS_0, ORDERS_1);
-        second.task().put(POLL);
-        assertEquals(List.of("orders-0@0", "orders-0@1", "orders-0@2", "orders-1@0", "orders-0@1", "orders-0@2"),
-            positions(records(fixture.claimAll())));
+        second.task().put(POLL.subList(1, POLL.size()));
+        assertEquals(List.of("orders-1@0", "orders-0@1", "orders-0@2"), positions(records(fixture.claimAll())),
+            "orders-0 from the new offset, orders-1 once");
     }
 
     @Test
@@ -113,10 +117,8 @@ class StashSinkConnectorTest {
         first.task().put(POLL);
         first.task().stop();
 
-        Map<TopicPartition, Long> offsets = nullOffsets(ORDERS_1);
-        offsets.put(ORDERS_0, 3L);
-        assertTrue(new StashSinkConnector().alterOffsets(fixture.props, offsets));
-        assertEquals(Map.of(ORDERS_0, 2L), fixture.stash().stashedOffsets(SinkFixture.CONNECTOR));
+        assertTrue(new StashSinkConnector().alterOffsets(fixture.props, Map.of(ORDERS_1, 5L)));
+        assertEquals(Map.of(ORDERS_0, 2L), fixture.stash().ledger(SinkFixture.CONNECTOR).stashedOffsets());
     }
 
     @Test
@@ -140,9 +142,36 @@ class StashSinkConnectorTest {
         assertEquals(0, StashRegistry.jvm().holders(fixture.stashPath()));
     }
 
+    /** The fixture's config as a user posts it: with the assignor the connector requires. */
+    private Map<String, String> posted() {
+        Map<String, String> props = new HashMap<>(fixture.props);
+        props.put(StashSinkConfig.ASSIGNMENT_STRATEGY_OVERRIDE, DrainerAssignor.class.getName());
+        return props;
+    }
+
+    @Test
+    void validateRefusesAConfigWithoutTheAssignorAndSaysWhatToAdd() {
+        Map<String, String> props = new HashMap<>(fixture.props);
+        props.put(StashSinkConfig.ASSIGNMENT_STRATEGY_OVERRIDE, "org.apache.kafka.clients.consumer.RangeAssignor");
+        for (Map<String, String> config : List.of(fixture.props, props)) {
+            ConfigValue strategy = value(new StashSinkConnector().validate(config),
+                StashSinkConfig.ASSIGNMENT_STRATEGY_OVERRIDE);
+            assertEquals(1, strategy.errorMessages().size());
+            assertTrue(strategy.errorMessages().get(0).contains("\"consumer.override.partition.assignment.strategy\": "
+                + "\"io.durastash.sink.placement.DrainerAssignor\""), strategy.errorMessages().get(0));
+        }
+        props.put(StashSinkConfig.ASSIGNMENT_STRATEGY_OVERRIDE, "io.durastash.sink.placement.DrainerAssignor, "
+            + "org.apache.kafka.clients.consumer.RangeAssignor");
+        new StashSinkConnector().validate(props).configValues()
+            .forEach(v -> assertEquals(List.of(), v.errorMessages(), v.name()));
+        props.put("consumer.override.group.protocol", "consumer");
+        assertTrue(value(new StashSinkConnector().validate(props), StashSinkConfig.ASSIGNMENT_STRATEGY_OVERRIDE)
+            .errorMessages().get(0).contains("classic consumer group protocol"));
+    }
+
     @Test
     void validateAcceptsAGoodConfig() {
-        Map<String, String> props = new HashMap<>(fixture.props);
+        Map<String, String> props = posted();
         props.put("group.by", "Header");
         props.put("group.by.header", "tenant");
         Config config = new StashSinkConnector().validate(props);
@@ -152,7 +181,7 @@ class StashSinkConnectorTest {
 
     @Test
     void validateRejectsGroupByHeaderWithoutAHeader() {
-        Map<String, String> props = new HashMap<>(fixture.props);
+        Map<String, String> props = posted();
         props.put("group.by", "header");
         ConfigValue header = value(new StashSinkConnector().validate(props), "group.by.header");
         assertEquals(1, header.errorMessages().size());
@@ -165,7 +194,7 @@ class StashSinkConnectorTest {
 
     @Test
     void validateRejectsAHeaderWhenNotGroupingByHeader() {
-        Map<String, String> props = new HashMap<>(fixture.props);
+        Map<String, String> props = posted();
         props.put("group.by.header", "tenant");
         Config config = new StashSinkConnector().validate(props);
         ConfigValue header = value(config, "group.by.header");

@@ -236,7 +236,7 @@ class StashSinkTaskTest {
         assertEquals(List.of("orders-0@3"), positions(batches.get(3).records()));
         List<String> all = positions(records(batches));
         assertTrue(all.indexOf("orders-0@2") < all.indexOf("orders-0@3"), "partition order kept: " + all);
-        assertEquals(Map.of(ORDERS_0, 3L, ORDERS_1, 1L), fixture.stash().stashedOffsets(SinkFixture.CONNECTOR));
+        assertEquals(Map.of(ORDERS_0, 3L, ORDERS_1, 1L), fixture.stash().ledger(SinkFixture.CONNECTOR).stashedOffsets());
     }
 
     @Test
@@ -244,7 +244,7 @@ class StashSinkTaskTest {
         Started sink = fixture.start(null, ORDERS_0);
         sink.task().put(List.of());
         assertEquals(0, fixture.stash().stats().liveBatches());
-        assertEquals(Map.of(), fixture.stash().stashedOffsets(SinkFixture.CONNECTOR));
+        assertEquals(Map.of(), fixture.stash().ledger(SinkFixture.CONNECTOR).stashedOffsets());
         assertEquals(Map.of(ORDERS_0, committed(0)), sink.task().preCommit(Map.of(ORDERS_0, new OffsetAndMetadata(0))),
             "the position, where nothing is past");
     }
@@ -261,7 +261,7 @@ class StashSinkTaskTest {
         List<ReadBatch> batches = fixture.claimAll();
         assertEquals("renamed-orders", batches.get(0).metadata().group());
         assertEquals(List.of("orders-0@7"), positions(batches.get(0).records()));
-        assertEquals(Map.of(ORDERS_0, 7L), fixture.stash().stashedOffsets(SinkFixture.CONNECTOR));
+        assertEquals(Map.of(ORDERS_0, 7L), fixture.stash().ledger(SinkFixture.CONNECTOR).stashedOffsets());
         assertEquals(Map.of(ORDERS_0, committed(8)), sink.task().preCommit(Map.of(ORDERS_0, new OffsetAndMetadata(8))));
     }
 
@@ -305,7 +305,7 @@ class StashSinkTaskTest {
 
         assertEquals(List.of("orders-0@0", "orders-1@0", "orders-1@1", "orders-1@2", "orders-0@1", "orders-1@3",
             "orders-0@2"), positions(records(fixture.claimAll())));
-        assertEquals(Map.of(ORDERS_0, 2L, ORDERS_1, 3L), fixture.stash().stashedOffsets(SinkFixture.CONNECTOR));
+        assertEquals(Map.of(ORDERS_0, 2L, ORDERS_1, 3L), fixture.stash().ledger(SinkFixture.CONNECTOR).stashedOffsets());
     }
 
     @Test
@@ -341,7 +341,7 @@ class StashSinkTaskTest {
         sink.task().put(List.of(alsoBad));
         sink.task().put(List.of(alsoBad));
         assertEquals(2, reporter.records.size());
-        assertEquals(Map.of(ORDERS_0, 3L), fixture.stash().stashedOffsets(SinkFixture.CONNECTOR));
+        assertEquals(Map.of(ORDERS_0, 3L), fixture.stash().ledger(SinkFixture.CONNECTOR).stashedOffsets());
     }
 
     @Test
@@ -419,12 +419,13 @@ class StashSinkTaskTest {
         assertEquals(Map.of(ORDERS_0, committed(2)), first.task().preCommit(Map.of(ORDERS_0, new OffsetAndMetadata(2))));
         first.task().stop();
 
-        // PATCH /connectors/<name>/offsets on another worker, or a topic deleted and created again: back to 0.
+        // PATCH /connectors/<name>/offsets on another worker (or any other tool): back to 0, without the sink's metadata.
+        fixture.committed.put(ORDERS_0, new OffsetAndMetadata(0));
         Started second = fixture.start(null, ORDERS_0);
         second.task().put(List.of(bytesRecord("orders", 0, 0, "a", "1"), bytesRecord("orders", 0, 1, "b", "2")));
 
         assertEquals(List.of("orders-0@0", "orders-0@1"), positions(records(fixture.claimAll())), "stashed again");
-        assertEquals(Map.of(ORDERS_0, 1L), fixture.stash().stashedOffsets(SinkFixture.CONNECTOR));
+        assertEquals(Map.of(ORDERS_0, 1L), fixture.stash().ledger(SinkFixture.CONNECTOR).stashedOffsets());
     }
 
     @Test

@@ -20,6 +20,7 @@ public final class SourceMetrics implements AutoCloseable {
     /** {@code ack-batch-rate} and {@code ack-batch-total}: batches fully acknowledged and deleted from the stash. */
     public static final String ACK_BATCH = "ack-batch";
     public static final String DROPPED_RECORD_TOTAL = "dropped-record-total";
+    public static final String SUPERSEDED_RECORD_TOTAL = "superseded-record-total";
     public static final String DRAINER = "drainer";
 
     private final PluginMetricsGroup metrics;
@@ -28,10 +29,12 @@ public final class SourceMetrics implements AutoCloseable {
     private final PluginMetricsGroup.Recorder deleted;
 
     /**
-     * @param droppedRecords records the framework dropped (commitRecord with null metadata) since the task started
-     * @param drainer        whether the task is its stash's drainer now
+     * @param droppedRecords    records the framework dropped (commitRecord with null metadata) since the task started
+     * @param supersededRecords records not delivered from this stash because their partition is consumed elsewhere
+     * @param drainer           whether the task is its stash's drainer now
      */
-    public SourceMetrics(PluginMetricsGroup metrics, Stash stash, LongSupplier droppedRecords, BooleanSupplier drainer) {
+    public SourceMetrics(PluginMetricsGroup metrics, Stash stash, LongSupplier droppedRecords,
+                         LongSupplier supersededRecords, BooleanSupplier drainer) {
         this.metrics = metrics;
         emitted = metrics.meter(EMIT_RECORD, "Records handed to Connect per second", "Records handed to Connect since "
             + "the task started (redeliveries after a restart count again)");
@@ -42,6 +45,9 @@ public final class SourceMetrics implements AutoCloseable {
         metrics.gauge(DROPPED_RECORD_TOTAL, "Records the framework reported as handled without writing them to Kafka "
             + "(a transform filtered them, or errors.tolerance skipped them) since the task started",
             droppedRecords::getAsLong);
+        metrics.gauge(SUPERSEDED_RECORD_TOTAL, "Records not delivered from this stash since the task started because "
+            + "their input partition is consumed by another worker now, or they were delivered already (that worker "
+            + "delivers them once)", supersededRecords::getAsLong);
         metrics.gauge(DRAINER, "1 when this task drains its stash, 0 while it stands by",
             () -> drainer.getAsBoolean() ? 1 : 0);
         StashGauges.register(metrics, stash);
@@ -53,9 +59,9 @@ public final class SourceMetrics implements AutoCloseable {
         }
     }
 
-    /** One record acknowledged by Kafka (not dropped). Called from producer threads. */
-    void recordAcknowledged() {
-        acknowledged.record(1);
+    /** Records acknowledged by Kafka (not dropped). Called from producer threads. */
+    void recordAcknowledged(int records) {
+        acknowledged.record(records);
     }
 
     void recordBatchesDeleted(int batches) {

@@ -1,6 +1,7 @@
 package io.durastash.source;
 
 import io.durastash.stash.StashPosition;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 
 import java.util.AbstractMap;
@@ -20,19 +21,34 @@ final class SourceOffsets {
 
     /**
      * The source offset map of one emitted record, {@code {"batch": <id>, "index": <index>}}: one small object per
-     * record instead of a general map and two boxed numbers; equal to any map with the same entries.
+     * record instead of a general map and two boxed numbers; equal to any map with the same entries. It also knows the
+     * record's input partition and offset, which are not entries: Connect hands the object back with the
+     * acknowledgement, and the sink side of the stash counts acknowledgements per input partition.
      */
     static final class Offset extends AbstractMap<String, Object> {
         private final long batchId;
         private final int index;
+        private final TopicPartition input;
+        private final long inputOffset;
 
-        private Offset(long batchId, int index) {
+        private Offset(long batchId, int index, TopicPartition input, long inputOffset) {
             this.batchId = batchId;
             this.index = index;
+            this.input = input;
+            this.inputOffset = inputOffset;
         }
 
         long batchId() {
             return batchId;
+        }
+
+        /** The input partition of the record; null for an offset read back from Connect. */
+        TopicPartition input() {
+            return input;
+        }
+
+        long inputOffset() {
+            return inputOffset;
         }
 
         @Override
@@ -62,9 +78,9 @@ final class SourceOffsets {
     private SourceOffsets() {
     }
 
-    /** The source offset of the record at {@code position}. */
-    static Map<String, Object> offset(StashPosition position) {
-        return new Offset(position.batchId(), position.index());
+    /** The source offset of the record at {@code position}, which came from {@code input} at {@code inputOffset}. */
+    static Offset offset(StashPosition position, TopicPartition input, long inputOffset) {
+        return new Offset(position.batchId(), position.index(), input, inputOffset);
     }
 
     static Map<String, String> partition(UUID stashId) {

@@ -3,6 +3,7 @@ package io.durastash.source;
 import io.durastash.stash.BatchMetadata;
 import io.durastash.stash.BatchRecord;
 import io.durastash.stash.StashRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.source.SourceRecord;
 
 import java.util.Map;
@@ -27,12 +28,13 @@ final class SourceRecordMapper {
         this.provenance = provenance.orElse(null);
     }
 
-    SourceRecord toSourceRecord(BatchMetadata batch, BatchRecord entry) {
+    /** @param input the record's input partition (one instance per run of records, for the acknowledgements) */
+    SourceRecord toSourceRecord(BatchMetadata batch, BatchRecord entry, TopicPartition input) {
         StashRecord record = entry.record();
         if (provenance != null) {
             provenance.addTo(record.headers(), batch, entry);
         }
-        return new SourceRecord(sourcePartition, SourceOffsets.offset(entry.position()),
+        return new SourceRecord(sourcePartition, SourceOffsets.offset(entry.position(), input, record.offset()),
             topics.topicFor(record.topic()), preservePartition ? record.partition() : null,
             record.keySchema(), record.key(), record.valueSchema(), record.value(), record.timestamp(), record.headers());
     }

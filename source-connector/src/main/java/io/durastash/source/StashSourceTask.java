@@ -1,13 +1,20 @@
 package io.durastash.source;
 
 import io.durastash.connect.PluginMetricsGroup;
+import io.durastash.connect.StashInput;
+import io.durastash.connect.StashInputs;
+import io.durastash.stash.BatchMetadata;
+import io.durastash.stash.BatchRecord;
 import io.durastash.stash.Drainer;
+import io.durastash.stash.InputPartitions;
+import io.durastash.stash.RecordEmitter;
 import io.durastash.stash.Stash;
 import io.durastash.stash.StashLease;
 import io.durastash.stash.StashPosition;
 import io.durastash.stash.StashRegistry;
 import io.durastash.stash.Version;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
@@ -23,8 +30,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * Drains the stash named by its config into Kafka, through the stash's {@link Drainer}: one task per stash drains,
  * the others stand by and take over when it stops. A batch is deleted from the stash once Kafka has acknowledged all
- * of it; batches not acknowledged when the task stops or crashes are delivered again. The drainer's lock lets
- * {@link #stop()} run on another thread than {@link #poll()} (when Connect cancels a stuck task).
+ * of it; batches not acknowledged when the task stops or crashes are delivered again. Only records the stash's
+ * delivery gate lets through leave it (their input partition is this worker's). When the sink commits input offsets
+ * in transactions ({@code input.commit=transactional}), the records go through a producer of the task's own
+ * ({@link TransactionalDelivery}) and {@link #poll()} returns none; otherwise through Connect's, telling the sink side
+ * what is in flight per input partition. The drainer's lock lets {@link #stop()} run on another thread than
+ * {@link #poll()} (when Connect cancels a stuck task).
  */
 public class StashSourceTask extends SourceTask {
     private static final Logger log = LoggerFactory.getLogger(StashSourceTask.class);
@@ -43,6 +54,8 @@ public class StashSourceTask extends SourceTask {
     private SourceRecordMapper mapper;
     private TransactionContext transactions;
     private SourceMetrics metrics;
+    private Map<String, String> props;
+    private TransactionalDelivery transactional;
     private volatile long lastAcknowledgeNanos;
 
     @Override
@@ -53,6 +66,7 @@ public class StashSourceTask extends SourceTask {
     @Override
     public void start(Map<String, String> props) {
         config = new StashSourceConfig(props);
+        this.props = Map.copyOf(props);
         lastAcknowledgeNanos = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(ACKNOWLEDGE_INTERVAL_MS);
         lease = StashRegistry.jvm().acquire(config.stashPath(), config.stashOptions());
         try {
@@ -63,7 +77,7 @@ public class StashSourceTask extends SourceTask {
             drainer = stash.drainer(toString(), config.pollMaxRecords(), config.loadHoldMs());
             transactions = context.transactionContext();
             metrics = new SourceMetrics(PluginMetricsGroup.forTask(context, "Source task on stash " + stash.path()), stash,
-                drainer::droppedRecords, drainer::draining);
+                drainer::droppedRecords, drainer::supersededRecords, drainer::draining);
         } catch (RuntimeException e) {
             drainer = null;
             lease.close();
@@ -85,11 +99,26 @@ public class StashSourceTask extends SourceTask {
             drainer.awaitWork(config.pollWaitMs());
             return null;
         }
-        List<SourceRecord> records = drain();
+        StashInput input = StashInputs.jvm().of(stash.path()).orElse(null);
+        if (input != null && input.transactional()) {
+            if (transactional().deliver(drainer, input, mapper) == 0) {
+                drainer.awaitWork(config.pollWaitMs());
+            }
+            return null;
+        }
+        List<SourceRecord> records = drain(input);
         if (records.isEmpty() && drainer.awaitWork(config.pollWaitMs())) {
-            records = drain();
+            records = drain(input);
         }
         return records.isEmpty() ? null : records;
+    }
+
+    private TransactionalDelivery transactional() {
+        if (transactional == null) {
+            transactional = new TransactionalDelivery(toString(), stash, config, props, new RecordConverter(props),
+                metrics);
+        }
+        return transactional;
     }
 
     /** The position Connect committed for this stash: where a new drainer resumes. */
@@ -104,13 +133,33 @@ public class StashSourceTask extends SourceTask {
         }
     }
 
-    private List<SourceRecord> drain() {
+    /** Hands out the next records for Connect's producer; {@code input}: the sink side to tell, or null. */
+    private List<SourceRecord> drain(StashInput input) {
         List<SourceRecord> records = new ArrayList<>();
-        drainer.drain(config.pollMaxRecords(), (batch, record, lastOfBatch) -> {
-            SourceRecord sourceRecord = mapper.toSourceRecord(batch, record);
-            records.add(sourceRecord);
-            if (lastOfBatch && transactions != null) {
-                transactions.commitTransaction(sourceRecord);
+        drainer.drain(config.pollMaxRecords(), new RecordEmitter() {
+            private final InputPartitions partitions = new InputPartitions();
+            private boolean commitAsked;
+
+            @Override
+            public void emit(BatchMetadata batch, BatchRecord record, boolean lastOfBatch) {
+                TopicPartition partition = partitions.of(record.record());
+                SourceRecord sourceRecord = mapper.toSourceRecord(batch, record, partition);
+                records.add(sourceRecord);
+                if (input != null) {
+                    input.emitted(partition, record.record().offset());
+                }
+                commitAsked = lastOfBatch && transactions != null;
+                if (commitAsked) {
+                    transactions.commitTransaction(sourceRecord);
+                }
+            }
+
+            @Override
+            public void batchEnded(BatchMetadata batch) {
+                if (transactions != null && !commitAsked && !records.isEmpty()) {
+                    transactions.commitTransaction(); // the batch's last records were not emitted
+                }
+                commitAsked = false;
             }
         });
         metrics.recordEmitted(records.size());
@@ -128,7 +177,10 @@ public class StashSourceTask extends SourceTask {
         }
         drainer.acknowledged(batchId, metadata == null);
         if (metadata != null) {
-            metrics.recordAcknowledged();
+            metrics.recordAcknowledged(1);
+        }
+        if (record.sourceOffset() instanceof SourceOffsets.Offset offset && offset.input() != null) {
+            StashInputs.jvm().of(stash.path()).ifPresent(input -> input.acknowledged(offset.input(), offset.inputOffset()));
         }
     }
 
@@ -154,6 +206,9 @@ public class StashSourceTask extends SourceTask {
         try {
             stopping.stop();
         } finally {
+            if (transactional != null) {
+                transactional.close();
+            }
             metrics.close();
             lease.close();
             log.info("Source task on stash {} at {} stopped", stash.id(), stash.path());

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SourceOffsetsTest {
     @Test
     void anEmittedOffsetIsAnOrdinaryMapToConnect() {
-        Map<String, Object> offset = SourceOffsets.offset(new StashPosition(12, 3));
+        Map<String, Object> offset = SourceOffsets.offset(new StashPosition(12, 3), new org.apache.kafka.common.TopicPartition("in", 0), 40);
         Map<String, Object> plain = Map.of("batch", 12L, "index", 3);
 
         assertEquals(plain, offset);
@@ -31,7 +31,7 @@ class SourceOffsetsTest {
 
     @Test
     void theBatchIdIsReadFromEmittedAndFromStoredOffsets() {
-        assertEquals(12L, SourceOffsets.batchId(SourceOffsets.offset(new StashPosition(12, 3))));
+        assertEquals(12L, SourceOffsets.batchId(SourceOffsets.offset(new StashPosition(12, 3), new org.apache.kafka.common.TopicPartition("in", 0), 40)));
         assertEquals(12L, SourceOffsets.batchId(Map.of("batch", 12, "index", 3)));
         assertThrows(IllegalArgumentException.class, () -> SourceOffsets.batchId(Map.of("other", 1)));
     }

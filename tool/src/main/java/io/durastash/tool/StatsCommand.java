@@ -27,7 +27,7 @@ final class StatsCommand implements Command {
         Stash stash = in.stash();
         StashStats stats = stash.stats();
         long disk = diskBytes(stash.path());
-        Map<String, Map<TopicPartition, Long>> offsets = stash.allStashedOffsets();
+        Map<String, Map<TopicPartition, Long>> offsets = stash.inspect().stashedOffsets();
         Output out = in.out();
         if (out.json()) {
             Map<String, Object> json = new LinkedHashMap<>();

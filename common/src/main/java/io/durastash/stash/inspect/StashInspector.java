@@ -6,13 +6,16 @@ import io.durastash.stash.codec.RecordCodec;
 import io.durastash.stash.internals.DrainQueue;
 import io.durastash.stash.internals.Family;
 import io.durastash.stash.internals.FamilyCursor;
+import io.durastash.stash.internals.SinkOffsetStore;
 import io.durastash.stash.internals.StashDb;
 import io.durastash.stash.internals.StashJson;
 import io.durastash.stash.internals.StashKeys;
 import io.durastash.stash.quarantine.QuarantineStore;
+import org.apache.kafka.common.TopicPartition;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -23,11 +26,18 @@ public final class StashInspector {
     private final StashDb db;
     private final DrainQueue queue;
     private final QuarantineStore quarantine;
+    private final SinkOffsetStore sinkOffsets;
 
-    public StashInspector(StashDb db, DrainQueue queue, QuarantineStore quarantine) {
+    public StashInspector(StashDb db, DrainQueue queue, QuarantineStore quarantine, SinkOffsetStore sinkOffsets) {
         this.db = db;
         this.queue = queue;
         this.quarantine = quarantine;
+        this.sinkOffsets = sinkOffsets;
+    }
+
+    /** The stashed offsets of every sink connector on the stash: connector name → partition → last stashed offset. */
+    public Map<String, Map<TopicPartition, Long>> stashedOffsets() {
+        return sinkOffsets.readAll();
     }
 
     /** The stored metadata of up to {@code limit} batches from id {@code fromId} on, in id order. */

@@ -2,7 +2,11 @@ package io.durastash.stash.internals;
 
 import io.durastash.stash.BatchMetadata;
 import io.durastash.stash.BatchRecord;
+import io.durastash.stash.DeliveryGate;
+import io.durastash.stash.InputPartitions;
+import io.durastash.stash.OffsetRange;
 import io.durastash.stash.RecordEmitter;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,12 +15,16 @@ import java.util.Deque;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The records a drainer hands out, in stash order: claims loadable batches in id order and streams their records,
  * keeping the current batch's reader open across calls so that a batch larger than one call is read once, in order.
  * It tells {@link Acknowledgements} what it handed out of each batch and when a batch was read to its end.
- * Used under the drainer's lock only.
+ *
+ * <p>Every record passes the stash's {@link DeliveryGate} first: superseded records are skipped (counted, and handled
+ * as far as the batch is concerned); a record that must wait stops the stream where it is, and so does a batch with a
+ * partition that must wait, until the gate decides. Used under the drainer's lock only.
  */
 public final class BatchStream implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BatchStream.class);
@@ -36,15 +44,22 @@ public final class BatchStream implements AutoCloseable {
     private final Claims claims;
     private final Readers readers;
     private final Acknowledgements acknowledgements;
+    private final Supplier<DeliveryGate> gate;
     private final Deque<BatchMetadata> claimed = new ArrayDeque<>();
     private ResumePoint resumePoint = ResumePoint.NONE;
     private BatchMetadata current;
     private RecordCursor reader;
+    /** A record read but not handed out: the gate said to wait. */
+    private BatchRecord held;
+    private final InputPartitions partitions = new InputPartitions();
+    private long superseded;
+    private boolean waiting;
 
-    public BatchStream(Claims claims, Readers readers, Acknowledgements acknowledgements) {
+    public BatchStream(Claims claims, Readers readers, Acknowledgements acknowledgements, Supplier<DeliveryGate> gate) {
         this.claims = claims;
         this.readers = readers;
         this.acknowledgements = acknowledgements;
+        this.gate = gate;
     }
 
     /** Applies the committed-offset resume rule to the batches claimed from now on. */
@@ -54,26 +69,44 @@ public final class BatchStream implements AutoCloseable {
 
     /**
      * Hands up to {@code maxRecords} records to {@code emitter}, continuing the open batch first. Returns how many it
-     * handed out: 0 when no batch is loadable (or {@code stopping} turned true).
+     * handed out: 0 when no batch is loadable, when the gate makes the next record wait (see {@link #waiting()}), or
+     * once {@code stopping} turned true.
      */
     public int next(int maxRecords, RecordEmitter emitter, BooleanSupplier stopping) {
         int emitted = 0;
-        while (emitted < maxRecords && !stopping.getAsBoolean()) {
-            if (reader == null && !openNextBatch()) {
+        waiting = false;
+        DeliveryGate gate = this.gate.get();
+        while (emitted < maxRecords && !stopping.getAsBoolean() && !waiting) {
+            if (reader == null && !openNextBatch(gate)) {
                 break;
             }
             if (reader == null) {
-                continue; // the batch was already in Kafka: acknowledged without emitting
+                continue; // the batch was already in Kafka, or superseded whole: handled without emitting
             }
             int fromBatch = 0;
             boolean end = false;
             while (emitted < maxRecords) {
-                if (!reader.hasNext()) {
-                    end = true; // nothing (left) to read: every remaining record was set aside
+                BatchRecord record = nextRecord();
+                if (record == null) {
+                    end = true; // nothing (left) to read: every remaining record was set aside or skipped
                     break;
                 }
-                BatchRecord record = reader.next();
-                boolean last = !reader.hasNext();
+                DeliveryGate.Verdict verdict = gate.verdict(partitions.of(record.record()), record.batchId(),
+                    record.record().offset());
+                if (verdict == DeliveryGate.Verdict.WAIT) {
+                    held = record;
+                    waiting = true;
+                    break;
+                }
+                boolean last = !hasNextRecord();
+                if (verdict == DeliveryGate.Verdict.SUPERSEDED) {
+                    superseded++;
+                    if (last) {
+                        end = true;
+                        break;
+                    }
+                    continue;
+                }
                 emitter.emit(current, record, last);
                 fromBatch++;
                 emitted++;
@@ -85,22 +118,58 @@ public final class BatchStream implements AutoCloseable {
             acknowledgements.emitted(current.id(), fromBatch, end);
             if (end) {
                 log.debug("Read batch {} to its end", current.id());
+                BatchMetadata ended = current;
+                emitter.batchEnded(ended);
                 closeReader();
+                if (!emitter.continueAfter(ended)) {
+                    break;
+                }
             }
         }
         return emitted;
     }
 
-    /** Opens the next claimed batch, claiming more when none is left. Returns false when none is loadable. */
-    private boolean openNextBatch() {
+    private BatchRecord nextRecord() {
+        if (held != null) {
+            BatchRecord record = held;
+            held = null;
+            return record;
+        }
+        return reader.hasNext() ? reader.next() : null;
+    }
+
+    private boolean hasNextRecord() {
+        return held != null || reader.hasNext();
+    }
+
+    /** Whether the last {@link #next} stopped because the gate made a record or a batch wait. */
+    public boolean waiting() {
+        return waiting;
+    }
+
+    /** Records the gate superseded since this stream was created. */
+    public long superseded() {
+        return superseded;
+    }
+
+    /**
+     * Opens the next claimed batch, claiming more when none is left. Returns false when none is loadable, or when a
+     * partition of the next batch must wait (the batch stays next).
+     */
+    private boolean openNextBatch(DeliveryGate gate) {
         if (claimed.isEmpty()) {
             claimed.addAll(claims.next());
             if (claimed.isEmpty()) {
                 return false;
             }
         }
-        BatchMetadata batch = claimed.removeFirst();
+        BatchMetadata batch = claimed.peekFirst();
         OptionalInt from = resumePoint.firstIndexToEmit(batch);
+        if (from.isPresent() && mustWait(gate, batch)) {
+            waiting = true;
+            return false;
+        }
+        claimed.removeFirst();
         if (from.isEmpty()) {
             log.debug("Batch {} ({} records) is already in Kafka per the committed offset ({}); acknowledging it without "
                 + "emitting", batch.id(), batch.recordCount(), resumePoint);
@@ -114,12 +183,23 @@ public final class BatchStream implements AutoCloseable {
         return true;
     }
 
+    private static boolean mustWait(DeliveryGate gate, BatchMetadata batch) {
+        for (OffsetRange range : batch.offsets()) {
+            TopicPartition partition = new TopicPartition(range.topic(), range.partition());
+            if (gate.verdict(partition, batch.id(), range.last()) == DeliveryGate.Verdict.WAIT) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void closeReader() {
         if (reader != null) {
             reader.close();
         }
         reader = null;
         current = null;
+        held = null;
     }
 
     /** Closes the open reader and forgets claimed batches; the stash delivers them again to the next drainer. */

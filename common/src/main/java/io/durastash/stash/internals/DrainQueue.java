@@ -229,6 +229,23 @@ public final class DrainQueue {
         }
     }
 
+    /**
+     * Waits up to {@code timeoutMs}, or until {@link #wakeUp()} or close: for a drainer whose next record waits on the
+     * delivery gate, which has no event to wait for.
+     */
+    public boolean awaitWakeUp(long timeoutMs) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        synchronized (this) {
+            long wakeUpsSeen = wakeUps;
+            while (!closed && wakeUps == wakeUpsSeen) {
+                if (!waitUntil(deadline, Long.MAX_VALUE)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
     /** Whether the next batch to claim waits for a WAL sync (see {@link WalSync#syncWaiting}). */
     public synchronized boolean awaitsSyncAtHead() {
         if (pending.isEmpty()) {

@@ -3,16 +3,17 @@ package io.durastash.stash.internals;
 import org.apache.kafka.common.TopicPartition;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * What the stash keeps of its sink connectors' input offsets, in {@code default}: the stashed offsets (connector →
- * partition → the last offset handled), written in the same write as the records they cover; and the offsets each
- * connector's tasks recently let Connect commit, by which a task tells a deliberate reset from a redelivery; and the
- * id of the input topic they belong to, by which it tells a topic deleted and created again under the same name.
- * Thread-safe.
+ * partition → the last offset handled), written in the same write as the records they cover; the first batch of each
+ * partition's current run (records before it belong to an earlier assignment); the id of the input topic they belong
+ * to, by which a task tells a topic deleted and created again under the same name; and the input commit mode each
+ * connector writes in. Thread-safe.
  */
 public final class SinkOffsetStore {
     private final StashDb db;
@@ -53,22 +54,54 @@ public final class SinkOffsetStore {
         }
     }
 
-    /** The offsets {@code sink}'s tasks on this stash recently let Connect commit, per partition, oldest first. */
-    public Map<TopicPartition, long[]> recentCommits(String sink) {
-        byte[] prefix = StashKeys.sinkCommitsPrefix(sink);
-        Map<TopicPartition, long[]> commits = new LinkedHashMap<>();
-        scan(prefix, (key, value) -> commits.put(StashKeys.sinkOffsetPartition(key, prefix.length), StashKeys.longsValue(value)));
-        return commits;
+    /**
+     * The first batch id of each partition's current run: records of the partition in earlier batches were stashed
+     * while an earlier assignment held it, and are not delivered from this stash.
+     */
+    public Map<TopicPartition, Long> runStarts(String sink) {
+        byte[] prefix = StashKeys.sinkRunPrefix(sink);
+        Map<TopicPartition, Long> runs = new LinkedHashMap<>();
+        scan(prefix, (key, value) -> runs.put(StashKeys.sinkOffsetPartition(key, prefix.length), StashKeys.longValue(value)));
+        return runs;
     }
 
-    /** Replaces the recent commits of the named partitions; not synced (losing them costs a redundant re-stash). */
-    public void noteCommits(String sink, Map<TopicPartition, long[]> commits) {
-        if (commits.isEmpty()) {
+    /**
+     * Starts a new run of each of {@code partitions} at batch {@code firstBatchId}, and forgets their stashed offsets,
+     * in one write; not synced: a power loss takes it back together with every later write.
+     */
+    public void startRuns(String sink, Collection<TopicPartition> partitions, long firstBatchId) {
+        if (partitions.isEmpty()) {
             return;
         }
         try (StashWrite write = db.newWrite()) {
-            commits.forEach((tp, offsets) -> write.put(Family.DEFAULT, StashKeys.sinkCommits(sink, tp), StashKeys.longsValue(offsets)));
-            db.write("note the recent commits of " + sink, write, false);
+            for (TopicPartition tp : partitions) {
+                write.delete(Family.DEFAULT, StashKeys.sinkOffset(sink, tp));
+                write.put(Family.DEFAULT, StashKeys.sinkRun(sink, tp), StashKeys.longValue(firstBatchId));
+            }
+            db.write("start new runs of " + sink, write, false);
+        }
+    }
+
+    /** The input commit mode {@code sink} last wrote this stash in; null when it never said. */
+    public String mode(String sink) {
+        byte[] value = db.get("read the input commit mode of " + sink, Family.DEFAULT, StashKeys.sinkMode(sink));
+        return value == null ? null : new String(value, StandardCharsets.UTF_8);
+    }
+
+    /** The input commit modes of every sink connector that said, by connector name. */
+    public Map<String, String> modes() {
+        byte[] prefix = StashKeys.sinkModePrefix();
+        Map<String, String> modes = new TreeMap<>();
+        scan(prefix, (key, value) -> modes.put(new String(key, prefix.length, key.length - prefix.length,
+            StandardCharsets.UTF_8), new String(value, StandardCharsets.UTF_8)));
+        return modes;
+    }
+
+    /** Notes the input commit mode {@code sink} writes in; not synced. */
+    public void noteMode(String sink, String mode) {
+        try (StashWrite write = db.newWrite()) {
+            write.put(Family.DEFAULT, StashKeys.sinkMode(sink), mode.getBytes(StandardCharsets.UTF_8));
+            db.write("note the input commit mode of " + sink, write, false);
         }
     }
 

@@ -16,8 +16,9 @@ public final class StashKeys {
     /** The end (exclusive) of the batch ids reserved by a synced write before any of them is used. */
     public static final byte[] IDS_RESERVED = "ids.reserved".getBytes(StandardCharsets.UTF_8);
     private static final String SINK_OFFSET_PREFIX = "sink.offset\u0000";
-    private static final String SINK_COMMITS_PREFIX = "sink.commits\u0000";
     private static final String SINK_TOPIC_ID_PREFIX = "sink.topic-id\u0000";
+    private static final String SINK_RUN_PREFIX = "sink.run\u0000";
+    private static final String SINK_MODE_PREFIX = "sink.mode\u0000";
 
     private StashKeys() {
     }
@@ -75,11 +76,6 @@ public final class StashKeys {
         return new TopicPartition(rest.substring(0, sep), Integer.parseInt(rest.substring(sep + 1)));
     }
 
-    /** The prefix of every recent-commits key of one sink connector. */
-    public static byte[] sinkCommitsPrefix(String sinkName) {
-        return (SINK_COMMITS_PREFIX + sinkName + "\u0000").getBytes(StandardCharsets.UTF_8);
-    }
-
     /** The prefix of every input-topic-id key of one sink connector. */
     public static byte[] sinkTopicIdPrefix(String sinkName) {
         return (SINK_TOPIC_ID_PREFIX + sinkName + "\u0000").getBytes(StandardCharsets.UTF_8);
@@ -89,8 +85,23 @@ public final class StashKeys {
         return (SINK_TOPIC_ID_PREFIX + sinkName + "\u0000" + tp.topic() + "\u0000" + tp.partition()).getBytes(StandardCharsets.UTF_8);
     }
 
-    public static byte[] sinkCommits(String sinkName, TopicPartition tp) {
-        return (SINK_COMMITS_PREFIX + sinkName + "\u0000" + tp.topic() + "\u0000" + tp.partition()).getBytes(StandardCharsets.UTF_8);
+    /** The prefix of every run-start key of one sink connector. */
+    public static byte[] sinkRunPrefix(String sinkName) {
+        return (SINK_RUN_PREFIX + sinkName + "\u0000").getBytes(StandardCharsets.UTF_8);
+    }
+
+    public static byte[] sinkRun(String sinkName, TopicPartition tp) {
+        return (SINK_RUN_PREFIX + sinkName + "\u0000" + tp.topic() + "\u0000" + tp.partition()).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The key of the input commit mode a sink connector last wrote the stash in. */
+    public static byte[] sinkMode(String sinkName) {
+        return (SINK_MODE_PREFIX + sinkName).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The prefix of every commit-mode key. */
+    public static byte[] sinkModePrefix() {
+        return SINK_MODE_PREFIX.getBytes(StandardCharsets.UTF_8);
     }
 
     /** Longs, big-endian, one after the other. */

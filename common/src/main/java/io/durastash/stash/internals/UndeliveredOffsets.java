@@ -76,7 +76,15 @@ public final class UndeliveredOffsets {
      * undelivered of the partition from {@code from} on.
      */
     public synchronized OptionalLong firstAtOrAfter(TopicPartition partition, long from) {
-        OptionalLong live = liveAtOrAfter(partition, from);
+        return firstAtOrAfter(partition, from, 0);
+    }
+
+    /**
+     * As {@link #firstAtOrAfter(TopicPartition, long)}, counting only batches from {@code fromBatch} on (the
+     * partition's current run; records of earlier batches are not delivered from this stash).
+     */
+    public synchronized OptionalLong firstAtOrAfter(TopicPartition partition, long from, long fromBatch) {
+        OptionalLong live = liveAtOrAfter(partition, from, fromBatch);
         OptionalLong held = heldAtOrAfter(partition, from);
         if (live.isEmpty() || held.isEmpty()) {
             return live.isPresent() ? live : held;
@@ -110,18 +118,19 @@ public final class UndeliveredOffsets {
         }
     }
 
-    private OptionalLong liveAtOrAfter(TopicPartition partition, long from) {
+    private OptionalLong liveAtOrAfter(TopicPartition partition, long from, long fromBatch) {
         Ranges ranges = partitions.get(partition);
         if (ranges == null) {
             return OptionalLong.empty();
         }
+        boolean wholeRun = fromBatch <= ranges.byBatch.firstKey();
         long lowestFirst = ranges.firstOffsets.firstKey();
-        if (from <= lowestFirst) {
+        if (wholeRun && from <= lowestFirst) {
             return OptionalLong.of(lowestFirst);
         }
-        // Records below `from` are held too (stashed before the partition last moved here): look at each range.
+        // Records below `from`, or of an earlier run, are held too: look at each range.
         long lowest = Long.MAX_VALUE;
-        for (long[] range : ranges.byBatch.values()) {
+        for (long[] range : ranges.byBatch.tailMap(fromBatch, true).values()) {
             if (range[1] >= from) {
                 lowest = Math.min(lowest, Math.max(range[0], from));
             }

@@ -1,6 +1,7 @@
 package io.durastash.sink.placement;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -16,8 +17,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Reads the input topics' ids and the group's committed offsets with an Admin client on the sink consumers' own
- * settings (bootstrap servers, security), created at the first lookup and closed with the group. A lookup that fails
+ * Reads the input topics' ids and the group's committed offsets (stable ones: a transaction that commits an offset is
+ * waited for, as the consumer waits for it) with an Admin client on the sink consumers' own settings (bootstrap servers, security), created at the first lookup and closed with the group. A lookup that fails
  * (no DESCRIBE on the topic or the group, the cluster away) is logged and answers nothing: the check it serves is then
  * skipped, never the records. Thread-safe.
  */
@@ -50,7 +51,8 @@ final class AdminInputLookup implements InputLookup, AutoCloseable {
     public synchronized Map<TopicPartition, OffsetAndMetadata> committed(Collection<TopicPartition> partitions) {
         Map<TopicPartition, OffsetAndMetadata> read = call("read the committed offsets of " + partitions,
             partitions.isEmpty() ? null : admin -> admin.listConsumerGroupOffsets(Map.of(groupId,
-                new ListConsumerGroupOffsetsSpec().topicPartitions(List.copyOf(partitions))))
+                new ListConsumerGroupOffsetsSpec().topicPartitions(List.copyOf(partitions))),
+                new ListConsumerGroupOffsetsOptions().requireStable(true))
                 .partitionsToOffsetAndMetadata(groupId));
         if (read == null) {
             return null;

@@ -3,7 +3,6 @@ package io.durastash.sink.placement;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor;
-import org.apache.kafka.clients.consumer.RangeAssignor;
 import org.apache.kafka.common.Cluster;
 import org.apache.kafka.common.Configurable;
 import org.apache.kafka.common.TopicPartition;
@@ -11,32 +10,40 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 
 /**
- * A consumer partition assignor for the sink connector's tasks: it gives input partitions only to the tasks whose
- * worker runs a drainer for their stash, so that no worker stashes records that nothing there will deliver. Among
- * those it assigns as Kafka's {@link RangeAssignor} does. When no member has a drainer (the source connector is
- * stopped, or not placed yet), it assigns to all of them and says so in the assignment, so that a worker that gains a
- * drainer later asks for a new assignment ({@link PlacementGuard}).
+ * The consumer partition assignor of the sink connector's tasks. It gives input partitions only to the tasks whose
+ * worker runs a drainer for their stash, so that no worker stashes records that nothing there delivers; among those
+ * it balances them and keeps each where it was when it can (sticky), so that a rebalance moves only what must move.
+ * When no member has a drainer (the source connector is stopped, or not placed yet), it assigns to all of them and says
+ * so, so that a worker that gains a drainer asks for a new assignment ({@link PlacementGuard}).
  *
- * <p>Enable it with {@code "consumer.override.partition.assignment.strategy": "io.durastash.sink.placement.DrainerAssignor,
- * org.apache.kafka.clients.consumer.RangeAssignor"} in the sink connector's config: the group uses it once every member
- * lists it, and Range until then (during a rolling change). It needs the classic consumer group protocol, Connect's
- * default. Loaded by the plugin's class loader, it sees the plugin's JVM-wide {@link SinkGroups}.
+ * <p>It supports the cooperative rebalance protocol: a partition that changes owner is first revoked from the old one
+ * and assigned to the new one in the rebalance that follows, so that the old owner's stash has stopped delivering it
+ * before the new one consumes it. Every assignment also tells each member which partitions went to any member of its
+ * worker, which is how a worker learns that a partition it gave up went elsewhere ({@link PartitionOwnership}).
+ *
+ * <p>Enable it with {@code "consumer.override.partition.assignment.strategy": "io.durastash.sink.placement.DrainerAssignor"}
+ * in the sink connector's config (the connector refuses a config without it). It needs the classic consumer group
+ * protocol, Connect's default. Loaded by the plugin's class loader, it sees the plugin's JVM-wide {@link SinkGroups}.
  */
 public final class DrainerAssignor implements ConsumerPartitionAssignor, Configurable {
     private static final Logger log = LoggerFactory.getLogger(DrainerAssignor.class);
     public static final String NAME = "durastash-drainer";
-    private static final byte VERSION = 1;
 
-    private final RangeAssignor range = new RangeAssignor();
     private String groupId;
+    /** What this member was assigned last, for stickiness across eager rebalances. */
+    private volatile List<TopicPartition> previous = List.of();
 
     @Override
     public void configure(Map<String, ?> configs) {
@@ -53,60 +60,155 @@ public final class DrainerAssignor implements ConsumerPartitionAssignor, Configu
     }
 
     @Override
+    public List<RebalanceProtocol> supportedProtocols() {
+        return List.of(RebalanceProtocol.COOPERATIVE, RebalanceProtocol.EAGER);
+    }
+
+    @Override
     public ByteBuffer subscriptionUserData(Set<String> topics) {
-        return SinkGroups.jvm().presence(groupId).encode();
+        return new MemberData.Subscription(SinkGroups.jvm().presence(groupId), SinkGroups.WORKER, previous).encode();
     }
 
     @Override
     public GroupAssignment assign(Cluster metadata, GroupSubscription groupSubscription) {
-        Map<String, Subscription> members = groupSubscription.groupSubscription();
-        Map<String, Subscription> draining = new HashMap<>();
+        Map<String, Subscription> subscriptions = groupSubscription.groupSubscription();
+        Map<String, MemberData.Subscription> members = new HashMap<>();
+        Set<String> eligible = new TreeSet<>();
         boolean anyDrainer = false;
-        for (Map.Entry<String, Subscription> member : members.entrySet()) {
-            DrainerPresence presence = DrainerPresence.decode(member.getValue().userData());
-            if (presence != DrainerPresence.ABSENT) {
-                draining.put(member.getKey(), member.getValue());
+        for (Map.Entry<String, Subscription> member : subscriptions.entrySet()) {
+            MemberData.Subscription data = MemberData.Subscription.decode(member.getValue().userData());
+            members.put(member.getKey(), data);
+            if (data.presence() != DrainerPresence.ABSENT) {
+                eligible.add(member.getKey());
             }
-            anyDrainer |= presence == DrainerPresence.PRESENT;
+            anyDrainer |= data.presence() == DrainerPresence.PRESENT;
         }
         boolean everyone = !anyDrainer;
-        Map<String, Subscription> eligible = everyone ? members : draining;
-        Map<String, List<TopicPartition>> partitions = range.assign(partitionsPerTopic(metadata, members), eligible);
-        ByteBuffer userData = ByteBuffer.allocate(6).put(VERSION).put((byte) (everyone ? 1 : 0)).putInt(members.size()).flip();
+        if (everyone) {
+            eligible.addAll(subscriptions.keySet());
+        }
+        List<TopicPartition> partitions = partitions(metadata, subscriptions);
+        Map<String, List<TopicPartition>> owned = owned(subscriptions, members, partitions);
+        Map<String, List<TopicPartition>> target = sticky(partitions, eligible, owned);
+        Map<UUID, List<TopicPartition>> byWorker = new HashMap<>();
+        target.forEach((member, assigned) ->
+            byWorker.computeIfAbsent(members.get(member).worker(), w -> new ArrayList<>()).addAll(assigned));
         Map<String, Assignment> assignments = new LinkedHashMap<>();
-        for (String member : members.keySet()) {
-            assignments.put(member, new Assignment(partitions.getOrDefault(member, List.of()), userData.duplicate()));
+        int moving = 0;
+        for (String member : new TreeSet<>(subscriptions.keySet())) {
+            List<TopicPartition> assigned = new ArrayList<>(target.getOrDefault(member, List.of()));
+            // Cooperative: a partition another member still owns is revoked there first, and assigned here next time.
+            int before = assigned.size();
+            assigned.removeIf(tp -> ownedByOther(tp, member, subscriptions));
+            moving += before - assigned.size();
+            MemberData.Assignment data = new MemberData.Assignment(everyone, eligible.contains(member), members.size(),
+                byWorker.getOrDefault(members.get(member).worker(), List.of()));
+            assignments.put(member, new Assignment(assigned, data.encode()));
         }
         if (everyone) {
-            log.info("Group {}: no sink task reports a drainer for its stash; assigning input partitions to all {} "
-                + "members, which will ask again once a drainer is up", groupId, members.size());
+            log.info("Group {}: no sink task reports a drainer for its stash; assigning {} input partitions to all {} "
+                + "members, which will ask again once a drainer is up", groupId, partitions.size(), members.size());
         } else {
-            log.info("Group {}: assigning input partitions to the {} of {} sink tasks whose worker drains their stash",
-                groupId, eligible.size(), members.size());
+            log.info("Group {}: assigning {} input partitions to the {} of {} sink tasks whose worker drains their stash"
+                + "{}", groupId, partitions.size(), eligible.size(), members.size(),
+                moving > 0 ? "; " + moving + " move once their owners give them up" : "");
         }
         return new GroupAssignment(assignments);
     }
 
-    private static Map<String, Integer> partitionsPerTopic(Cluster metadata, Map<String, Subscription> members) {
+    private static boolean ownedByOther(TopicPartition partition, String member, Map<String, Subscription> subscriptions) {
+        for (Map.Entry<String, Subscription> other : subscriptions.entrySet()) {
+            if (!other.getKey().equals(member) && other.getValue().ownedPartitions().contains(partition)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<TopicPartition> partitions(Cluster metadata, Map<String, Subscription> subscriptions) {
         Set<String> topics = new TreeSet<>();
-        members.values().forEach(subscription -> topics.addAll(subscription.topics()));
-        Map<String, Integer> partitions = new HashMap<>();
+        subscriptions.values().forEach(subscription -> topics.addAll(subscription.topics()));
+        List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : topics) {
             Integer count = metadata.partitionCountForTopic(topic);
-            if (count != null) {
-                partitions.put(topic, count);
+            for (int p = 0; count != null && p < count; p++) {
+                partitions.add(new TopicPartition(topic, p));
             }
         }
         return partitions;
     }
 
+    /** What each member owns now (cooperative) or owned last (eager), of the partitions that exist, each once. */
+    private static Map<String, List<TopicPartition>> owned(Map<String, Subscription> subscriptions,
+                                                           Map<String, MemberData.Subscription> members,
+                                                           List<TopicPartition> partitions) {
+        Set<TopicPartition> exist = new HashSet<>(partitions);
+        Set<TopicPartition> claimed = new HashSet<>();
+        Map<String, List<TopicPartition>> owned = new HashMap<>();
+        for (String member : new TreeSet<>(subscriptions.keySet())) {
+            Set<TopicPartition> mine = new TreeSet<>(Comparator.comparing(TopicPartition::topic)
+                .thenComparingInt(TopicPartition::partition));
+            mine.addAll(subscriptions.get(member).ownedPartitions());
+            mine.addAll(members.get(member).previous());
+            List<TopicPartition> kept = new ArrayList<>();
+            for (TopicPartition tp : mine) {
+                if (exist.contains(tp) && claimed.add(tp)) {
+                    kept.add(tp);
+                }
+            }
+            owned.put(member, kept);
+        }
+        return owned;
+    }
+
+    /**
+     * Balances {@code partitions} over {@code eligible} members (each gets ⌊n/m⌋ or ⌈n/m⌉), keeping as many as it can
+     * where they are: members that own more keep first.
+     */
+    static Map<String, List<TopicPartition>> sticky(List<TopicPartition> partitions, Set<String> eligible,
+                                                    Map<String, List<TopicPartition>> owned) {
+        Map<String, List<TopicPartition>> target = new LinkedHashMap<>();
+        if (eligible.isEmpty()) {
+            return target;
+        }
+        List<String> order = new ArrayList<>(eligible);
+        order.sort(Comparator.comparingInt((String m) -> -owned.getOrDefault(m, List.of()).size())
+            .thenComparing(Comparator.naturalOrder()));
+        int base = partitions.size() / order.size();
+        int extra = partitions.size() % order.size();
+        Map<String, Integer> quota = new HashMap<>();
+        Set<TopicPartition> taken = new HashSet<>();
+        for (int i = 0; i < order.size(); i++) {
+            String member = order.get(i);
+            quota.put(member, base + (i < extra ? 1 : 0));
+            List<TopicPartition> kept = new ArrayList<>();
+            for (TopicPartition tp : owned.getOrDefault(member, List.of())) {
+                if (kept.size() < quota.get(member) && taken.add(tp)) {
+                    kept.add(tp);
+                }
+            }
+            target.put(member, kept);
+        }
+        int next = 0;
+        for (TopicPartition tp : partitions) {
+            if (taken.contains(tp)) {
+                continue;
+            }
+            while (target.get(order.get(next)).size() >= quota.get(order.get(next))) {
+                next++;
+            }
+            target.get(order.get(next)).add(tp);
+        }
+        return target;
+    }
+
     @Override
     public void onAssignment(Assignment assignment, ConsumerGroupMetadata metadata) {
-        ByteBuffer data = assignment.userData() == null ? null : assignment.userData().duplicate();
-        if (groupId == null || data == null || data.remaining() < 6 || data.get() != VERSION) {
+        previous = List.copyOf(assignment.partitions());
+        MemberData.Assignment data = MemberData.Assignment.decode(assignment.userData());
+        if (groupId == null || data == null) {
             return;
         }
-        boolean everyone = data.get() == 1;
-        SinkGroups.jvm().group(groupId).assigned(everyone, data.getInt());
+        SinkGroups.jvm().group(groupId).assigned(this, metadata, assignment.partitions(), data);
     }
 }

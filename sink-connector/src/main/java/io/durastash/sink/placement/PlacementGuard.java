@@ -7,21 +7,22 @@ import java.util.Optional;
  * sink and source tasks without regard to each other, and the {@link DrainerAssignor} can only act at a rebalance.
  * It asks for one when this worker has held input partitions with no drainer for {@link #GRACE_MS} while other
  * workers had one at the last assignment, and when this worker has had a drainer for that long while the last
- * assignment went to every member (more than one) because none had one. At most once per {@link #MIN_INTERVAL_MS}, so that a
- * source task restarting in place, or a run of rebalances, costs no more than one per interval. Thread-safe.
+ * assignment did not count it (it had none when it joined) or went to every member (more than one) because none had
+ * one. At most once per {@link #MIN_INTERVAL_MS}, so that a source task restarting in place, or a run of rebalances,
+ * costs no more than one per interval. Thread-safe.
  */
 final class PlacementGuard {
     /** How long a drainer may be gone (a source task restarting, moving) before the partitions should move. */
     static final long GRACE_MS = 10_000;
     /** The least time between two requests from this worker. */
-    static final long MIN_INTERVAL_MS = 30_000;
+    static final long MIN_INTERVAL_MS = 20_000;
 
     /** Why a new assignment is due. */
     enum Reason {
         NO_DRAINER_HERE("this worker holds input partitions but has had no drainer for its stash for "
             + GRACE_MS / 1000 + " s, while other workers have one"),
-        DRAINER_HERE_NOW("this worker has a drainer now, and the input partitions were assigned to every sink task "
-            + "because no worker had one");
+        DRAINER_HERE_NOW("this worker has a drainer now, and the last assignment was made without it (it had none, "
+            + "or no worker had one)");
 
         final String description;
 
@@ -31,14 +32,19 @@ final class PlacementGuard {
     }
 
     private boolean assignedToEveryone;
+    private boolean eligible = true;
     private int members;
     private long absentSince = -1;
     private long presentSince = -1;
     private long lastRequest = Long.MIN_VALUE / 2;
 
-    /** Notes a new assignment of the group: whether it went to every member for want of a drainer, and to how many. */
-    synchronized void assigned(boolean toEveryone, int memberCount) {
+    /**
+     * Notes a new assignment of the group: whether it went to every member for want of a drainer, whether this worker's
+     * member could take partitions in it, and how many members there were.
+     */
+    synchronized void assigned(boolean toEveryone, boolean eligibleHere, int memberCount) {
         assignedToEveryone = toEveryone;
+        eligible = eligibleHere;
         members = memberCount;
     }
 
@@ -53,7 +59,7 @@ final class PlacementGuard {
         if (drainer) {
             absentSince = -1;
             presentSince = presentSince < 0 ? now : presentSince;
-            if (assignedToEveryone && members > 1 && now - presentSince >= GRACE_MS) {
+            if ((!eligible || assignedToEveryone && members > 1) && now - presentSince >= GRACE_MS) {
                 due = Reason.DRAINER_HERE_NOW;
             }
         } else {

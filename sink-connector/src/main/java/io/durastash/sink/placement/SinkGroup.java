@@ -1,17 +1,32 @@
 package io.durastash.sink.placement;
 
+import io.durastash.connect.StashInput;
+import io.durastash.connect.StashInputs;
+import io.durastash.stash.SinkLedger;
 import io.durastash.stash.Stash;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One sink connector's consumer group as this worker sees it: the stash its tasks here write to, the settings of
- * their consumers (captured by the {@link DrainerAssignor}; none when the assignor is not in use), and the
- * {@link PlacementGuard} that asks the group for a new assignment when drainers come and go. Thread-safe.
+ * their consumers (captured by the {@link DrainerAssignor}; none when the assignor is not in use), which input
+ * partitions they own ({@link PartitionOwnership}, the stash's delivery gate while the group's input keeps what is
+ * undelivered), and the {@link PlacementGuard} that asks the group for a new assignment when drainers come and go.
+ * Thread-safe.
  */
 public final class SinkGroup {
+    private static final Logger log = LoggerFactory.getLogger(SinkGroup.class);
+
     private final String groupId;
     private final RebalanceRequest rebalance;
     private final PlacementGuard guard = new PlacementGuard();
@@ -19,8 +34,9 @@ public final class SinkGroup {
     /** The backpressure of each task of the group here: paused, and whether for lack of disk. */
     private final Map<Object, boolean[]> pauses = new ConcurrentHashMap<>();
     private Map<String, Object> consumerConfig;
-    private AdminInputLookup input;
+    private InputLookup input;
     private Stash stash;
+    private PartitionOwnership ownership;
     private int tasks;
 
     SinkGroup(String groupId, RebalanceRequest rebalance) {
@@ -37,7 +53,7 @@ public final class SinkGroup {
     }
 
     private static Map<String, Object> withoutNulls(Map<String, ?> config) {
-        Map<String, Object> copy = new java.util.HashMap<>();
+        Map<String, Object> copy = new HashMap<>();
         config.forEach((key, value) -> {
             if (value != null) {
                 copy.put(key, value);
@@ -46,13 +62,36 @@ public final class SinkGroup {
         return copy;
     }
 
+    private synchronized Map<String, Object> consumerConfig() {
+        return consumerConfig == null ? Map.of() : consumerConfig;
+    }
+
     /** Whether the sink tasks' consumers in this worker use the {@link DrainerAssignor}. */
     public synchronized boolean guarded() {
         return consumerConfig != null;
     }
 
-    synchronized void attach(Stash taskStash) {
-        stash = taskStash;
+    /**
+     * Registers a started task that writes to {@code taskStash}. The first one makes the group speak for the stash:
+     * with an input that keeps what is undelivered ({@code gated}), its partition ownership becomes the stash's
+     * delivery gate and its {@link StashInput}.
+     *
+     * @throws IllegalStateException naming the other group, when another sink connector's group speaks for the stash
+     */
+    synchronized void attach(Stash taskStash, SinkLedger ledger, boolean gated, boolean transactional) {
+        if (tasks == 0) {
+            stash = taskStash;
+            if (gated) {
+                PartitionOwnership gate = new PartitionOwnership(groupId, transactional, Clock.systemUTC(),
+                    ledger::startRuns, this::consumerConfig);
+                StashInputs.jvm().register(taskStash.path(), gate).ifPresent(other -> {
+                    throw new IllegalStateException("another sink connector's tasks in this worker write to stash "
+                        + taskStash.path());
+                });
+                ownership = gate;
+                taskStash.gate(gate);
+            }
+        }
         tasks++;
     }
 
@@ -61,11 +100,20 @@ public final class SinkGroup {
         pauses.remove(task);
         tasks--;
         if (tasks == 0) {
-            stash = null;
-            if (input != null) {
-                input.close();
-                input = null;
+            if (ownership != null) {
+                StashInputs.jvm().unregister(stash.path(), ownership);
+                stash.gate(null);
+                ownership = null;
             }
+            stash = null;
+            if (input instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    log.debug("Group {}: closing its input lookup failed: {}", groupId, e.toString());
+                }
+            }
+            input = null;
         }
         return tasks <= 0;
     }
@@ -75,13 +123,15 @@ public final class SinkGroup {
      * assignor, which captures those settings, is not in use.
      */
     public synchronized InputLookup input() {
-        if (consumerConfig == null) {
-            return InputLookup.NONE;
-        }
-        if (input == null) {
+        if (input == null && consumerConfig != null) {
             input = new AdminInputLookup(groupId, consumerConfig);
         }
-        return input;
+        return input == null ? InputLookup.NONE : input;
+    }
+
+    /** Uses {@code lookup} for what Kafka says of the group's input until the group's last task here stops (tests). */
+    public synchronized void input(InputLookup lookup) {
+        input = lookup;
     }
 
     synchronized DrainerPresence presence() {
@@ -91,8 +141,22 @@ public final class SinkGroup {
         return stash.stats().drainerActive() ? DrainerPresence.PRESENT : DrainerPresence.ABSENT;
     }
 
-    void assigned(boolean toEveryone, int members) {
-        guard.assigned(toEveryone, members);
+    /** A member of the group in this worker ({@code member}: its assignor) got its assignment. */
+    void assigned(Object member, ConsumerGroupMetadata metadata, Collection<TopicPartition> partitions,
+                  MemberData.Assignment data) {
+        guard.assigned(data.toEveryone(), data.eligible(), data.members());
+        PartitionOwnership gate;
+        synchronized (this) {
+            gate = ownership;
+        }
+        if (gate != null) {
+            gate.assigned(member, metadata, partitions, data.inWorker() == null ? null : new HashSet<>(data.inWorker()));
+        }
+    }
+
+    /** The partition ownership of the group here; null while no task runs, or when the input is not gated. */
+    public synchronized PartitionOwnership ownership() {
+        return ownership;
     }
 
     /**
@@ -112,6 +176,7 @@ public final class SinkGroup {
         }
         guard.check(drainer, holdsPartitions, now).ifPresent(reason -> {
             requests.incrementAndGet();
+            log.info("Group {}: asking for a new assignment: {}", groupId, reason.description);
             rebalance.request(groupId, config, reason.description);
         });
     }

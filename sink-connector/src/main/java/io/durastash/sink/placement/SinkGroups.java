@@ -1,10 +1,13 @@
 package io.durastash.sink.placement;
 
+import io.durastash.stash.SinkLedger;
 import io.durastash.stash.Stash;
+import org.apache.kafka.connect.errors.ConnectException;
 
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * The JVM-wide registry of the sink connectors' consumer groups in this worker, shared by the sink tasks and the
@@ -18,6 +21,8 @@ public final class SinkGroups {
     static final String GROUP_ID_OVERRIDE = "consumer.override.group.id";
 
     private static final SinkGroups JVM = new SinkGroups(new AdminRebalance());
+    /** This worker, as the members of a group here tell the leader: a random id per JVM (per plugin class loader). */
+    static final UUID WORKER = UUID.randomUUID();
 
     private final RebalanceRequest rebalance;
     private final Map<String, SinkGroup> groups = new HashMap<>();
@@ -51,10 +56,23 @@ public final class SinkGroups {
         return group == null ? DrainerPresence.UNKNOWN : group.presence();
     }
 
-    /** Registers a started sink task of {@code groupId} that writes to {@code stash}. */
-    public synchronized SinkGroup join(String groupId, Stash stash) {
+    /**
+     * Registers a started sink task of {@code groupId} that writes to {@code stash}, keeping its books in
+     * {@code ledger}; {@code gated}: whether its input keeps what is undelivered, so that the group's partition
+     * ownership gates what the stash delivers; {@code transactional}: whether deliveries commit the input offsets.
+     *
+     * @throws ConnectException when another sink connector's tasks in this worker write to the stash
+     */
+    public synchronized SinkGroup join(String groupId, Stash stash, SinkLedger ledger, boolean gated,
+                                       boolean transactional) {
         SinkGroup group = group(groupId);
-        group.attach(stash);
+        try {
+            group.attach(stash, ledger, gated, transactional);
+        } catch (IllegalStateException e) {
+            throw new ConnectException("Stash " + stash.path() + " is written by the tasks of another sink connector in "
+                + "this worker; a stash takes the records of one sink connector. Give connector " + ledger.sinkName()
+                + " a stash of its own (stash.name). This task will be stopped.");
+        }
         return group;
     }
 

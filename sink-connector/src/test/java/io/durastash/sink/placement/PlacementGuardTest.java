@@ -13,7 +13,7 @@ class PlacementGuardTest {
 
     @Test
     void aWorkerThatLostItsDrainerAsksForANewAssignmentAfterTheGrace() {
-        guard.assigned(false, 3);
+        guard.assigned(false, true, 3);
         assertEquals(Optional.empty(), guard.check(false, true, 1_000));
         assertEquals(Optional.empty(), guard.check(false, true, 1_000 + GRACE_MS - 1), "a source task restarting in place");
         assertEquals(Optional.of(PlacementGuard.Reason.NO_DRAINER_HERE), guard.check(false, true, 1_000 + GRACE_MS));
@@ -24,7 +24,7 @@ class PlacementGuardTest {
 
     @Test
     void aDrainerBackWithinTheGraceChangesNothing() {
-        guard.assigned(false, 3);
+        guard.assigned(false, true, 3);
         guard.check(false, true, 0);
         guard.check(true, true, GRACE_MS / 2);
         assertEquals(Optional.empty(), guard.check(false, true, GRACE_MS), "the grace starts again");
@@ -32,26 +32,36 @@ class PlacementGuardTest {
 
     @Test
     void aWorkerWithoutPartitionsOrWithoutBetterPlacesAsksForNothing() {
-        guard.assigned(false, 3);
+        guard.assigned(false, true, 3);
         assertEquals(Optional.empty(), guard.check(false, false, 0));
         assertEquals(Optional.empty(), guard.check(false, false, 10 * GRACE_MS), "it holds no input partitions");
-        guard.assigned(true, 3);
+        guard.assigned(true, true, 3);
         assertEquals(Optional.empty(), guard.check(false, true, 20 * GRACE_MS), "no worker had a drainer: none is better");
     }
 
     @Test
     void aWorkerAloneInItsGroupHasNobodyToHandPartitionsTo() {
-        guard.assigned(true, 1);
+        guard.assigned(true, true, 1);
         assertEquals(Optional.empty(), guard.check(true, true, 0));
         assertEquals(Optional.empty(), guard.check(true, true, 10 * GRACE_MS));
     }
 
     @Test
     void aDrainerThatComesWhileEveryoneWasAssignedAsksForANewAssignment() {
-        guard.assigned(true, 3);
+        guard.assigned(true, true, 3);
         assertEquals(Optional.empty(), guard.check(true, false, 0));
         assertEquals(Optional.of(PlacementGuard.Reason.DRAINER_HERE_NOW), guard.check(true, false, GRACE_MS));
-        guard.assigned(false, 3);
+        guard.assigned(false, true, 3);
         assertEquals(Optional.empty(), guard.check(true, false, GRACE_MS + MIN_INTERVAL_MS), "the new assignment came");
+    }
+
+    @Test
+    void aWorkerLeftOutOfTheLastAssignmentAsksOnceItHasADrainer() {
+        guard.assigned(false, false, 3); // it had no drainer when it joined: the others got every partition
+        assertEquals(Optional.empty(), guard.check(true, false, 0));
+        assertEquals(Optional.of(PlacementGuard.Reason.DRAINER_HERE_NOW), guard.check(true, false, GRACE_MS),
+            "a source task started on it: it gets its share");
+        guard.assigned(false, true, 3);
+        assertEquals(Optional.empty(), guard.check(true, true, GRACE_MS + MIN_INTERVAL_MS));
     }
 }

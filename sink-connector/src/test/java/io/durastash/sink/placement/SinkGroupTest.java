@@ -25,8 +25,8 @@ class SinkGroupTest {
     void asksTheGroupForANewAssignmentWithItsConsumersSettings() {
         try (Stash stash = Stash.open(dir, StashOptions.defaults())) {
             groups.group("connect-s").consumerConfig(Map.of("bootstrap.servers", "broker:9092", "group.id", "connect-s"));
-            SinkGroup group = groups.join("connect-s", stash);
-            group.assigned(false, 2);
+            SinkGroup group = groups.join("connect-s", stash, stash.ledger("s"), true, false);
+            group.assigned(this, new org.apache.kafka.clients.consumer.ConsumerGroupMetadata("connect-s"), List.of(), new MemberData.Assignment(false, true, 2, List.of()));
 
             group.check(false, true, 0);
             group.check(false, true, PlacementGuard.GRACE_MS);
@@ -40,9 +40,9 @@ class SinkGroupTest {
     @Test
     void withoutTheAssignorTheGuardIsOff() {
         try (Stash stash = Stash.open(dir, StashOptions.defaults())) {
-            SinkGroup group = groups.join("connect-plain", stash);
+            SinkGroup group = groups.join("connect-plain", stash, stash.ledger("plain"), true, false);
             assertFalse(group.guarded());
-            group.assigned(false, 2);
+            group.assigned(this, new org.apache.kafka.clients.consumer.ConsumerGroupMetadata("connect-s"), List.of(), new MemberData.Assignment(false, true, 2, List.of()));
             group.check(false, true, 0);
             group.check(false, true, 10 * PlacementGuard.GRACE_MS);
             assertEquals(List.of(), requests);
@@ -52,8 +52,8 @@ class SinkGroupTest {
     @Test
     void theGroupGoesWithItsLastTask() {
         try (Stash stash = Stash.open(dir, StashOptions.defaults())) {
-            SinkGroup first = groups.join("connect-s", stash);
-            groups.join("connect-s", stash);
+            SinkGroup first = groups.join("connect-s", stash, stash.ledger("s"), true, false);
+            groups.join("connect-s", stash, stash.ledger("s"), true, false);
             groups.leave(first, this);
             assertEquals(DrainerPresence.ABSENT, groups.presence("connect-s"));
             groups.leave(first, this);

@@ -22,12 +22,11 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Input that went back below what the stash holds of it, seen as partitions are assigned. In every case the stash
- * holds offsets 0..9 of orders-0 and let Connect commit offset 0 (as it does right after a reset to 0, or early in a
- * topic's life), and the consumer starts again at 0: by the offsets alone that is a redelivery. What Kafka says of the
- * input tells the cases apart.
+ * Where the stash takes up a partition assigned to it again. In every case the stash holds offsets 0..9 of orders-0 and
+ * the group's committed offset is 0 (as right after a reset to 0, or early in a topic's life), and the consumer starts
+ * again at 0: by the offsets alone that is a redelivery. What Kafka says of the input tells the cases apart.
  */
-class RewoundInputTest {
+class TakeoverTest {
     private static final TopicPartition ORDERS_0 = new TopicPartition("orders", 0);
     private static final String SINK = "orders-stash";
 
@@ -36,6 +35,7 @@ class RewoundInputTest {
 
     private String topicId = "id-1";
     private Map<TopicPartition, OffsetAndMetadata> committed;
+    private final Map<TopicPartition, InputOffsets.Run> runs = new HashMap<>();
 
     /** The fake Kafka: the topic's id, and the group's committed offsets. */
     private final InputLookup kafka = new InputLookup() {
@@ -67,11 +67,10 @@ class RewoundInputTest {
     /** Stashes offsets 0..9 with {@code lookup}, commits 0 from the stash, then assigns the partition again. */
     private StashWriter.PollResult againFromZero(InputLookup lookup, Runnable meanwhile) {
         try (Stash stash = Stash.open(dir, StashOptions.defaults())) {
-            StashWriter writer = new StashWriter(stash, SINK, new Grouping(GroupBy.TOPIC, null), false,
-                new InputOffsets(CommitMode.DELIVERED), null, () -> lookup);
+            StashWriter writer = new StashWriter(stash, stash.ledger(SINK), new Grouping(GroupBy.TOPIC, null), false,
+                new InputOffsets(CommitMode.DELIVERED), null, () -> lookup, runs::putAll);
             writer.open(List.of(ORDERS_0));
             writer.write(records(0, 10));
-            stash.noteCommits(SINK, Map.of(ORDERS_0, new long[] {0}));
             writer.close(List.of(ORDERS_0));
             meanwhile.run();
             writer.open(List.of(ORDERS_0));
@@ -80,12 +79,14 @@ class RewoundInputTest {
     }
 
     @Test
-    void aTopicCreatedAgainIsStashedFromItsStart() {
+    void aTopicCreatedAgainIsStashedFromItsStartInANewRun() {
         StashWriter.PollResult poll = againFromZero(kafka, () -> topicId = "id-2");
         assertEquals(5, poll.stashed(), "the new topic's records are new");
+        assertEquals(2, runs.get(ORDERS_0).runStart(), "the first batch, of the old topic, is not delivered from here");
         try (Stash reopened = Stash.open(dir, StashOptions.defaults())) {
-            assertEquals(Map.of(ORDERS_0, "id-2"), reopened.inputTopicIds(SINK));
-            assertEquals(Map.of(ORDERS_0, 4L), reopened.stashedOffsets(SINK));
+            assertEquals(Map.of(ORDERS_0, "id-2"), reopened.ledger(SINK).inputTopicIds());
+            assertEquals(Map.of(ORDERS_0, 4L), reopened.ledger(SINK).stashedOffsets());
+            assertEquals(Map.of(ORDERS_0, 2L), reopened.ledger(SINK).runStarts());
         }
     }
 
@@ -101,14 +102,40 @@ class RewoundInputTest {
     }
 
     @Test
-    void theSameTopicAtItsOwnCommitIsARedelivery() {
+    void theSameTopicAtItsOwnCommitIsARedeliveryAndTheRunContinues() {
         StashWriter.PollResult poll = againFromZero(kafka, () -> { });
         assertEquals(0, poll.stashed());
         assertEquals(5, poll.skipped());
+        assertEquals(new InputOffsets.Run(1, 0, 9L), runs.get(ORDERS_0), "from batch 1, the run's first");
     }
 
     @Test
-    void byTheOffsetsAloneARewindToARecentCommitLooksLikeARedelivery() {
-        assertEquals(5, againFromZero(InputLookup.NONE, () -> topicId = "id-2").skipped(), "what the lookup is for");
+    void aPartitionConsumedFurtherElsewhereStartsANewRunAtTheCommittedOffset() {
+        StashWriter.PollResult poll = againFromZero(kafka,
+            () -> committed.put(ORDERS_0, new OffsetAndMetadata(40, InputOffsets.COMMIT_METADATA)));
+        assertEquals(new InputOffsets.Run(2, 40, null), runs.get(ORDERS_0),
+            "the records 0..9 it holds were delivered by another worker since");
+        assertEquals(0, poll.skipped(), "nothing is taken for a redelivery");
+    }
+
+    @Test
+    void withoutKnowingTheCommittedOffsetARunNeverContinues() {
+        StashWriter.PollResult poll = againFromZero(InputLookup.NONE, () -> { });
+        assertEquals(5, poll.stashed(), "stashed again: a backlog consumed again costs time, a skipped record is lost");
+        assertEquals(new InputOffsets.Run(2, -1, null), runs.get(ORDERS_0));
+    }
+
+    @Test
+    void inStashedModeTheStashMayHoldTheOnlyCopyAndItsRunContinuesWhereverTheGroupStands() {
+        committed.put(ORDERS_0, new OffsetAndMetadata(40, InputOffsets.COMMIT_METADATA));
+        try (Stash stash = Stash.open(dir, StashOptions.defaults())) {
+            StashWriter writer = new StashWriter(stash, stash.ledger(SINK), new Grouping(GroupBy.TOPIC, null), false,
+                new InputOffsets(CommitMode.STASHED), null, () -> kafka, runs::putAll);
+            writer.open(List.of(ORDERS_0));
+            writer.write(records(0, 10));
+            writer.close(List.of(ORDERS_0));
+            writer.open(List.of(ORDERS_0));
+        }
+        assertEquals(9L, runs.get(ORDERS_0).lastStashed());
     }
 }

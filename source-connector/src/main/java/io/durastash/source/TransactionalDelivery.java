@@ -1,0 +1,259 @@
+package io.durastash.source;
+
+import io.durastash.connect.StashInput;
+import io.durastash.stash.BatchMetadata;
+import io.durastash.stash.BatchRecord;
+import io.durastash.stash.Drainer;
+import io.durastash.stash.InputPartitions;
+import io.durastash.stash.RecordEmitter;
+import io.durastash.stash.Stash;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+
+/**
+ * Delivers a stash with {@code input.commit=transactional}: each stash batch is one Kafka transaction of a producer of
+ * this task's own, which writes the batch's records to the output topics and commits the input offsets they came from
+ * to the sink connector's consumer group ({@code sendOffsetsToTransaction}, KIP-447), under the group generation of the
+ * sink task here that owns each partition. The group coordinator refuses that commit from a member the group has moved
+ * on from, so a worker that lost a partition (killed, frozen past its session, cut off) can never make its records of
+ * that partition visible: the transaction aborts. A {@code read_committed} reader then sees each input record once,
+ * whichever worker delivers it, and the committed input offsets are exactly what was delivered.
+ *
+ * <p>The records are converted as Connect would (the connector's key, value and header converters), but they do not
+ * pass Connect's producer: this task's {@code poll()} returns nothing. The transactional id names the stash, so a new
+ * drainer of the same stash fences a zombie one. Not thread-safe: the task's poll thread only.
+ */
+final class TransactionalDelivery implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(TransactionalDelivery.class);
+    /** The transaction timeout unless {@code producer.override.transaction.timeout.ms} says otherwise. */
+    static final int TRANSACTION_TIMEOUT_MS = 30_000;
+    private static final String PRODUCER_OVERRIDE = "producer.override.";
+
+    private final String name;
+    private final Stash stash;
+    private final StashSourceConfig config;
+    private final Map<String, String> taskConfig;
+    private final Function<SourceRecord, ProducerRecord<byte[], byte[]>> converter;
+    private final SourceMetrics metrics;
+    private Producer<byte[], byte[]> producer;
+
+    TransactionalDelivery(String name, Stash stash, StashSourceConfig config, Map<String, String> taskConfig,
+                          Function<SourceRecord, ProducerRecord<byte[], byte[]>> converter, SourceMetrics metrics) {
+        this.name = name;
+        this.stash = stash;
+        this.config = config;
+        this.taskConfig = taskConfig;
+        this.converter = converter;
+        this.metrics = metrics;
+    }
+
+    /** One transaction's records and the input offsets it commits, per owning member. */
+    private final class Transaction implements RecordEmitter {
+        final SourceRecordMapper mapper;
+        final StashInput input;
+        final Map<ConsumerGroupMetadata, Map<TopicPartition, OffsetAndMetadata>> offsets = new LinkedHashMap<>();
+        final Map<TopicPartition, Long> next = new HashMap<>();
+        final List<Long> batchIds = new ArrayList<>();
+        final AtomicReference<Exception> sendFailure = new AtomicReference<>();
+        final InputPartitions partitions = new InputPartitions();
+        int records;
+        boolean open;
+        /** Whether the last record emitted was not the last of its batch: the transaction ends with the batch. */
+        boolean inBatch;
+        boolean batchEnded;
+
+        Transaction(SourceRecordMapper mapper, StashInput input) {
+            this.mapper = mapper;
+            this.input = input;
+        }
+
+        @Override
+        public void emit(BatchMetadata batch, BatchRecord record, boolean lastOfBatch) {
+            TopicPartition partition = partitions.of(record.record());
+            ConsumerGroupMetadata owner = input.owner(partition);
+            if (owner == null) {
+                throw new IllegalStateException("no owner of " + partition + " in this worker"); // the gate waits for one
+            }
+            if (!open) {
+                producer.beginTransaction();
+                open = true;
+            }
+            SourceRecord sourceRecord = mapper.toSourceRecord(batch, record, partition);
+            producer.send(converter.apply(sourceRecord), (metadata, error) -> {
+                if (error != null) {
+                    sendFailure.compareAndSet(null, error);
+                }
+            });
+            long following = record.record().offset() + 1;
+            offsets.computeIfAbsent(owner, o -> new HashMap<>())
+                .merge(partition, new OffsetAndMetadata(following, StashInput.COMMIT_METADATA),
+                    (a, b) -> a.offset() >= b.offset() ? a : b);
+            next.merge(partition, following, Math::max);
+            batchIds.add(record.batchId());
+            records++;
+            inBatch = !lastOfBatch;
+        }
+
+        @Override
+        public void batchEnded(BatchMetadata batch) {
+            inBatch = false;
+            batchEnded = true;
+        }
+
+        @Override
+        public boolean continueAfter(BatchMetadata batch) {
+            return !open; // one batch per transaction; a batch superseded whole opens none
+        }
+    }
+
+    /**
+     * Delivers the next stash batch in one transaction: the whole batch, read {@code poll.max.records} at a time, unless
+     * the delivery gate holds back the rest of it (then the rest goes in a transaction of its own). Returns how many
+     * records it made visible: 0 when nothing was loadable, or when the transaction aborted (its batch is handed out
+     * again, by what the delivery gate lets through then).
+     */
+    int deliver(Drainer drainer, StashInput input, SourceRecordMapper mapper) {
+        if (!ready(input)) {
+            return 0;
+        }
+        Transaction txn = new Transaction(mapper, input);
+        try {
+            do {
+                txn.batchEnded = false;
+                if (drainer.drain(config.pollMaxRecords(), txn) == 0 && !txn.batchEnded) {
+                    break;
+                }
+            } while (!txn.open || txn.inBatch);
+            if (!txn.open) {
+                return 0;
+            }
+            for (Map.Entry<ConsumerGroupMetadata, Map<TopicPartition, OffsetAndMetadata>> owner : txn.offsets.entrySet()) {
+                producer.sendOffsetsToTransaction(owner.getValue(), owner.getKey());
+            }
+            producer.commitTransaction();
+        } catch (ProducerFencedException | InvalidProducerEpochException e) {
+            log.warn("Stash {}: another drainer of this stash took over its transactions ({}); {} starts over", stash.path(),
+                e.getMessage(), name);
+            closeProducer();
+            drainer.rewind();
+            return 0;
+        } catch (AuthorizationException | UnsupportedVersionException e) {
+            throw new ConnectException("Stash " + stash.path() + ": cannot deliver in transactions: " + e.getMessage()
+                + ". input.commit=transactional needs brokers of Kafka 2.5 or later and, on a secured cluster, WRITE on "
+                + "the transactional id '" + transactionalId() + "', WRITE on the output topics and READ on the sink "
+                + "connector's consumer group for the principal of the sink's consumers. This task will be stopped.", e);
+        } catch (KafkaException | IllegalStateException e) {
+            Exception cause = txn.sendFailure.get() != null ? txn.sendFailure.get() : e;
+            log.warn("Stash {}: a transaction of {} records aborted ({}); they are handed out again to whichever "
+                + "worker owns their partitions now", stash.path(), txn.records, cause.toString());
+            abort();
+            drainer.rewind();
+            return 0;
+        }
+        for (long batchId : txn.batchIds) {
+            drainer.acknowledged(batchId, false);
+        }
+        input.delivered(txn.next);
+        metrics.recordEmitted(txn.records);
+        metrics.recordAcknowledged(txn.records);
+        log.debug("Stash {}: delivered {} records of batches {} in one transaction", stash.path(), txn.records,
+            txn.batchIds.isEmpty() ? "-" : txn.batchIds.get(0) + ".." + txn.batchIds.get(txn.batchIds.size() - 1));
+        return txn.records;
+    }
+
+    /** Whether the producer is there and its transactions initialized; tries to make it so. */
+    private boolean ready(StashInput input) {
+        if (producer != null) {
+            return true;
+        }
+        Producer<byte[], byte[]> created = new KafkaProducer<>(producerConfig(input), new ByteArraySerializer(),
+            new ByteArraySerializer());
+        try {
+            created.initTransactions();
+        } catch (KafkaException e) {
+            created.close(Duration.ZERO);
+            log.warn("Stash {}: could not initialize the transactions of {} ({}); trying again", stash.path(),
+                transactionalId(), e.toString());
+            return false;
+        }
+        producer = created;
+        log.info("Stash {}: {} delivers in transactions as '{}', committing the input offsets with them", stash.path(),
+            name, transactionalId());
+        return true;
+    }
+
+    String transactionalId() {
+        return "durastash-" + stash.id();
+    }
+
+    private Map<String, Object> producerConfig(StashInput input) {
+        Map<String, Object> producer = new HashMap<>();
+        Map<String, Object> client = input.clientConfig();
+        for (String key : ProducerConfig.configNames()) {
+            if (client.containsKey(key)) {
+                producer.put(key, client.get(key));
+            }
+        }
+        producer.remove(ProducerConfig.CLIENT_ID_CONFIG);
+        producer.remove(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG);
+        producer.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS);
+        taskConfig.forEach((key, value) -> {
+            if (key.startsWith(PRODUCER_OVERRIDE)) {
+                producer.put(key.substring(PRODUCER_OVERRIDE.length()), value);
+            }
+        });
+        producer.put(ProducerConfig.CLIENT_ID_CONFIG, "durastash-" + name);
+        producer.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId());
+        producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        producer.put(ProducerConfig.ACKS_CONFIG, "all");
+        producer.remove(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG);
+        producer.remove(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
+        return producer;
+    }
+
+    private void abort() {
+        try {
+            producer.abortTransaction();
+        } catch (KafkaException e) {
+            log.debug("Stash {}: could not abort the transaction ({}); closing the producer", stash.path(), e.toString());
+            closeProducer();
+        }
+    }
+
+    private void closeProducer() {
+        if (producer != null) {
+            producer.close(Duration.ZERO);
+            producer = null;
+        }
+    }
+
+    /** Closes the producer; a transaction still open is aborted by the broker (or fenced by the next drainer). */
+    @Override
+    public void close() {
+        closeProducer();
+    }
+}
