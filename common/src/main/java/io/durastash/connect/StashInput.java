@@ -36,6 +36,12 @@ public interface StashInput {
     void acknowledged(TopicPartition partition, long offset);
 
     /**
+     * The group refused to commit offsets under {@code owner}: the group has moved on from that member (it was
+     * expelled, or a rebalance is under way). Records of its partitions wait until its next assignment.
+     */
+    void refused(ConsumerGroupMetadata owner);
+
+    /**
      * A transaction committed the input offsets {@code next} (per partition, the offset of the next record to
      * consume): every record before them is delivered.
      */

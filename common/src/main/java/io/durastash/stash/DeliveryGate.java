@@ -23,9 +23,29 @@ public interface DeliveryGate {
         WAIT
     }
 
-    /** The gate of a stash no sink connector speaks for: every record is delivered, as before ownership existed. */
-    DeliveryGate OPEN = (partition, batchId, offset) -> Verdict.DELIVER;
+    /** Delivers every record. */
+    DeliveryGate OPEN = new DeliveryGate() {
+        @Override
+        public Verdict verdict(TopicPartition partition, long batchId, long offset) {
+            return Verdict.DELIVER;
+        }
+
+        @Override
+        public long version() {
+            return 0;
+        }
+    };
 
     /** What to do now with the record of input {@code partition} at {@code offset}, stashed in batch {@code batchId}. */
     Verdict verdict(TopicPartition partition, long batchId, long offset);
+
+    /**
+     * Changes whenever a verdict of {@link Verdict#DELIVER} may have changed (other than for a lower offset of the same
+     * partition and batch, which a drainer never asks after a higher one). While it stays the same, a record that
+     * follows a delivered record of the same partition in the same batch is delivered too, and a drainer need not ask.
+     * A gate that cannot say returns a new value every time.
+     */
+    default long version() {
+        return System.nanoTime();
+    }
 }

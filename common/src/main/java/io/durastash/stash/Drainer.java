@@ -345,6 +345,7 @@ public final class Drainer {
                 int inFlight = acknowledgements.batchesInFlight();
                 acknowledgements.clear();
                 state.set(State.STOPPED);
+                stash.drainerStopped();
                 if (!handedBack.isEmpty() || inFlight > 0) {
                     log.info("Stash {}: {} stopped draining; {} unacknowledged batches will be delivered again, {} records "
                         + "were dropped by the framework", stash.path(), name, handedBack.size(), droppedRecords());

@@ -38,6 +38,8 @@ public final class Stash implements AutoCloseable {
     private final Object reopenLock = new Object();
     private volatile StashEngine engine;
     private volatile DeliveryGate gate;
+    /** Drainers created and not stopped yet: a source task of the stash runs in this worker. */
+    private final java.util.concurrent.atomic.AtomicInteger liveDrainers = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closed;
 
     private Stash(Path path, StashOptions options, StashEngine engine) {
@@ -148,7 +150,22 @@ public final class Stash implements AutoCloseable {
      * @param holdMillis   a batch is claimable once it is this old (0: at once)
      */
     public Drainer drainer(String name, int claimRecords, long holdMillis) {
-        return new Drainer(name, options.clock(), this, claimRecords, holdMillis);
+        Drainer drainer = new Drainer(name, options.clock(), this, claimRecords, holdMillis);
+        liveDrainers.incrementAndGet();
+        return drainer;
+    }
+
+    /**
+     * Whether a drainer of this stash is there and not stopped: draining, or standing by to take over. A source task
+     * creates its drainer when it starts, before it first drains.
+     */
+    public boolean hasDrainer() {
+        return liveDrainers.get() > 0;
+    }
+
+    /** A drainer stopped. */
+    void drainerStopped() {
+        liveDrainers.decrementAndGet();
     }
 
     /** The books of sink connector {@code sinkName} in this stash: stashed offsets, runs, topic ids, refetches. */

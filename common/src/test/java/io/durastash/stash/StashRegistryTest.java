@@ -53,6 +53,44 @@ class StashRegistryTest {
     }
 
     @Test
+    void aStashLetGoWhileItHoldsRecordsIsReportedAfterAMinuteUntilATaskTakesItUpAgain() throws Exception {
+        io.durastash.stash.testing.ManualClock clock = new io.durastash.stash.testing.ManualClock(1_000_000);
+        StashRegistry registry = new StashRegistry(clock);
+        Path pair = dir.resolve("left");
+        try (StashLease sink = registry.acquire(pair, StashOptions.defaults())) {
+            new TestRecords().appendBatch(sink.stash(), "t", 0, 0, 3);
+        }
+        try (StashLease empty = registry.acquire(dir.resolve("empty"), StashOptions.defaults())) {
+            empty.stash().stats();
+        }
+        assertEquals(1, registry.leftBehind().size(), "an empty stash is not left behind");
+        LeftBehindStash left = registry.leftBehind().get(0);
+        assertEquals(3, left.records());
+        javax.management.ObjectName name = new javax.management.ObjectName(
+            "io.durastash:type=stranded-stash,path=" + javax.management.ObjectName.quote(left.path().toString()));
+        javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+
+        registry.reportStranded();
+        assertTrue(!server.isRegistered(name), "not within the minute a task may take to come back");
+        clock.advance(StrandedStashes.REPORT_AFTER_MS);
+        registry.reportStranded();
+        assertEquals(3L, server.getAttribute(name, "Records"));
+        assertEquals(StrandedStashes.REPORT_AFTER_MS, server.getAttribute(name, "StrandedMs"));
+
+        registry.acquire(pair, StashOptions.defaults()).close();
+        assertEquals(1, registry.leftBehind().size(), "let go again, still holding its records");
+        try (StashLease source = registry.acquire(pair, StashOptions.defaults())) {
+            TestDrainer drainer = TestDrainer.active(source.stash());
+            drainer.acknowledge(drainer.drainAll());
+            drainer.drainer().stop();
+            assertEquals(List.of(), registry.leftBehind(), "taken up again");
+            registry.reportStranded();
+            assertTrue(!server.isRegistered(name));
+        }
+        assertEquals(List.of(), registry.leftBehind(), "drained before it was let go");
+    }
+
+    @Test
     void differentDirectoriesGetDifferentStashes() {
         try (StashLease a = registry.acquire(dir.resolve("a"), StashOptions.defaults());
              StashLease b = registry.acquire(dir.resolve("b"), StashOptions.defaults())) {

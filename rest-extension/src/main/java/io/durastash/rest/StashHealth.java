@@ -1,6 +1,7 @@
 package io.durastash.rest;
 
 import io.durastash.sink.placement.SinkGroup;
+import io.durastash.stash.LeftBehindStash;
 import io.durastash.stash.Stash;
 import io.durastash.stash.StashDisk;
 import io.durastash.stash.StashStats;
@@ -57,6 +58,29 @@ final class StashHealth {
         health.put("freeDiskBytes", disk.freeBytes());
         health.put("sinkGroups", sinkGroups);
         health.put("placementGuarded", guarded);
+        return health;
+    }
+
+    /**
+     * The health of a stash no task in this worker uses anymore, while it holds records: {@code NO_TASK} once it has
+     * been so for {@code noTaskAfterMs}.
+     */
+    static Map<String, Object> of(LeftBehindStash stash, long noTaskAfterMs) {
+        long left = System.currentTimeMillis() - stash.since();
+        List<String> problems = new ArrayList<>();
+        if (left >= noTaskAfterMs) {
+            problems.add("NO_TASK: the stash has held " + stash.records() + " records for " + left / 1000 + " s and no "
+                + "DuraStash task in this worker uses it. " + stash.fix());
+        }
+        Map<String, Object> health = new LinkedHashMap<>();
+        health.put("id", stash.id().toString());
+        health.put("path", stash.path().toString());
+        health.put("status", problems.isEmpty() ? "OK" : "ATTENTION");
+        health.put("problems", problems);
+        health.put("open", false);
+        health.put("liveRecords", stash.records());
+        health.put("liveBytes", stash.bytes());
+        health.put("leftForMs", left);
         return health;
     }
 

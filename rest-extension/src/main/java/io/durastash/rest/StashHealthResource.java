@@ -2,6 +2,7 @@ package io.durastash.rest;
 
 import io.durastash.sink.placement.SinkGroup;
 import io.durastash.sink.placement.SinkGroups;
+import io.durastash.stash.LeftBehindStash;
 import io.durastash.stash.Stash;
 import io.durastash.stash.StashRegistry;
 import io.durastash.stash.Version;
@@ -15,7 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code GET /durastash/stashes}: the health of every stash open in this worker. */
+/**
+ * {@code GET /durastash/stashes}: the health of every stash open in this worker, and of every stash the last task here
+ * let go while it held records.
+ */
 @Path("/durastash")
 @Produces(MediaType.APPLICATION_JSON)
 public final class StashHealthResource {
@@ -37,6 +41,11 @@ public final class StashHealthResource {
         boolean ok = true;
         for (Stash stash : registry.openStashes()) {
             Map<String, Object> health = StashHealth.of(stash, groups, noDrainerAfterMs);
+            ok &= "OK".equals(health.get("status"));
+            stashes.add(health);
+        }
+        for (LeftBehindStash left : registry.leftBehind()) {
+            Map<String, Object> health = StashHealth.of(left, noDrainerAfterMs);
             ok &= "OK".equals(health.get("status"));
             stashes.add(health);
         }

@@ -56,7 +56,11 @@ class StashHealthResourceTest {
             assertEquals(true, stashes(resource.stashes()).get(0).get("drainer"));
             drainer.stop();
         }
-        assertTrue(stashes(resource.stashes()).isEmpty(), "only stashes open in this worker");
+        List<Map<String, Object>> after = stashes(resource.stashes());
+        assertEquals(1, after.size(), "let go while it holds records: left behind");
+        assertEquals(false, after.get(0).get("open"));
+        assertEquals(3L, after.get(0).get("liveRecords"));
+        assertEquals("OK", after.get(0).get("status"), "a minute for a task to take it up again");
     }
 
     @Test

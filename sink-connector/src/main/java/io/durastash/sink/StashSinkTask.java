@@ -2,6 +2,7 @@ package io.durastash.sink;
 
 import io.durastash.connect.DrainerWatch;
 import io.durastash.connect.PluginMetricsGroup;
+import io.durastash.connect.SwitchedOff;
 import io.durastash.sink.placement.DrainerAssignor;
 import io.durastash.sink.placement.PartitionOwnership;
 import io.durastash.sink.placement.SinkGroup;
@@ -46,6 +47,8 @@ public class StashSinkTask extends SinkTask {
     static final long UNAVAILABLE_RETRY_MS = 1_000;
     /** How long an offset commit waits for the records in flight of its partitions to be acknowledged. */
     static final long SETTLE_TIMEOUT_MS = 2_000;
+
+
 
     private StashSinkConfig config;
     private StashLease lease;
@@ -94,8 +97,8 @@ public class StashSinkTask extends SinkTask {
             throw e;
         }
         log.info("Sink task of connector {} started on stash {} at {} (group.by={}, stash.max.bytes={}, stash.sync={}, "
-            + "input.commit={})", name, stash.id(), path, config.grouping(), config.maxBytes(), config.sync(),
-            config.commitMode().configValue());
+            + "input.commit={}{})", name, stash.id(), path, config.grouping(), config.maxBytes(), config.sync(),
+            config.commitMode().configValue(), stash.hasDrainer() ? "" : "; no source task on the stash in this worker yet");
         if (!group.guarded()) {
             log.warn("Sink task of connector {}: the input partitions are assigned without regard to where stashes are "
                 + "drained{}. Set \"consumer.override.partition.assignment.strategy\": \"{}\" in the connector's "
@@ -157,7 +160,7 @@ public class StashSinkTask extends SinkTask {
         applyBackpressure(stats);
         long now = System.currentTimeMillis();
         drainerWatch.check(stats, now);
-        group.check(stats.drainerActive(), !context.assignment().isEmpty(), now);
+        group.check(stash.hasDrainer(), !context.assignment().isEmpty(), now);
         group.paused(this, backpressure.paused(), backpressure.diskLow());
         if (!records.isEmpty()) {
             try {
@@ -254,7 +257,7 @@ public class StashSinkTask extends SinkTask {
      */
     private void settle(Collection<TopicPartition> partitions) {
         PartitionOwnership ownership = group.ownership();
-        if (ownership == null) {
+        if (ownership == null || SwitchedOff.SETTLE.isOff()) {
             return;
         }
         try {

@@ -50,7 +50,7 @@ public class StashSourceTask extends SourceTask {
     private StashLease lease;
     private Stash stash;
     private Map<String, String> sourcePartition;
-    private Drainer drainer;
+    private volatile Drainer drainer;
     private SourceRecordMapper mapper;
     private TransactionContext transactions;
     private SourceMetrics metrics;
@@ -79,7 +79,10 @@ public class StashSourceTask extends SourceTask {
             metrics = new SourceMetrics(PluginMetricsGroup.forTask(context, "Source task on stash " + stash.path()), stash,
                 drainer::droppedRecords, drainer::supersededRecords, drainer::draining);
         } catch (RuntimeException e) {
-            drainer = null;
+            if (drainer != null) {
+                drainer.stop();
+                drainer = null;
+            }
             lease.close();
             throw e;
         }
@@ -186,7 +189,9 @@ public class StashSourceTask extends SourceTask {
 
     @Override
     public void commit() {
-        deleteAcknowledged();
+        if (drainer != null) { // Connect's offset committer may call before start() is through
+            deleteAcknowledged();
+        }
     }
 
     /** Deletes the batches Kafka has fully acknowledged, all in one stash write. */

@@ -1,12 +1,14 @@
 package io.durastash.source;
 
 import io.durastash.connect.StashInput;
+import io.durastash.connect.SwitchedOff;
 import io.durastash.stash.BatchMetadata;
 import io.durastash.stash.BatchRecord;
 import io.durastash.stash.Drainer;
 import io.durastash.stash.InputPartitions;
 import io.durastash.stash.RecordEmitter;
 import io.durastash.stash.Stash;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -79,12 +81,13 @@ final class TransactionalDelivery implements AutoCloseable {
         final Map<TopicPartition, Long> next = new HashMap<>();
         final List<Long> batchIds = new ArrayList<>();
         final AtomicReference<Exception> sendFailure = new AtomicReference<>();
+        /** The member whose offsets are being committed; the one the group refused when that fails. */
+        ConsumerGroupMetadata committingUnder;
         final InputPartitions partitions = new InputPartitions();
         int records;
         boolean open;
         /** Whether the last record emitted was not the last of its batch: the transaction ends with the batch. */
         boolean inBatch;
-        boolean batchEnded;
 
         Transaction(SourceRecordMapper mapper, StashInput input) {
             this.mapper = mapper;
@@ -121,20 +124,20 @@ final class TransactionalDelivery implements AutoCloseable {
         @Override
         public void batchEnded(BatchMetadata batch) {
             inBatch = false;
-            batchEnded = true;
         }
 
         @Override
         public boolean continueAfter(BatchMetadata batch) {
-            return !open; // one batch per transaction; a batch superseded whole opens none
+            return records < config.pollMaxRecords();
         }
     }
 
     /**
-     * Delivers the next stash batch in one transaction: the whole batch, read {@code poll.max.records} at a time, unless
-     * the delivery gate holds back the rest of it (then the rest goes in a transaction of its own). Returns how many
-     * records it made visible: 0 when nothing was loadable, or when the transaction aborted (its batch is handed out
-     * again, by what the delivery gate lets through then).
+     * Delivers the next whole stash batches in one transaction, about {@code poll.max.records} records of them: a batch
+     * is never split between transactions, unless the delivery gate holds back the rest of it (then the rest goes in a
+     * transaction of its own). A transaction costs two round trips to the coordinators whatever it holds, so small
+     * batches share one. Returns how many records it made visible: 0 when nothing was loadable, or when the transaction
+     * aborted (its batches are handed out again, by what the delivery gate lets through then).
      */
     int deliver(Drainer drainer, StashInput input, SourceRecordMapper mapper) {
         if (!ready(input)) {
@@ -142,18 +145,19 @@ final class TransactionalDelivery implements AutoCloseable {
         }
         Transaction txn = new Transaction(mapper, input);
         try {
-            do {
-                txn.batchEnded = false;
-                if (drainer.drain(config.pollMaxRecords(), txn) == 0 && !txn.batchEnded) {
-                    break;
-                }
-            } while (!txn.open || txn.inBatch);
+            // Whole batches while they fit; a batch larger than that is finished in the same transaction.
+            while (drainer.drain(config.pollMaxRecords(), txn) > 0 && txn.inBatch) {
+                log.trace("Stash {}: batch continues past {} records in one transaction", stash.path(), txn.records);
+            }
             if (!txn.open) {
                 return 0;
             }
             for (Map.Entry<ConsumerGroupMetadata, Map<TopicPartition, OffsetAndMetadata>> owner : txn.offsets.entrySet()) {
-                producer.sendOffsetsToTransaction(owner.getValue(), owner.getKey());
+                txn.committingUnder = owner.getKey();
+                producer.sendOffsetsToTransaction(owner.getValue(), SwitchedOff.GENERATION.isOff()
+                    ? new ConsumerGroupMetadata(owner.getKey().groupId()) : owner.getKey());
             }
+            txn.committingUnder = null;
             producer.commitTransaction();
         } catch (ProducerFencedException | InvalidProducerEpochException e) {
             log.warn("Stash {}: another drainer of this stash took over its transactions ({}); {} starts over", stash.path(),
@@ -166,6 +170,16 @@ final class TransactionalDelivery implements AutoCloseable {
                 + ". input.commit=transactional needs brokers of Kafka 2.5 or later and, on a secured cluster, WRITE on "
                 + "the transactional id '" + transactionalId() + "', WRITE on the output topics and READ on the sink "
                 + "connector's consumer group for the principal of the sink's consumers. This task will be stopped.", e);
+        } catch (CommitFailedException e) {
+            log.info("Stash {}: the sink's group refused the input offsets of a transaction of {} records under {} ({}); "
+                + "the transaction is aborted, and its records wait for the partitions' next assignment", stash.path(),
+                txn.records, txn.committingUnder, e.getMessage());
+            if (txn.committingUnder != null) {
+                input.refused(txn.committingUnder);
+            }
+            abort();
+            drainer.rewind();
+            return 0;
         } catch (KafkaException | IllegalStateException e) {
             Exception cause = txn.sendFailure.get() != null ? txn.sendFailure.get() : e;
             log.warn("Stash {}: a transaction of {} records aborted ({}); they are handed out again to whichever "

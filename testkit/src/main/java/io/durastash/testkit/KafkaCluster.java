@@ -2,7 +2,9 @@ package io.durastash.testkit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
+import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -15,8 +17,10 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -206,6 +210,21 @@ public final class KafkaCluster implements AutoCloseable {
         Map<TopicPartition, Long> end = endOffsets(partitions);
         Map<TopicPartition, Long> committed = committed(group, partitions);
         return partitions.stream().allMatch(tp -> committed.getOrDefault(tp, 0L) >= end.get(tp));
+    }
+
+    /**
+     * The partitions each member of {@code group} is assigned now, by the member's client id (Connect names a sink
+     * task's consumer {@code connector-consumer-<connector>-<task>}); empty while the group rebalances.
+     */
+    public Map<String, Set<TopicPartition>> assignments(String group) {
+        ConsumerGroupDescription description = call("describe the group '" + group + "'",
+            admin.describeConsumerGroups(List.of(group)).describedGroups().get(group));
+        Map<String, Set<TopicPartition>> assignments = new HashMap<>();
+        for (MemberDescription member : description.members()) {
+            assignments.computeIfAbsent(member.clientId(), id -> new HashSet<>())
+                .addAll(member.assignment().topicPartitions());
+        }
+        return assignments;
     }
 
     /** Waits for one Admin call; its failure names {@code what} was tried on which cluster, its cause kept. */

@@ -52,6 +52,10 @@ public final class BatchStream implements AutoCloseable {
     /** A record read but not handed out: the gate said to wait. */
     private BatchRecord held;
     private final InputPartitions partitions = new InputPartitions();
+    /** The partition, batch and gate version of the last record delivered: the gate need not be asked again. */
+    private TopicPartition deliveredPartition;
+    private long deliveredBatch = -1;
+    private long deliveredVersion;
     private long superseded;
     private boolean waiting;
 
@@ -91,8 +95,7 @@ public final class BatchStream implements AutoCloseable {
                     end = true; // nothing (left) to read: every remaining record was set aside or skipped
                     break;
                 }
-                DeliveryGate.Verdict verdict = gate.verdict(partitions.of(record.record()), record.batchId(),
-                    record.record().offset());
+                DeliveryGate.Verdict verdict = verdict(gate, record);
                 if (verdict == DeliveryGate.Verdict.WAIT) {
                     held = record;
                     waiting = true;
@@ -127,6 +130,23 @@ public final class BatchStream implements AutoCloseable {
             }
         }
         return emitted;
+    }
+
+    private DeliveryGate.Verdict verdict(DeliveryGate gate, BatchRecord record) {
+        TopicPartition partition = partitions.of(record.record());
+        long version = gate.version();
+        if (partition == deliveredPartition && record.batchId() == deliveredBatch && version == deliveredVersion) {
+            return DeliveryGate.Verdict.DELIVER;
+        }
+        DeliveryGate.Verdict verdict = gate.verdict(partition, record.batchId(), record.record().offset());
+        if (verdict == DeliveryGate.Verdict.DELIVER) {
+            deliveredPartition = partition;
+            deliveredBatch = record.batchId();
+            deliveredVersion = version;
+        } else {
+            deliveredPartition = null;
+        }
+        return verdict;
     }
 
     private BatchRecord nextRecord() {

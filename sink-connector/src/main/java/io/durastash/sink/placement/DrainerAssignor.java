@@ -28,10 +28,13 @@ import java.util.UUID;
  * When no member has a drainer (the source connector is stopped, or not placed yet), it assigns to all of them and says
  * so, so that a worker that gains a drainer asks for a new assignment ({@link PlacementGuard}).
  *
- * <p>It supports the cooperative rebalance protocol: a partition that changes owner is first revoked from the old one
- * and assigned to the new one in the rebalance that follows, so that the old owner's stash has stopped delivering it
- * before the new one consumes it. Every assignment also tells each member which partitions went to any member of its
- * worker, which is how a worker learns that a partition it gave up went elsewhere ({@link PartitionOwnership}).
+ * <p>It uses the eager rebalance protocol on purpose: every member gives up its partitions, and commits their offsets,
+ * before it rejoins, while its generation is still valid. With the cooperative protocol a member that stops while it
+ * rejoins (a rolling restart) cannot commit at all (the group is not stable), and what it delivered since its last
+ * commit is consumed again elsewhere. A partition that stays with its worker is taken up where its run stands
+ * ({@code Takeover}), so an eager rebalance costs a pause, not a re-consumption. Every assignment also tells each member
+ * which partitions went to any member of its worker, which is how a worker learns that a partition it gave up went
+ * elsewhere ({@link PartitionOwnership}).
  *
  * <p>Enable it with {@code "consumer.override.partition.assignment.strategy": "io.durastash.sink.placement.DrainerAssignor"}
  * in the sink connector's config (the connector refuses a config without it). It needs the classic consumer group
@@ -41,9 +44,17 @@ public final class DrainerAssignor implements ConsumerPartitionAssignor, Configu
     private static final Logger log = LoggerFactory.getLogger(DrainerAssignor.class);
     public static final String NAME = "durastash-drainer";
 
+    /**
+     * How long a member's first join waits for a source task of its stash to start in its worker (Connect starts the
+     * sink's and the source's tasks independently): then the group's first assignment counts this worker, instead of
+     * a later one, forced by taking every partition from every task.
+     */
+    static final long FIRST_JOIN_WAIT_MS = 15_000;
+
     private String groupId;
     /** What this member was assigned last, for stickiness across eager rebalances. */
     private volatile List<TopicPartition> previous = List.of();
+    private volatile boolean joined;
 
     @Override
     public void configure(Map<String, ?> configs) {
@@ -60,13 +71,27 @@ public final class DrainerAssignor implements ConsumerPartitionAssignor, Configu
     }
 
     @Override
-    public List<RebalanceProtocol> supportedProtocols() {
-        return List.of(RebalanceProtocol.COOPERATIVE, RebalanceProtocol.EAGER);
+    public ByteBuffer subscriptionUserData(Set<String> topics) {
+        if (!joined) {
+            awaitDrainer();
+        }
+        return new MemberData.Subscription(SinkGroups.jvm().presence(groupId), SinkGroups.WORKER, previous).encode();
     }
 
-    @Override
-    public ByteBuffer subscriptionUserData(Set<String> topics) {
-        return new MemberData.Subscription(SinkGroups.jvm().presence(groupId), SinkGroups.WORKER, previous).encode();
+    /**
+     * Before this member first joins (inside its consumer's first poll, before the group knows it), waits up to
+     * {@link #FIRST_JOIN_WAIT_MS} for the worker's stash to have a drainer, when it has a sink task here but no drainer
+     * yet.
+     */
+    private void awaitDrainer() {
+        long deadline = System.nanoTime() + FIRST_JOIN_WAIT_MS * 1_000_000;
+        try {
+            while (SinkGroups.jvm().presence(groupId) == DrainerPresence.ABSENT && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
@@ -94,13 +119,8 @@ public final class DrainerAssignor implements ConsumerPartitionAssignor, Configu
         target.forEach((member, assigned) ->
             byWorker.computeIfAbsent(members.get(member).worker(), w -> new ArrayList<>()).addAll(assigned));
         Map<String, Assignment> assignments = new LinkedHashMap<>();
-        int moving = 0;
         for (String member : new TreeSet<>(subscriptions.keySet())) {
-            List<TopicPartition> assigned = new ArrayList<>(target.getOrDefault(member, List.of()));
-            // Cooperative: a partition another member still owns is revoked there first, and assigned here next time.
-            int before = assigned.size();
-            assigned.removeIf(tp -> ownedByOther(tp, member, subscriptions));
-            moving += before - assigned.size();
+            List<TopicPartition> assigned = target.getOrDefault(member, List.of());
             MemberData.Assignment data = new MemberData.Assignment(everyone, eligible.contains(member), members.size(),
                 byWorker.getOrDefault(members.get(member).worker(), List.of()));
             assignments.put(member, new Assignment(assigned, data.encode()));
@@ -109,20 +129,10 @@ public final class DrainerAssignor implements ConsumerPartitionAssignor, Configu
             log.info("Group {}: no sink task reports a drainer for its stash; assigning {} input partitions to all {} "
                 + "members, which will ask again once a drainer is up", groupId, partitions.size(), members.size());
         } else {
-            log.info("Group {}: assigning {} input partitions to the {} of {} sink tasks whose worker drains their stash"
-                + "{}", groupId, partitions.size(), eligible.size(), members.size(),
-                moving > 0 ? "; " + moving + " move once their owners give them up" : "");
+            log.info("Group {}: assigning {} input partitions to the {} of {} sink tasks whose worker drains their stash",
+                groupId, partitions.size(), eligible.size(), members.size());
         }
         return new GroupAssignment(assignments);
-    }
-
-    private static boolean ownedByOther(TopicPartition partition, String member, Map<String, Subscription> subscriptions) {
-        for (Map.Entry<String, Subscription> other : subscriptions.entrySet()) {
-            if (!other.getKey().equals(member) && other.getValue().ownedPartitions().contains(partition)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static List<TopicPartition> partitions(Cluster metadata, Map<String, Subscription> subscriptions) {
@@ -138,7 +148,7 @@ public final class DrainerAssignor implements ConsumerPartitionAssignor, Configu
         return partitions;
     }
 
-    /** What each member owns now (cooperative) or owned last (eager), of the partitions that exist, each once. */
+    /** What each member was assigned last (it says so), of the partitions that exist, each once. */
     private static Map<String, List<TopicPartition>> owned(Map<String, Subscription> subscriptions,
                                                            Map<String, MemberData.Subscription> members,
                                                            List<TopicPartition> partitions) {
@@ -148,7 +158,6 @@ public final class DrainerAssignor implements ConsumerPartitionAssignor, Configu
         for (String member : new TreeSet<>(subscriptions.keySet())) {
             Set<TopicPartition> mine = new TreeSet<>(Comparator.comparing(TopicPartition::topic)
                 .thenComparingInt(TopicPartition::partition));
-            mine.addAll(subscriptions.get(member).ownedPartitions());
             mine.addAll(members.get(member).previous());
             List<TopicPartition> kept = new ArrayList<>();
             for (TopicPartition tp : mine) {
@@ -204,6 +213,7 @@ public final class DrainerAssignor implements ConsumerPartitionAssignor, Configu
 
     @Override
     public void onAssignment(Assignment assignment, ConsumerGroupMetadata metadata) {
+        joined = true;
         previous = List.copyOf(assignment.partitions());
         MemberData.Assignment data = MemberData.Assignment.decode(assignment.userData());
         if (groupId == null || data == null) {

@@ -115,8 +115,12 @@ public final class PartitionOwnership implements DeliveryGate, StashInput {
     private final Map<TopicPartition, InFlight> inFlight = new HashMap<>();
     private final Map<TopicPartition, Object> ownerMembers = new HashMap<>();
     private final Map<Object, ConsumerGroupMetadata> members = new HashMap<>();
+    /** Members under which the group refused a commit: their partitions wait for their next assignment. */
+    private final Set<ConsumerGroupMetadata> refused = new HashSet<>();
     /** The partitions the group's last assignment put in this worker; null until one did. */
     private Set<TopicPartition> here;
+    /** Counts the changes that may turn a delivered partition's records away: see {@link DeliveryGate#version()}. */
+    private volatile long version;
 
     /**
      * @param runEnder     ends the runs of partitions found elsewhere, in the stash's ledger
@@ -138,7 +142,10 @@ public final class PartitionOwnership implements DeliveryGate, StashInput {
      */
     synchronized void assigned(Object member, ConsumerGroupMetadata metadata, Collection<TopicPartition> partitions,
                                Set<TopicPartition> here) {
+        version++;
         members.put(member, metadata);
+        refused.retainAll(members.values());
+        refused.remove(metadata);
         ownerMembers.values().removeIf(owner -> owner == member);
         for (TopicPartition partition : partitions) {
             ownerMembers.put(partition, member);
@@ -152,12 +159,14 @@ public final class PartitionOwnership implements DeliveryGate, StashInput {
 
     /** A task here is about to open {@code partitions}: their records wait until it says what it owns of them. */
     public synchronized void opening(Collection<TopicPartition> partitions) {
+        version++;
         closed.addAll(partitions);
         partitions.forEach(owned::remove);
     }
 
     /** A task here owns {@code partition}: records of batches from {@code runStart}, at offsets from {@code floor}. */
     public synchronized void own(TopicPartition partition, long runStart, long floor) {
+        version++;
         owned.put(partition, new Owned(runStart, floor));
         InFlight f = inFlight.get(partition);
         if (f != null) {
@@ -169,6 +178,7 @@ public final class PartitionOwnership implements DeliveryGate, StashInput {
 
     /** A task here closed {@code partitions}: they wait for the next assignment, unless the last one sent them away. */
     public synchronized void release(Collection<TopicPartition> partitions) {
+        version++;
         for (TopicPartition partition : partitions) {
             owned.remove(partition);
             if (here != null && here.contains(partition)) {
@@ -186,7 +196,7 @@ public final class PartitionOwnership implements DeliveryGate, StashInput {
     public synchronized Verdict verdict(TopicPartition partition, long batchId, long offset) {
         Owned o = owned.get(partition);
         if (o != null) {
-            if (o.settledUntil > clock.millis() || transactional && ownerOf(partition) == null) {
+            if (o.settledUntil > clock.millis() || transactional && !committable(ownerOf(partition))) {
                 return Verdict.WAIT;
             }
             return batchId < o.runStart || offset < o.floor ? Verdict.SUPERSEDED : Verdict.DELIVER;
@@ -231,6 +241,7 @@ public final class PartitionOwnership implements DeliveryGate, StashInput {
     }
 
     private void hold(Collection<TopicPartition> partitions, long until) {
+        version++;
         for (TopicPartition partition : partitions) {
             Owned o = owned.get(partition);
             if (o != null) {
@@ -251,7 +262,12 @@ public final class PartitionOwnership implements DeliveryGate, StashInput {
 
     /** Lets records of every partition flow again after {@link #settle}, without waiting for the hold to end. */
     public synchronized void unsettle() {
-        owned.values().forEach(o -> o.settledUntil = 0);
+        for (Owned o : owned.values()) {
+            if (o.settledUntil != 0) {
+                o.settledUntil = 0;
+                version++;
+            }
+        }
     }
 
     /** The lowest offset of {@code partition} in flight, if any. */
@@ -267,6 +283,11 @@ public final class PartitionOwnership implements DeliveryGate, StashInput {
     }
 
     @Override
+    public long version() {
+        return version;
+    }
+
+    @Override
     public boolean transactional() {
         return transactional;
     }
@@ -274,6 +295,16 @@ public final class PartitionOwnership implements DeliveryGate, StashInput {
     @Override
     public synchronized ConsumerGroupMetadata owner(TopicPartition partition) {
         return owned.containsKey(partition) || closed.contains(partition) ? ownerOf(partition) : null;
+    }
+
+    private boolean committable(ConsumerGroupMetadata owner) {
+        return owner != null && !refused.contains(owner);
+    }
+
+    @Override
+    public synchronized void refused(ConsumerGroupMetadata owner) {
+        version++;
+        refused.add(owner);
     }
 
     private ConsumerGroupMetadata ownerOf(TopicPartition partition) {
@@ -301,6 +332,7 @@ public final class PartitionOwnership implements DeliveryGate, StashInput {
 
     @Override
     public synchronized void delivered(Map<TopicPartition, Long> next) {
+        version++;
         next.forEach((partition, offset) -> {
             Owned o = owned.get(partition);
             if (o != null) {

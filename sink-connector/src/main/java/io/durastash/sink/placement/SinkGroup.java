@@ -2,6 +2,8 @@ package io.durastash.sink.placement;
 
 import io.durastash.connect.StashInput;
 import io.durastash.connect.StashInputs;
+import io.durastash.connect.SwitchedOff;
+import io.durastash.stash.DeliveryGate;
 import io.durastash.stash.SinkLedger;
 import io.durastash.stash.Stash;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
@@ -89,7 +91,13 @@ public final class SinkGroup {
                         + taskStash.path());
                 });
                 ownership = gate;
-                taskStash.gate(gate);
+                if (SwitchedOff.GATE.isOff()) {
+                    log.warn("Group {}: the delivery gate is switched off ({}): records leave stash {} whoever owns "
+                        + "their partition", groupId, SwitchedOff.PROPERTY, taskStash.path());
+                    taskStash.gate(DeliveryGate.OPEN);
+                } else {
+                    taskStash.gate(gate);
+                }
             }
         }
         tasks++;
@@ -138,13 +146,13 @@ public final class SinkGroup {
         if (stash == null) {
             return DrainerPresence.UNKNOWN;
         }
-        return stash.stats().drainerActive() ? DrainerPresence.PRESENT : DrainerPresence.ABSENT;
+        return stash.hasDrainer() ? DrainerPresence.PRESENT : DrainerPresence.ABSENT;
     }
 
     /** A member of the group in this worker ({@code member}: its assignor) got its assignment. */
     void assigned(Object member, ConsumerGroupMetadata metadata, Collection<TopicPartition> partitions,
                   MemberData.Assignment data) {
-        guard.assigned(data.toEveryone(), data.eligible(), data.members());
+        guard.assigned(data.toEveryone(), data.eligible());
         PartitionOwnership gate;
         synchronized (this) {
             gate = ownership;

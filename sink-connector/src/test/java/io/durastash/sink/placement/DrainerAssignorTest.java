@@ -29,6 +29,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DrainerAssignorTest {
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static DrainerPresence presence(DrainerAssignor assignor) {
         return MemberData.Subscription.decode(assignor.subscriptionUserData(Set.of("in"))).presence();
     }
@@ -120,25 +128,23 @@ class DrainerAssignorTest {
     }
 
     @Test
-    void aPartitionThatChangesOwnerIsRevokedFirstAndAssignedInTheNextRebalance() {
-        // Cooperative: "a" owns 0..3; "b" just got a drainer. 2 and 3 move to "b", in two steps.
-        Map<String, Subscription> round1 = new TreeMap<>(Map.of(
-            "a", member(DrainerPresence.PRESENT, WORKER_1, List.of(), in(0, 1, 2, 3)),
+    void aMemberWithADrainerNowGetsItsShareAndItsWorkerLearnsWhatWentElsewhere() {
+        // "a" held 0..3 when "b" had no drainer; "b" has one now. Two move to "b".
+        Map<String, Subscription> members = new TreeMap<>(Map.of(
+            "a", member(DrainerPresence.PRESENT, WORKER_1, in(0, 1, 2, 3), List.of()),
             "b", member(DrainerPresence.PRESENT, WORKER_2, List.of(), List.of())));
-        GroupAssignment first = new DrainerAssignor().assign(cluster("in", 4), new GroupSubscription(round1));
-        assertEquals(2, first.groupAssignment().get("a").partitions().size(), "a keeps two");
-        assertEquals(List.of(), first.groupAssignment().get("b").partitions(), "not while a still owns them");
-        assertEquals(new HashSet<>(first.groupAssignment().get("a").partitions()),
-            new HashSet<>(data(first, "a").inWorker()), "a's worker learns that the other two went elsewhere");
-        assertEquals(2, data(first, "b").inWorker().size(), "b's worker learns which two are coming");
+        GroupAssignment assignment = new DrainerAssignor().assign(cluster("in", 4), new GroupSubscription(members));
+        assertEquals(2, assignment.groupAssignment().get("a").partitions().size(), "a keeps two");
+        assertTrue(in(0, 1, 2, 3).containsAll(assignment.groupAssignment().get("a").partitions()));
+        assertEquals(2, assignment.groupAssignment().get("b").partitions().size());
+        assertEquals(new HashSet<>(assignment.groupAssignment().get("a").partitions()),
+            new HashSet<>(data(assignment, "a").inWorker()), "a's worker learns that the other two went elsewhere");
+    }
 
-        Map<String, Subscription> round2 = new TreeMap<>(Map.of(
-            "a", member(DrainerPresence.PRESENT, WORKER_1, List.of(), first.groupAssignment().get("a").partitions()),
-            "b", member(DrainerPresence.PRESENT, WORKER_2, List.of(), List.of())));
-        GroupAssignment second = new DrainerAssignor().assign(cluster("in", 4), new GroupSubscription(round2));
-        assertEquals(new HashSet<>(data(first, "b").inWorker()),
-            new HashSet<>(second.groupAssignment().get("b").partitions()));
-        assertEquals(first.groupAssignment().get("a").partitions(), second.groupAssignment().get("a").partitions());
+    @Test
+    void theAssignorUsesTheEagerProtocolSoThatEveryMemberCommitsBeforeItRejoins() {
+        assertEquals(List.of(org.apache.kafka.clients.consumer.ConsumerPartitionAssignor.RebalanceProtocol.EAGER),
+            new DrainerAssignor().supportedProtocols());
     }
 
     @Test
@@ -171,7 +177,7 @@ class DrainerAssignorTest {
     }
 
     @Test
-    void reportsItsWorkersDrainerAndLearnsHowTheGroupWasAssigned() {
+    void reportsItsWorkersDrainerAndLearnsHowTheGroupWasAssigned() throws Exception {
         String groupId = "connect-assignor-test-" + System.nanoTime();
         DrainerAssignor assignor = new DrainerAssignor();
         assignor.configure(Map.of("group.id", groupId, "bootstrap.servers", "localhost:9092"));
@@ -179,11 +185,18 @@ class DrainerAssignorTest {
         try (Stash stash = Stash.open(dir, StashOptions.defaults())) {
             SinkGroup group = SinkGroups.jvm().join(groupId, stash, stash.ledger("s"), true, true);
             assertTrue(group.guarded(), "its consumer uses the assignor");
-            assertEquals(DrainerPresence.ABSENT, presence(assignor));
-            Drainer drainer = stash.drainer("source", 100, 0);
-            drainer.activate(() -> null);
+            assertEquals(DrainerPresence.ABSENT, SinkGroups.jvm().presence(groupId));
+
+            // Its first join waits for the source task starting beside it, so that the first assignment counts it.
+            java.util.concurrent.CompletableFuture<Drainer> sourceStarts = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> {
+                    sleep(300);
+                    return stash.drainer("source", 100, 0);
+                });
+            long t0 = System.nanoTime();
             assertEquals(DrainerPresence.PRESENT, presence(assignor));
-            drainer.stop();
+            assertTrue(System.nanoTime() - t0 < DrainerAssignor.FIRST_JOIN_WAIT_MS * 1_000_000L);
+            Drainer drainer = sourceStarts.get();
 
             ConsumerGroupMetadata metadata = new ConsumerGroupMetadata(groupId, 7, "member-1", java.util.Optional.empty());
             assignor.onAssignment(new Assignment(in(1), new MemberData.Assignment(false, true, 2, in(1, 2)).encode()),
@@ -192,6 +205,8 @@ class DrainerAssignorTest {
                 "what it was assigned, for the next rebalance");
             group.ownership().own(new TopicPartition("in", 1), 0, 0);
             assertEquals(metadata, group.ownership().owner(new TopicPartition("in", 1)), "for transactional commits");
+            drainer.stop();
+            assertEquals(DrainerPresence.ABSENT, presence(assignor), "a later join says so at once");
             SinkGroups.jvm().leave(group, this);
         }
     }

@@ -165,6 +165,17 @@ class PartitionOwnershipTest {
     }
 
     @Test
+    void aMemberTheGroupRefusedHoldsItsRecordsBackUntilItsNextAssignment() {
+        PartitionOwnership ownership = ownership(true);
+        assign(ownership, List.of(P0), Set.of(P0));
+        ownership.own(P0, 1, 0);
+        ownership.refused(GENERATION_4);
+        assertEquals(Verdict.WAIT, ownership.verdict(P0, 1, 0), "every transaction of them would be refused too");
+        ownership.assigned(MEMBER, new ConsumerGroupMetadata("g", 5, "m-1", Optional.empty()), List.of(P0), Set.of(P0));
+        assertEquals(Verdict.DELIVER, ownership.verdict(P0, 1, 0));
+    }
+
+    @Test
     void transactionalDeliveriesKnowTheOwningMemberAndWaitWithoutOne() {
         PartitionOwnership ownership = ownership(true);
         ownership.own(P0, 1, 0);

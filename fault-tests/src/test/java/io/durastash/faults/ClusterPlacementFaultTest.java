@@ -1,0 +1,120 @@
+package io.durastash.faults;
+
+import io.durastash.testkit.Await;
+import io.durastash.testkit.connect.Connectors;
+import io.durastash.testkit.connect.Pair;
+import io.durastash.testkit.process.ProcessStack;
+import io.durastash.testkit.process.WorkerProcess;
+import io.durastash.testkit.process.WorkerSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Where the input partitions go on a cluster of three worker processes, read from the sink's consumer group: after a
+ * cold start and after a rolling restart, within 30 s every worker that runs a sink task and a source task of the pair
+ * (so that its stash has a drainer) holds input partitions; the first worker whose source task starts does not keep
+ * them all. And a newcomer's config without the placement the cluster needs is refused at creation, with the line to
+ * add.
+ */
+class ClusterPlacementFaultTest {
+    static final Duration SPREAD_WITHIN = Duration.ofSeconds(30);
+
+    @Test
+    @Tag("fault-ci")
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    void everyWorkerThatDrainsGetsInputPartitionsAfterAColdAndARollingStart() {
+        FaultReport report = FaultReport.of("cluster-placement");
+        try (ProcessStack stack = ProcessStack.start(FaultData.fresh("cluster-placement"))) {
+            Pair pair = Pair.local().tasks(ClusterChurn.WORKERS, ClusterChurn.WORKERS)
+                .both("stash.dir", "${env:" + WorkerProcess.ENV_STASH_DIR + "}");
+            stack.createTopics(pair, ClusterChurn.PARTITIONS);
+            List<WorkerProcess> workers = new ArrayList<>();
+            for (int i = 1; i <= ClusterChurn.WORKERS; i++) {
+                workers.add(stack.startWorker(WorkerSpec.distributed("worker-" + i).fastFailover()
+                    .stashDir(stack.root().resolve("stash-" + i))));
+            }
+            refusesTheMinimalConfigSayingWhatToAdd(stack, pair, report);
+
+            long started = System.nanoTime();
+            stack.connectors().start(pair);
+            awaitSpread(stack, pair, report, "cold start", started);
+
+            for (WorkerProcess worker : workers) {
+                worker.stop();
+                worker.start();
+                stack.connectors().awaitRunning(pair.sink().name(), ClusterChurn.WORKERS, Connectors.START);
+                stack.connectors().awaitRunning(pair.source().name(), ClusterChurn.WORKERS, Connectors.START);
+                report.line("%s restarted cleanly", worker.name());
+            }
+            awaitSpread(stack, pair, report, "rolling start", System.nanoTime());
+        }
+    }
+
+    /** The sink of config/local without the consumer override that places input partitions. */
+    private static void refusesTheMinimalConfigSayingWhatToAdd(ProcessStack stack, Pair pair, FaultReport report) {
+        try {
+            List<String> problems = stack.workers().get(0).rest().validate(
+                pair.sink().with("consumer.override.partition.assignment.strategy", null));
+            report.line("a sink config without the placement override: %s", problems);
+            assertTrue(problems.stream().anyMatch(p -> p.startsWith("consumer.override.partition.assignment.strategy:")
+                && p.contains("\"consumer.override.partition.assignment.strategy\": "
+                    + "\"io.durastash.sink.placement.DrainerAssignor\"")), problems.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Waits until every worker that runs a sink task and a source task of the pair holds input partitions (the group's
+     * members named by Connect as {@code connector-consumer-<sink>-<task>}, placed by the sink's task status).
+     */
+    private static void awaitSpread(ProcessStack stack, Pair pair, FaultReport report, String after, long since) {
+        Map<String, Set<TopicPartition>> last = new TreeMap<>();
+        Set<String> draining = new HashSet<>();
+        try {
+            Await.until("every worker with a drainer to hold input partitions after the " + after, SPREAD_WITHIN, () -> {
+                last.clear();
+                draining.clear();
+                Map<Integer, String> sinkWorkers = taskWorkers(stack, pair.sink().name());
+                draining.addAll(taskWorkers(stack, pair.source().name()).values());
+                draining.retainAll(sinkWorkers.values());
+                Map<String, Set<TopicPartition>> members = stack.kafka().assignments(pair.sink().sinkGroup());
+                sinkWorkers.forEach((task, worker) -> last.computeIfAbsent(worker, w -> new HashSet<>()).addAll(
+                    members.getOrDefault("connector-consumer-" + pair.sink().name() + "-" + task, Set.of())));
+                return !draining.isEmpty() && draining.stream().allMatch(w -> !last.getOrDefault(w, Set.of()).isEmpty());
+            });
+        } finally {
+            report.line("after the %s (%.1f s): input partitions by worker %s; workers with a sink and a source task %s",
+                after, (System.nanoTime() - since) / 1e9, counts(last), draining);
+        }
+    }
+
+    private static Map<Integer, String> taskWorkers(ProcessStack stack, String connector) {
+        try {
+            return stack.workers().get(0).rest().taskWorkers(connector);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Map<String, Integer> counts(Map<String, Set<TopicPartition>> partitions) {
+        Map<String, Integer> counts = new TreeMap<>();
+        partitions.forEach((worker, held) -> counts.put(worker, held.size()));
+        return counts;
+    }
+}
