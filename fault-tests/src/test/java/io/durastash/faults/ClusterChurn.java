@@ -25,8 +25,9 @@ import java.util.function.UnaryOperator;
  * at a steady rate, workers meet faults one at a time at random points, each the next worker in turn: a SIGKILL and a
  * start again, on their own directory or on an emptied one (the disk replaced); a freeze (SIGSTOP) past the session
  * timeouts and a wake-up (SIGCONT), a zombie; or a clean stop (SIGTERM) and a start, as in a rolling restart. Before some
- * faults the source connector is paused for a few seconds so that the stashes hold a backlog. The points come from a
- * seeded {@link Random} (see {@link Seeds}).
+ * faults the source connector is paused for a few seconds so that the stashes hold a backlog; before a freeze it is
+ * resumed again just before the SIGSTOP, so that the frozen worker wakes up delivering that backlog. The points come
+ * from a seeded {@link Random} (see {@link Seeds}).
  */
 final class ClusterChurn {
     static final int WORKERS = 3;
@@ -197,13 +198,20 @@ final class ClusterChurn {
                 Deadline.pause(paused);
                 report.line("fault %d: source paused for %d ms first, so that the stashes hold a backlog", k + 1, paused);
             }
-            Deadline.pause(random.nextInt(3_000));
+            boolean zombieWithBacklog = kill.sourcePausedFirst() && kill.fault() == Fault.FREEZE;
+            if (zombieWithBacklog) {
+                // The output goes on as the worker freezes: it wakes up in the middle of delivering its backlog.
+                stack.connectors().resume(pair.source().name());
+                Deadline.pause(random.nextInt(300));
+            } else {
+                Deadline.pause(random.nextInt(3_000));
+            }
             WorkerProcess worker = workers.get((firstKilled + k) % WORKERS);
             long restart = fault(k + 1, kill, worker);
             if (kill.disk() == Disk.EMPTY) {
                 replacements++;
             }
-            if (kill.sourcePausedFirst()) {
+            if (kill.sourcePausedFirst() && !zombieWithBacklog) {
                 stack.connectors().resume(pair.source().name());
             }
             stack.connectors().awaitRunning(pair.sink().name(), WORKERS, Connectors.START);

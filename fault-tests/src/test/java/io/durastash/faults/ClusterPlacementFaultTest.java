@@ -80,8 +80,9 @@ class ClusterPlacementFaultTest {
     }
 
     /**
-     * Waits until every worker that runs a sink task and a source task of the pair holds input partitions (the group's
-     * members named by Connect as {@code connector-consumer-<sink>-<task>}, placed by the sink's task status).
+     * Waits until every worker runs a sink task and a source task of the pair again and each holds input partitions
+     * (the group's members named by Connect as {@code connector-consumer-<sink>-<task>}, placed by the sink's task
+     * status).
      */
     private static void awaitSpread(ProcessStack stack, Pair pair, FaultReport report, String after, long since) {
         Map<String, Set<TopicPartition>> last = new TreeMap<>();
@@ -96,7 +97,9 @@ class ClusterPlacementFaultTest {
                 Map<String, Set<TopicPartition>> members = stack.kafka().assignments(pair.sink().sinkGroup());
                 sinkWorkers.forEach((task, worker) -> last.computeIfAbsent(worker, w -> new HashSet<>()).addAll(
                     members.getOrDefault("connector-consumer-" + pair.sink().name() + "-" + task, Set.of())));
-                return !draining.isEmpty() && draining.stream().allMatch(w -> !last.getOrDefault(w, Set.of()).isEmpty());
+                // Every worker back with its tasks (else a moment with one drainer would pass), each holding some.
+                return draining.size() == ClusterChurn.WORKERS
+                    && draining.stream().allMatch(w -> !last.getOrDefault(w, Set.of()).isEmpty());
             });
         } finally {
             report.line("after the %s (%.1f s): input partitions by worker %s; workers with a sink and a source task %s",
