@@ -56,8 +56,12 @@ final class ClusterChurn {
         }
     }
 
-    /** What a run did: records the load produced, faults and replacements, and when the last worker came back. */
-    record Run(long produced, int kills, int replacements, long lastRestartNanos) {
+    /**
+     * What a run did: records the load produced, faults and replacements, when the last worker was back and the load
+     * had stopped (whichever came later: from then on nothing is in the way of the last records), and when each fault
+     * struck (System.nanoTime).
+     */
+    record Run(long produced, int kills, int replacements, long settledNanos, List<Long> faultNanos) {
     }
 
     /**
@@ -185,6 +189,7 @@ final class ClusterChurn {
         RecordLoad load = RecordLoad.into(stack.kafka(), in, NumberedRecords.of(in)).rate(RATE).start();
         long lastRestart = t0;
         int replacements = 0;
+        List<Long> struck = new ArrayList<>();
         int firstKilled = random.nextInt(WORKERS); // then the next one each time: every worker meets one
         for (int k = 0; k < kills.size(); k++) {
             Kill kill = kills.get(k);
@@ -207,6 +212,7 @@ final class ClusterChurn {
                 Deadline.pause(random.nextInt(3_000));
             }
             WorkerProcess worker = workers.get((firstKilled + k) % WORKERS);
+            struck.add(System.nanoTime());
             long restart = fault(k + 1, kill, worker);
             if (kill.disk() == Disk.EMPTY) {
                 replacements++;
@@ -228,7 +234,8 @@ final class ClusterChurn {
         long produced = load.stop(Duration.ofMinutes(2)).acknowledged();
         report.line("load stopped: %d numbered records produced at %d/s over %d partitions in %.0f s", produced, RATE,
             PARTITIONS, (System.nanoTime() - t0) / 1e9);
-        return new Run(produced, kills.size(), replacements, lastRestart);
+        return new Run(produced, kills.size(), replacements, Math.max(lastRestart, System.nanoTime()),
+            List.copyOf(struck));
     }
 
     /** Applies {@code kill} to {@code worker}; returns when the worker started coming back (System.nanoTime). */

@@ -21,11 +21,16 @@ final class CommittedOffsetsWatch implements AutoCloseable {
     record Regression(TopicPartition partition, long before, long after) {
     }
 
+    /** One read: the committed offsets, and when they were read (System.nanoTime). */
+    private record Read(long nanos, Map<TopicPartition, Long> committed) {
+    }
+
     private final KafkaCluster kafka;
     private final String group;
     private final List<TopicPartition> partitions;
     private final Map<TopicPartition, Long> highest = new HashMap<>();
     private final List<Regression> regressions = new ArrayList<>();
+    private final List<Read> history = new ArrayList<>();
     private final Thread thread;
     private volatile boolean stopped;
     private long reads;
@@ -51,6 +56,7 @@ final class CommittedOffsetsWatch implements AutoCloseable {
                         }
                         highest.merge(tp, offset, Math::max);
                     });
+                    history.add(new Read(System.nanoTime(), committed));
                     reads++;
                 }
             } catch (RuntimeException e) {
@@ -66,6 +72,18 @@ final class CommittedOffsetsWatch implements AutoCloseable {
 
     synchronized List<Regression> regressions() {
         return List.copyOf(regressions);
+    }
+
+    /** The offset committed for {@code partition} in the last read before {@code nanos}; -1 if none was read. */
+    synchronized long committedBefore(TopicPartition partition, long nanos) {
+        long offset = -1;
+        for (Read read : history) {
+            if (read.nanos() >= nanos) {
+                break;
+            }
+            offset = read.committed().getOrDefault(partition, offset);
+        }
+        return offset;
     }
 
     synchronized long reads() {
