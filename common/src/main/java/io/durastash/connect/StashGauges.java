@@ -38,8 +38,9 @@ public final class StashGauges {
             + "stash.max.bytes bounds", () -> stash.stats().liveBytes());
         metrics.gauge(OLDEST_PENDING_AGE_MS, "Age in milliseconds of the oldest batch waiting to be drained, 0 when "
             + "none is: the drain lag", () -> stash.stats().oldestPendingAgeMs());
-        metrics.gauge(QUARANTINED_ENTRIES, "Entries set aside because they failed their checksum or did not decode; "
-            + "inspect them with 'durastash quarantine list'", () -> stash.stats().quarantinedEntries());
+        metrics.gauge(QUARANTINED_ENTRIES, "Entries set aside because they failed their checksum or did not decode, or "
+            + "because the output refused them; inspect them with 'durastash quarantine list'",
+            () -> stash.stats().quarantinedEntries());
         metrics.gauge(DRAINER_ACTIVE, "1 when a source task in this worker drains the stash, else 0",
             () -> stash.stats().drainerActive() ? 1 : 0);
         metrics.gauge(PENDING_WITHOUT_DRAINER, "1 when the stash holds batches and no source task in this worker "

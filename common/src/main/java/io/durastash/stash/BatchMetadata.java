@@ -1,6 +1,7 @@
 package io.durastash.stash;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
@@ -13,7 +14,8 @@ import java.util.zip.CRC32C;
  * What the stash knows about one batch, stored as JSON in the {@code meta} column family. The
  * checksum covers every other field, so a damaged entry is detected even when it still parses.
  */
-@JsonPropertyOrder({"id", "group", "status", "recordCount", "byteSize", "createdAt", "loadedAt", "loadAttempts", "offsets", "checksum"})
+@JsonPropertyOrder({"id", "group", "status", "recordCount", "byteSize", "createdAt", "loadedAt", "loadAttempts", "offsets",
+    "requeued", "checksum"})
 public final class BatchMetadata {
     private final long id;
     private final String group;
@@ -24,6 +26,7 @@ public final class BatchMetadata {
     private final long loadedAt;
     private final int loadAttempts;
     private final List<OffsetRange> offsets;
+    private final boolean requeued;
     private final long checksum;
 
     @JsonCreator
@@ -31,7 +34,8 @@ public final class BatchMetadata {
                   @JsonProperty("status") BatchStatus status, @JsonProperty("recordCount") int recordCount,
                   @JsonProperty("byteSize") long byteSize, @JsonProperty("createdAt") long createdAt,
                   @JsonProperty("loadedAt") long loadedAt, @JsonProperty("loadAttempts") int loadAttempts,
-                  @JsonProperty("offsets") List<OffsetRange> offsets, @JsonProperty("checksum") long checksum) {
+                  @JsonProperty("offsets") List<OffsetRange> offsets, @JsonProperty("requeued") Boolean requeued,
+                  @JsonProperty("checksum") long checksum) {
         this.id = id;
         this.group = group;
         this.status = status;
@@ -41,21 +45,32 @@ public final class BatchMetadata {
         this.loadedAt = loadedAt;
         this.loadAttempts = loadAttempts;
         this.offsets = offsets == null ? List.of() : List.copyOf(offsets);
+        this.requeued = Boolean.TRUE.equals(requeued); // absent from batches written before it
         this.checksum = checksum;
     }
 
     /** The metadata of a batch being appended: PENDING, never loaded, sealed with its checksum. */
-    public static BatchMetadata pending(long id, String group, int recordCount, long byteSize, long createdAt, List<OffsetRange> offsets) {
-        return new BatchMetadata(id, group, BatchStatus.PENDING, recordCount, byteSize, createdAt, 0L, 0, offsets, 0L).sealed();
+    public static BatchMetadata pending(long id, String group, int recordCount, long byteSize, long createdAt,
+                                        List<OffsetRange> offsets) {
+        return pending(id, group, recordCount, byteSize, createdAt, offsets, false);
+    }
+
+    /** The same, for a batch an operator {@linkplain #requeued() requeued} when {@code requeued}. */
+    public static BatchMetadata pending(long id, String group, int recordCount, long byteSize, long createdAt,
+                                        List<OffsetRange> offsets, boolean requeued) {
+        return new BatchMetadata(id, group, BatchStatus.PENDING, recordCount, byteSize, createdAt, 0L, 0, offsets,
+            requeued, 0L).sealed();
     }
 
     /** This batch as claimed by a drainer at {@code now}: LOADED, one more load attempt. */
     public BatchMetadata loaded(long now) {
-        return new BatchMetadata(id, group, BatchStatus.LOADED, recordCount, byteSize, createdAt, now, loadAttempts + 1, offsets, 0L).sealed();
+        return new BatchMetadata(id, group, BatchStatus.LOADED, recordCount, byteSize, createdAt, now, loadAttempts + 1,
+            offsets, requeued, 0L).sealed();
     }
 
     private BatchMetadata sealed() {
-        return new BatchMetadata(id, group, status, recordCount, byteSize, createdAt, loadedAt, loadAttempts, offsets, computeChecksum());
+        return new BatchMetadata(id, group, status, recordCount, byteSize, createdAt, loadedAt, loadAttempts, offsets,
+            requeued, computeChecksum());
     }
 
     /** CRC32C over a canonical rendering of every field but the checksum itself. */
@@ -66,6 +81,9 @@ public final class BatchMetadata {
             .append(loadedAt).append('|').append(loadAttempts);
         for (OffsetRange r : offsets) {
             sb.append('|').append(r.topic()).append(':').append(r.partition()).append(':').append(r.first()).append(':').append(r.last());
+        }
+        if (requeued) {
+            sb.append("|requeued"); // absent otherwise: the checksums of batches written before this field hold
         }
         CRC32C crc = new CRC32C();
         crc.update(sb.toString().getBytes(StandardCharsets.UTF_8));
@@ -123,6 +141,16 @@ public final class BatchMetadata {
     @JsonProperty
     public List<OffsetRange> offsets() {
         return offsets;
+    }
+
+    /**
+     * Whether an operator requeued these records from the quarantine: their input offsets are committed already, so
+     * they are delivered from this stash whoever consumes their input partitions now, and commit no input offset.
+     */
+    @JsonProperty
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT)
+    public boolean requeued() {
+        return requeued;
     }
 
     @JsonProperty

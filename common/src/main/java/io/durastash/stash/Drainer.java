@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -52,6 +53,7 @@ public final class Drainer {
     private final long holdMillis;
     private final RecordCodec codec = new RecordCodec();
     private final AtomicReference<State> state = new AtomicReference<>(State.STANDBY);
+    private final AtomicLong refusedRecords = new AtomicLong();
     private final ReentrantLock lock = new ReentrantLock();
     /** The engine this drainer works on; another after the stash reopened. */
     private volatile StashEngine bound;
@@ -69,12 +71,13 @@ public final class Drainer {
         this.claimRecords = claimRecords;
         this.holdMillis = holdMillis;
         this.bound = stash.engine();
-        this.stream = newStream(bound);
+        this.stream = newStream();
     }
 
-    private BatchStream newStream(StashEngine engine) {
-        return new BatchStream(() -> claim(engine), (batch, from) -> read(engine, batch, from), acknowledgements,
-            stash::gate);
+    /** A stream on the engine this drainer is bound to, whichever that is when it claims or reads. */
+    private BatchStream newStream() {
+        return new BatchStream(() -> claim(bound), (batch, from) -> read(bound, batch, from),
+            (batch, record, reason) -> setAside(bound, batch, record, reason), acknowledgements, stash::gate);
     }
 
     public State state() {
@@ -126,27 +129,39 @@ public final class Drainer {
     }
 
     /**
-     * The engine to work on now. When the stash reopened after an I/O failure, everything this drainer had claimed is
-     * pending again in the new engine: it starts over there, from the committed position. Under the lock.
+     * The engine to work on now. When the stash reopened after an I/O failure, this drainer goes on where it was: it
+     * claims again on the new handle the batches it had claimed (they are there, unacknowledged, at the head of the
+     * queue), and reads its open batch from the record after the last one it read. Records in flight stay in flight and
+     * their acknowledgements count, so no record is handed out twice and no batch is deleted before all of it is
+     * acknowledged. When another drainer took the reopened stash first, this one stands by. Under the lock.
      */
     private StashEngine engine() {
         StashEngine current = stash.engine();
         if (current == bound) {
             return current;
         }
-        stream.close();
-        supersededBefore += stream.superseded();
-        acknowledgements = new Acknowledgements();
-        bound = current;
-        stream = newStream(current);
-        if (draining()) {
-            if (current.queue.takeRole(this)) {
-                stream.resumeFrom(ResumePoint.after(resumable(committed.get(), current)));
-                log.info("Stash {}: {} drains the reopened stash, resuming from the committed position", stash.path(), name);
-            } else {
-                state.set(State.STANDBY);
-            }
+        if (!draining()) {
+            stream.close();
+            bound = current;
+            return current;
         }
+        if (!current.queue.takeRole(this)) {
+            stream.close();
+            supersededBefore += stream.superseded();
+            acknowledgements = new Acknowledgements();
+            bound = current;
+            stream = newStream();
+            state.set(State.STANDBY);
+            return current;
+        }
+        List<Long> claimed = current.queue.pendingAtHead(bound.queue.claimedIds());
+        if (!claimed.isEmpty()) {
+            current.queue.claimed(claimed, current.batchLog.claim(claimed, clock.millis())); // retried if it throws
+        }
+        bound = current;
+        stream.reopen();
+        log.info("Stash {}: {} drains the reopened stash on from where it was ({} batches in flight)", stash.path(), name,
+            claimed.size());
         return current;
     }
 
@@ -197,6 +212,13 @@ public final class Drainer {
         List<BatchMetadata> claimed = engine.batchLog.claim(ids, clock.millis());
         engine.queue.claimed(ids, claimed);
         return claimed;
+    }
+
+    private void setAside(StashEngine engine, BatchMetadata batch, BatchRecord record, String reason) {
+        StashRecord refused = record.record();
+        engine.quarantineStore.refused(batch, record.index(), codec.encode(refused), reason,
+            new OffsetRange(refused.topic(), refused.partition(), refused.offset(), refused.offset()));
+        refusedRecords.incrementAndGet();
     }
 
     private static RecordCursor read(StashEngine engine, BatchMetadata batch, int fromIndex) {
@@ -294,7 +316,7 @@ public final class Drainer {
             List<BatchMetadata> handedBack = engine.queue.handBack(this);
             engine.batchLog.handedBack(handedBack);
             acknowledgements = new Acknowledgements();
-            stream = newStream(engine);
+            stream = newStream();
             if (!engine.queue.takeRole(this)) {
                 state.set(State.STANDBY);
                 return;
@@ -359,6 +381,11 @@ public final class Drainer {
     /** Records the framework reported as handled without writing them to Kafka, since this drainer was created. */
     public long droppedRecords() {
         return acknowledgements.droppedRecords();
+    }
+
+    /** Records the output refused and this drainer set aside in the quarantine, since it was created. */
+    public long refusedRecords() {
+        return refusedRecords.get();
     }
 
     /** Batches handed out (at least in part) and not acknowledged whole yet. */

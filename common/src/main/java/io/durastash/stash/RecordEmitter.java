@@ -7,10 +7,19 @@ public interface RecordEmitter {
     void emit(BatchMetadata batch, BatchRecord record, boolean lastOfBatch);
 
     /**
-     * {@code batch} was read to its end. Its last record may not have been emitted: it was set aside as damaged, or
-     * the {@link DeliveryGate} superseded it.
+     * {@code batch} was read to its end. Its last record may not have been emitted: it was set aside as damaged or
+     * refused, or the {@link DeliveryGate} superseded it.
      */
     default void batchEnded(BatchMetadata batch) {
+    }
+
+    /**
+     * Why the output would refuse {@code record} (too large for its topic, say), asked before it is emitted; null to
+     * emit it, as by default. A record with a reason is set aside in the stash's quarantine, whole, with the reason: it
+     * counts as handled, and the records after it go on.
+     */
+    default String refusal(BatchMetadata batch, BatchRecord record) {
+        return null;
     }
 
     /** Whether the drainer goes on to the next batch in the same call, after {@code batch} ended; by default it does. */

@@ -115,7 +115,7 @@ public final class Salvage {
                 continue;
             }
             TopicPartition partition = new TopicPartition(s.record().topic(), s.record().partition());
-            if (batchId < runStarts.getOrDefault(partition, 0L)) {
+            if (batchId < runStarts.getOrDefault(partition, 0L) && (metadata == null || !metadata.requeued())) {
                 earlierRuns++;
                 continue;
             }
@@ -132,7 +132,7 @@ public final class Salvage {
         if (!copied.isEmpty()) {
             String damagedGroup = metadataEntry == null ? null : StashJson.groupOf(metadataEntry);
             String group = metadata != null ? metadata.group() : damagedGroup == null ? "" : damagedGroup;
-            unwritten.add(new NewBatch(group, copied));
+            unwritten.add(new NewBatch(group, copied, metadata != null && metadata.requeued()));
             batches++;
             records += copied.size();
             recordBytes += unwritten.get(unwritten.size() - 1).byteSize();

@@ -201,7 +201,7 @@ public final class Stash implements AutoCloseable {
         StashEngine e = engine();
         StashUnavailableException.whenFull(() -> {
             e.db.flush();
-            if (e.queue.stats(0).liveBatches() == 0) {
+            if (e.queue.stats(0, 0).liveBatches() == 0) {
                 e.db.compact(Family.DATA);
                 e.db.compact(Family.META);
             }
@@ -216,7 +216,7 @@ public final class Stash implements AutoCloseable {
 
     public StashStats stats() {
         StashEngine e = engine;
-        return e.queue.stats(e.quarantineStore.size());
+        return e.queue.stats(e.quarantineStore.size(), e.quarantineStore.refusedSize());
     }
 
     /** The stash directory's bytes on disk and its filesystem's free bytes, at most a second old. */

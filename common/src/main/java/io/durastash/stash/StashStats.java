@@ -6,10 +6,12 @@ package io.durastash.stash;
  * @param pendingBatches     batches waiting to be claimed (including those left LOADED by an earlier run)
  * @param loadedBatches      batches claimed by a drainer and not yet acknowledged
  * @param oldestPendingAgeMs age of the oldest pending batch in milliseconds, 0 when nothing is pending: the drain lag
+ * @param quarantinedEntries entries set aside in the quarantine: damaged, or refused by the output
+ * @param refusedEntries     of those, records the output refused (intact, to requeue once the cause is fixed)
  */
 public record StashStats(long pendingBatches, long pendingRecords, long pendingBytes, long loadedBatches,
                          long loadedRecords, long loadedBytes, long oldestPendingAgeMs, long quarantinedEntries,
-                         boolean drainerActive) {
+                         long refusedEntries, boolean drainerActive) {
     public long liveBatches() {
         return pendingBatches + loadedBatches;
     }
@@ -32,6 +34,6 @@ public record StashStats(long pendingBatches, long pendingRecords, long pendingB
     public String toString() {
         return "StashStats{pending=" + pendingBatches + " batches/" + pendingRecords + " records/" + pendingBytes
             + " bytes, loaded=" + loadedBatches + " batches/" + loadedRecords + " records, oldestPendingAgeMs="
-            + oldestPendingAgeMs + ", quarantined=" + quarantinedEntries + ", drainer=" + drainerActive + "}";
+             + oldestPendingAgeMs + ", quarantined=" + quarantinedEntries + " (refused " + refusedEntries + "), drainer=" + drainerActive + "}";
     }
 }

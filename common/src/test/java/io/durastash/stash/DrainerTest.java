@@ -63,8 +63,10 @@ class DrainerTest {
         int count = LONGER_THAN_A_READ;
         longBatch(count);
         TestDrainer drainer = TestDrainer.active(stash);
+        List<Integer> before = new java.util.ArrayList<>();
         // While the drainer reads the batch, the sink's append finds the disk full and its next one reopens the stash.
         assertThrows(StashUnavailableException.class, () -> drainer.drainer().drain(count, (batch, record, last) -> {
+            before.add(record.index()); // what it had read ahead before the reopen still goes out
             if (record.index() == 1) {
                 stash.failure("append 1 batches", new org.rocksdb.RocksDBException("No space left on device",
                     new org.rocksdb.Status(org.rocksdb.Status.Code.IOError, org.rocksdb.Status.SubCode.NoSpace, "")));
@@ -72,7 +74,36 @@ class DrainerTest {
             }
         }));
 
-        assertEquals(count + 1, drainer.drainAll().size(), "the next call drains the new handle, from the start");
+        List<TestDrainer.Emitted> rest = drainer.drainAll();
+        assertEquals(count + 1, before.size() + rest.size(), "the next call goes on on the new handle where it stopped");
+        assertEquals(before.size(), rest.get(0).record().index(), "after the records handed out before the reopen");
+    }
+
+    @Test
+    void aBatchHalfHandedOutWhenTheStashReopensIsDeletedOnlyOnceAllOfItIsAcknowledged() {
+        BatchMetadata batch = records.appendBatch(stash, "t", 0, 0, 6);
+        TestDrainer drainer = TestDrainer.active(stash);
+        List<TestDrainer.Emitted> before = drainer.drain(3);
+        // The sink's append finds the disk full; its next one reopens the stash in place.
+        stash.failure("append 1 batches", new org.rocksdb.RocksDBException("No space left on device",
+            new org.rocksdb.Status(org.rocksdb.Status.Code.IOError, org.rocksdb.Status.SubCode.NoSpace, "")));
+        records.appendBatch(stash, "u", 1, 0, 1);
+
+        List<TestDrainer.Emitted> after = drainer.drain(3);
+
+        List<TestDrainer.Emitted> all = new java.util.ArrayList<>(before);
+        all.addAll(after);
+        assertEquals(List.of(0, 1, 2, 3, 4, 5), all.stream().map(e -> e.record().index()).toList(),
+            "each record handed out once, in order");
+        for (TestDrainer.Emitted emitted : all.subList(0, all.size() - 1)) {
+            drainer.drainer().acknowledged(emitted.record().batchId(), false);
+        }
+        drainer.drainer().deleteAcknowledged();
+        assertEquals(List.of(batch.id()), stash.inspect().batches(0, 10).stream()
+            .map(b -> b.metadata().id()).filter(id -> id == batch.id()).toList(), "its last record is not acknowledged");
+        drainer.drainer().acknowledged(batch.id(), false);
+        drainer.drainer().deleteAcknowledged();
+        assertTrue(stash.inspect().batches(0, 10).stream().noneMatch(b -> b.metadata().id() == batch.id()));
     }
 
     @Test

@@ -32,8 +32,16 @@ record Quarantined(CommandRun run, List<Entry> entries) {
     }
 
     static Quarantined of(Path stash) {
-        CommandRun run = StashToolRun.durastash("--dir", stash.toString(), "--format", "json", "quarantine", "list",
-            "--limit", "100000");
+        return of(list(stash));
+    }
+
+    /** {@code durastash quarantine list} in JSON, as run; it fails while a worker holds the stash. */
+    static CommandRun list(Path stash) {
+        return StashToolRun.durastash("--dir", stash.toString(), "--format", "json", "quarantine", "list", "--limit",
+            "100000");
+    }
+
+    static Quarantined of(CommandRun run) {
         if (run.exitCode() != 0) {
             throw new AssertionError("durastash quarantine list failed: " + run);
         }

@@ -54,6 +54,7 @@ final class StashHealth {
         health.put("paused", paused);
         health.put("diskLow", diskLow);
         health.put("quarantinedEntries", stats.quarantinedEntries());
+        health.put("refusedRecords", stats.refusedEntries());
         health.put("diskBytes", disk.stashBytes());
         health.put("freeDiskBytes", disk.freeBytes());
         health.put("sinkGroups", sinkGroups);
@@ -99,8 +100,15 @@ final class StashHealth {
             problems.add("PAUSED: the sink is paused because the stash holds more than stash.max.bytes. Scale or fix the "
                 + "source connector, or raise stash.max.bytes.");
         }
-        if (stats.quarantinedEntries() > 0) {
-            problems.add("QUARANTINE: " + stats.quarantinedEntries() + " damaged entries are set aside. Inspect them with "
+        if (stats.refusedEntries() > 0) {
+            problems.add("REFUSED: the output refused " + stats.refusedEntries() + " records (too large for the output "
+                + "topic, say); they are set aside whole and the records after them flow on. The source task's log names "
+                + "each with the reason. Fix the cause, then, with the connectors stopped, send them again with "
+                + "'durastash --dir <stash> quarantine requeue'.");
+        }
+        long damaged = stats.quarantinedEntries() - stats.refusedEntries();
+        if (damaged > 0) {
+            problems.add("QUARANTINE: " + damaged + " damaged entries are set aside. Inspect them with "
                 + "'durastash --dir <stash> quarantine list' while no worker has the stash open.");
         }
         return problems;

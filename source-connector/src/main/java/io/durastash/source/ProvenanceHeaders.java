@@ -48,6 +48,19 @@ final class ProvenanceHeaders {
         put(headers, inputOffset, Long.toString(record.offset()));
     }
 
+    /** What {@link #addTo} adds to a record's size, at most (a header it replaces is counted twice). */
+    long sizeInBytes(BatchMetadata batch, BatchRecord entry) {
+        StashRecord record = entry.record();
+        return bytes(batchId, Long.toString(batch.id())) + bytes(batchIndex, Integer.toString(entry.index()))
+            + bytes(batchSize, Integer.toString(batch.recordCount())) + bytes(inputTopic, record.topic())
+            + bytes(inputPartition, Integer.toString(record.partition())) + bytes(inputOffset, Long.toString(record.offset()));
+    }
+
+    private static long bytes(String key, String text) {
+        return OutputLimits.HEADER_OVERHEAD + key.getBytes(StandardCharsets.UTF_8).length
+            + text.getBytes(StandardCharsets.UTF_8).length;
+    }
+
     private static void put(Headers headers, String key, String text) {
         headers.remove(key);
         headers.add(key, text.getBytes(StandardCharsets.UTF_8), Schema.BYTES_SCHEMA);

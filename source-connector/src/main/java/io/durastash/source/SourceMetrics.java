@@ -2,14 +2,13 @@ package io.durastash.source;
 
 import io.durastash.connect.PluginMetricsGroup;
 import io.durastash.connect.StashGauges;
+import io.durastash.stash.Drainer;
 import io.durastash.stash.Stash;
 
-import java.util.function.BooleanSupplier;
-import java.util.function.LongSupplier;
 
 /**
  * The source task's metrics: what it emits, what Kafka acknowledges, which batches it deletes, what the framework
- * dropped, whether it is the drainer, and the gauges of its stash ({@link StashGauges}). All no-ops when the runtime
+ * dropped, what the output refused, whether it is the drainer, and the gauges of its stash ({@link StashGauges}). All no-ops when the runtime
  * has no plugin metrics.
  */
 public final class SourceMetrics implements AutoCloseable {
@@ -21,6 +20,7 @@ public final class SourceMetrics implements AutoCloseable {
     public static final String ACK_BATCH = "ack-batch";
     public static final String DROPPED_RECORD_TOTAL = "dropped-record-total";
     public static final String SUPERSEDED_RECORD_TOTAL = "superseded-record-total";
+    public static final String REFUSED_RECORD_TOTAL = "refused-record-total";
     public static final String DRAINER = "drainer";
 
     private final PluginMetricsGroup metrics;
@@ -28,13 +28,8 @@ public final class SourceMetrics implements AutoCloseable {
     private final PluginMetricsGroup.Recorder acknowledged;
     private final PluginMetricsGroup.Recorder deleted;
 
-    /**
-     * @param droppedRecords    records the framework dropped (commitRecord with null metadata) since the task started
-     * @param supersededRecords records not delivered from this stash because their partition is consumed elsewhere
-     * @param drainer           whether the task is its stash's drainer now
-     */
-    public SourceMetrics(PluginMetricsGroup metrics, Stash stash, LongSupplier droppedRecords,
-                         LongSupplier supersededRecords, BooleanSupplier drainer) {
+    /** @param drainer the task's drainer: what it dropped, superseded and set aside, and whether it drains now */
+    public SourceMetrics(PluginMetricsGroup metrics, Stash stash, Drainer drainer) {
         this.metrics = metrics;
         emitted = metrics.meter(EMIT_RECORD, "Records handed to Connect per second", "Records handed to Connect since "
             + "the task started (redeliveries after a restart count again)");
@@ -44,12 +39,15 @@ public final class SourceMetrics implements AutoCloseable {
             "Stash batches fully acknowledged and deleted since the task started");
         metrics.gauge(DROPPED_RECORD_TOTAL, "Records the framework reported as handled without writing them to Kafka "
             + "(a transform filtered them, or errors.tolerance skipped them) since the task started",
-            droppedRecords::getAsLong);
+            drainer::droppedRecords);
         metrics.gauge(SUPERSEDED_RECORD_TOTAL, "Records not delivered from this stash since the task started because "
             + "their input partition is consumed by another worker now, or they were delivered already (that worker "
-            + "delivers them once)", supersededRecords::getAsLong);
+            + "delivers them once)", drainer::supersededRecords);
+        metrics.gauge(REFUSED_RECORD_TOTAL, "Records the output refused (too large for the output topic, say) and this "
+            + "task set aside in the stash's quarantine since it started; requeue them once the cause is fixed",
+            drainer::refusedRecords);
         metrics.gauge(DRAINER, "1 when this task drains its stash, 0 while it stands by",
-            () -> drainer.getAsBoolean() ? 1 : 0);
+            () -> drainer.draining() ? 1 : 0);
         StashGauges.register(metrics, stash);
     }
 

@@ -28,13 +28,28 @@ final class SourceRecordMapper {
         this.provenance = provenance.orElse(null);
     }
 
+    /** The output topic of {@code record}. */
+    String topicFor(StashRecord record) {
+        return topics.topicFor(record.topic());
+    }
+
+    /**
+     * The size of the record {@link #toSourceRecord} makes of {@code entry}, at most, once a byte-array or string
+     * converter wrote it; -1 when its key or value is of another type.
+     */
+    long sizeInBytes(BatchMetadata batch, BatchRecord entry) {
+        return OutputLimits.sizeInBytes(entry.record(), provenance == null ? 0 : provenance.sizeInBytes(batch, entry));
+    }
+
     /** @param input the record's input partition (one instance per run of records, for the acknowledgements) */
     SourceRecord toSourceRecord(BatchMetadata batch, BatchRecord entry, TopicPartition input) {
         StashRecord record = entry.record();
         if (provenance != null) {
             provenance.addTo(record.headers(), batch, entry);
         }
-        return new SourceRecord(sourcePartition, SourceOffsets.offset(entry.position(), input, record.offset()),
+        // A requeued record's input offset is committed already: the sink side has nothing to learn from its delivery.
+        return new SourceRecord(sourcePartition, SourceOffsets.offset(entry.position(), batch.requeued() ? null : input,
+            record.offset()),
             topics.topicFor(record.topic()), preservePartition ? record.partition() : null,
             record.keySchema(), record.key(), record.valueSchema(), record.value(), record.timestamp(), record.headers());
     }

@@ -22,6 +22,7 @@ import org.apache.kafka.connect.source.TransactionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +57,7 @@ public class StashSourceTask extends SourceTask {
     private SourceMetrics metrics;
     private Map<String, String> props;
     private TransactionalDelivery transactional;
+    private OutputLimits limits;
     private volatile long lastAcknowledgeNanos;
 
     @Override
@@ -76,8 +78,10 @@ public class StashSourceTask extends SourceTask {
                 config.provenance());
             drainer = stash.drainer(toString(), config.pollMaxRecords(), config.loadHoldMs());
             transactions = context.transactionContext();
+            limits = new OutputLimits(props, () -> StashInputs.jvm().of(stash.path()).map(StashInput::clientConfig)
+                .orElse(null), Clock.systemUTC());
             metrics = new SourceMetrics(PluginMetricsGroup.forTask(context, "Source task on stash " + stash.path()), stash,
-                drainer::droppedRecords, drainer::supersededRecords, drainer::draining);
+                drainer);
         } catch (RuntimeException e) {
             if (drainer != null) {
                 drainer.stop();
@@ -119,7 +123,7 @@ public class StashSourceTask extends SourceTask {
     private TransactionalDelivery transactional() {
         if (transactional == null) {
             transactional = new TransactionalDelivery(toString(), stash, config, props, new RecordConverter(props),
-                metrics);
+                metrics, limits);
         }
         return transactional;
     }
@@ -148,13 +152,18 @@ public class StashSourceTask extends SourceTask {
                 TopicPartition partition = partitions.of(record.record());
                 SourceRecord sourceRecord = mapper.toSourceRecord(batch, record, partition);
                 records.add(sourceRecord);
-                if (input != null) {
+                if (input != null && !batch.requeued()) {
                     input.emitted(partition, record.record().offset());
                 }
                 commitAsked = lastOfBatch && transactions != null;
                 if (commitAsked) {
                     transactions.commitTransaction(sourceRecord);
                 }
+            }
+
+            @Override
+            public String refusal(BatchMetadata batch, BatchRecord record) {
+                return limits.refusal(mapper.topicFor(record.record()), mapper.sizeInBytes(batch, record));
             }
 
             @Override
@@ -214,6 +223,7 @@ public class StashSourceTask extends SourceTask {
             if (transactional != null) {
                 transactional.close();
             }
+            limits.close();
             metrics.close();
             lease.close();
             log.info("Source task on stash {} at {} stopped", stash.id(), stash.path());

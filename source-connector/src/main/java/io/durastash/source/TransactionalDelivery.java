@@ -18,7 +18,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.PolicyViolationException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -61,11 +65,23 @@ final class TransactionalDelivery implements AutoCloseable {
     private final Map<String, String> taskConfig;
     private final Function<SourceRecord, ProducerRecord<byte[], byte[]>> converter;
     private final SourceMetrics metrics;
+    private final OutputLimits limits;
+    /** Records the output refused in a transaction that then aborted, with the reason: set aside when next emitted. */
+    private final Map<RecordId, String> refusedBefore = new HashMap<>();
     private Producer<byte[], byte[]> producer;
 
+    /** A record of the stash: its batch and its index there. */
+    private record RecordId(long batchId, int index) {
+        static RecordId of(BatchRecord record) {
+            return new RecordId(record.batchId(), record.index());
+        }
+    }
+
     TransactionalDelivery(String name, Stash stash, StashSourceConfig config, Map<String, String> taskConfig,
-                          Function<SourceRecord, ProducerRecord<byte[], byte[]>> converter, SourceMetrics metrics) {
+                          Function<SourceRecord, ProducerRecord<byte[], byte[]>> converter, SourceMetrics metrics,
+                          OutputLimits limits) {
         this.name = name;
+        this.limits = limits;
         this.stash = stash;
         this.config = config;
         this.taskConfig = taskConfig;
@@ -81,6 +97,11 @@ final class TransactionalDelivery implements AutoCloseable {
         final Map<TopicPartition, Long> next = new HashMap<>();
         final List<Long> batchIds = new ArrayList<>();
         final AtomicReference<Exception> sendFailure = new AtomicReference<>();
+        /** The record whose send failed first: the one the output refused, when the failure is about a record. */
+        final AtomicReference<RecordId> failedRecord = new AtomicReference<>();
+        /** The record {@link #refusal} converted, for {@link #emit} to send. */
+        BatchRecord checked;
+        ProducerRecord<byte[], byte[]> converted;
         /** The member whose offsets are being committed; the one the group refused when that fails. */
         ConsumerGroupMetadata committingUnder;
         final InputPartitions partitions = new InputPartitions();
@@ -94,31 +115,66 @@ final class TransactionalDelivery implements AutoCloseable {
             this.input = input;
         }
 
+        /**
+         * Converts the record as it will be sent and checks its size against the output's limits; a record the output
+         * refused in an aborted transaction is refused again. A refused record's input offset is committed with the
+         * transaction: it is handled, kept in the quarantine.
+         */
+        @Override
+        public String refusal(BatchMetadata batch, BatchRecord record) {
+            TopicPartition partition = partitions.of(record.record());
+            String reason = refusedBefore.remove(RecordId.of(record));
+            if (reason == null) {
+                checked = record;
+                converted = converter.apply(mapper.toSourceRecord(batch, record, partition));
+                reason = limits.refusal(converted.topic(), OutputLimits.sizeInBytes(converted));
+            }
+            if (reason != null) {
+                handled(batch, partition, record);
+            }
+            return reason;
+        }
+
         @Override
         public void emit(BatchMetadata batch, BatchRecord record, boolean lastOfBatch) {
             TopicPartition partition = partitions.of(record.record());
-            ConsumerGroupMetadata owner = input.owner(partition);
-            if (owner == null) {
-                throw new IllegalStateException("no owner of " + partition + " in this worker"); // the gate waits for one
-            }
             if (!open) {
                 producer.beginTransaction();
                 open = true;
             }
-            SourceRecord sourceRecord = mapper.toSourceRecord(batch, record, partition);
-            producer.send(converter.apply(sourceRecord), (metadata, error) -> {
-                if (error != null) {
-                    sendFailure.compareAndSet(null, error);
+            ProducerRecord<byte[], byte[]> sent = checked == record ? converted
+                : converter.apply(mapper.toSourceRecord(batch, record, partition));
+            checked = null;
+            converted = null;
+            RecordId id = RecordId.of(record);
+            producer.send(sent, (metadata, error) -> {
+                if (error != null && sendFailure.compareAndSet(null, error)) {
+                    failedRecord.set(id);
                 }
             });
+            handled(batch, partition, record);
+            batchIds.add(record.batchId());
+            records++;
+            inBatch = !lastOfBatch;
+        }
+
+        /**
+         * Commits {@code record}'s input offset with this transaction, under the member that owns its partition; none
+         * for a requeued record, whose input offset was committed when it was set aside.
+         */
+        private void handled(BatchMetadata batch, TopicPartition partition, BatchRecord record) {
+            if (batch.requeued()) {
+                return;
+            }
+            ConsumerGroupMetadata owner = input.owner(partition);
+            if (owner == null) {
+                throw new IllegalStateException("no owner of " + partition + " in this worker"); // the gate waits for one
+            }
             long following = record.record().offset() + 1;
             offsets.computeIfAbsent(owner, o -> new HashMap<>())
                 .merge(partition, new OffsetAndMetadata(following, StashInput.COMMIT_METADATA),
                     (a, b) -> a.offset() >= b.offset() ? a : b);
             next.merge(partition, following, Math::max);
-            batchIds.add(record.batchId());
-            records++;
-            inBatch = !lastOfBatch;
         }
 
         @Override
@@ -149,8 +205,12 @@ final class TransactionalDelivery implements AutoCloseable {
             while (drainer.drain(config.pollMaxRecords(), txn) > 0 && txn.inBatch) {
                 log.trace("Stash {}: batch continues past {} records in one transaction", stash.path(), txn.records);
             }
-            if (!txn.open) {
+            if (txn.offsets.isEmpty() && !txn.open) {
                 return 0;
+            }
+            if (!txn.open) {
+                producer.beginTransaction(); // only records set aside: their input offsets are committed all the same
+                txn.open = true;
             }
             for (Map.Entry<ConsumerGroupMetadata, Map<TopicPartition, OffsetAndMetadata>> owner : txn.offsets.entrySet()) {
                 txn.committingUnder = owner.getKey();
@@ -165,6 +225,8 @@ final class TransactionalDelivery implements AutoCloseable {
             closeProducer();
             drainer.rewind();
             return 0;
+        } catch (TopicAuthorizationException e) {
+            return aborted(drainer, txn, e); // about the records of one topic: set aside, the others go on
         } catch (AuthorizationException | UnsupportedVersionException e) {
             throw new ConnectException("Stash " + stash.path() + ": cannot deliver in transactions: " + e.getMessage()
                 + ". input.commit=transactional needs brokers of Kafka 2.5 or later and, on a secured cluster, WRITE on "
@@ -181,12 +243,7 @@ final class TransactionalDelivery implements AutoCloseable {
             drainer.rewind();
             return 0;
         } catch (KafkaException | IllegalStateException e) {
-            Exception cause = txn.sendFailure.get() != null ? txn.sendFailure.get() : e;
-            log.warn("Stash {}: a transaction of {} records aborted ({}); they are handed out again to whichever "
-                + "worker owns their partitions now", stash.path(), txn.records, cause.toString());
-            abort();
-            drainer.rewind();
-            return 0;
+            return aborted(drainer, txn, e);
         }
         for (long batchId : txn.batchIds) {
             drainer.acknowledged(batchId, false);
@@ -197,6 +254,27 @@ final class TransactionalDelivery implements AutoCloseable {
         log.debug("Stash {}: delivered {} records of batches {} in one transaction", stash.path(), txn.records,
             txn.batchIds.isEmpty() ? "-" : txn.batchIds.get(0) + ".." + txn.batchIds.get(txn.batchIds.size() - 1));
         return txn.records;
+    }
+
+    /**
+     * Aborts a transaction that failed and hands its records out again. When it failed because the output refused one
+     * record (too large, invalid, its topic refuses this producer), that record is set aside when it comes again.
+     */
+    private int aborted(Drainer drainer, Transaction txn, Exception failure) {
+        Exception cause = txn.sendFailure.get() != null ? txn.sendFailure.get() : failure;
+        boolean aboutRecord = cause instanceof RecordTooLargeException || cause instanceof InvalidRecordException
+            || cause instanceof TopicAuthorizationException || cause instanceof PolicyViolationException;
+        RecordId refused = aboutRecord ? txn.failedRecord.get() : null;
+        if (refused != null) {
+            refusedBefore.put(refused, cause.getClass().getSimpleName() + ": " + cause.getMessage());
+        }
+        log.warn("Stash {}: a transaction of {} records aborted ({}); they are handed out again to whichever worker "
+            + "owns their partitions now{}", stash.path(), txn.records, cause.toString(), refused == null ? ""
+                : ", except record " + refused.index() + " of batch " + refused.batchId() + ", which the output "
+                + "refused: it is set aside");
+        abort();
+        drainer.rewind();
+        return 0;
     }
 
     /** Whether the producer is there and its transactions initialized; tries to make it so. */

@@ -2,6 +2,8 @@ package io.durastash.testkit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.MemberDescription;
@@ -11,6 +13,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
@@ -126,6 +129,13 @@ public final class KafkaCluster implements AutoCloseable {
             description = describe(topic);
         }
         return description.get().partitions().size();
+    }
+
+    /** Sets {@code key} of {@code topic}'s config to {@code value}, as {@code kafka-configs --alter} does. */
+    public void alterTopicConfig(String topic, String key, String value) {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        call("set " + key + " of the topic '" + topic + "'", admin.incrementalAlterConfigs(Map.of(resource, List.of(
+            new AlterConfigOp(new ConfigEntry(key, value), AlterConfigOp.OpType.SET)))).all());
     }
 
     /** Deletes {@code topic} and waits until the cluster no longer knows it. */

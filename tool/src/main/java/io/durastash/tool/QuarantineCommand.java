@@ -68,6 +68,7 @@ final class QuarantineCommand implements Command {
                 row.put("batch", entry.batchId());
                 row.put("index", entry.index());
                 row.put("family", entry.family());
+                row.put("kind", kind(entry));
                 row.put("quarantinedAt", entry.quarantinedAt());
                 row.put("bytes", entry.bytes() == null ? 0 : entry.bytes().length);
                 row.put("records", entry.records());
@@ -82,12 +83,15 @@ final class QuarantineCommand implements Command {
             out.document(json);
             return StashTool.OK;
         }
-        out.line("%-10s %6s %-6s %-24s %-6s %8s  %s", "BATCH", "INDEX", "FAMILY", "QUARANTINED", "PASSES", "BYTES", "REASON");
+        out.line("%-10s %6s %-6s %-8s %-24s %-6s %8s  %-24s %s", "BATCH", "INDEX", "FAMILY", "KIND", "QUARANTINED", "PASSES",
+            "BYTES", "INPUT", "REASON");
         for (QuarantinedEntry entry : shown) {
             Boolean passes = passesNow(entry, codec);
-            out.line("%-10d %6s %-6s %-24s %-6s %8d  %s", entry.batchId(), entry.index() < 0 ? "-" : String.valueOf(entry.index()),
-                entry.family(), Output.instant(entry.quarantinedAt()), passes == null ? "-" : passes ? "yes" : "no",
-                entry.bytes() == null ? 0 : entry.bytes().length, entry.reason());
+            out.line("%-10d %6s %-6s %-8s %-24s %-6s %8d  %-24s %s", entry.batchId(),
+                entry.index() < 0 ? "-" : String.valueOf(entry.index()), entry.family(), kind(entry),
+                Output.instant(entry.quarantinedAt()), passes == null ? "-" : passes ? "yes" : "no",
+                entry.bytes() == null ? 0 : entry.bytes().length,
+                entry.offsets().isEmpty() ? "-" : entry.offsets().toString(), entry.reason());
         }
         if (entries.isEmpty()) {
             out.line("(quarantine is empty)");
@@ -95,6 +99,11 @@ final class QuarantineCommand implements Command {
             out.line("%d of %d entries shown; raise --limit or name batches to see the others", shown.size(), entries.size());
         }
         return StashTool.OK;
+    }
+
+    /** Why the entry is there: the output refused the record, or it is damaged. */
+    private static String kind(QuarantinedEntry entry) {
+        return entry.refused() ? "refused" : "damaged";
     }
 
     /** Whether a quarantined record now passes its checksum and decodes; null for metadata entries. */

@@ -44,8 +44,8 @@ public final class BatchLog {
     /** Stands for a metadata entry that RocksDB cannot read even without its checksums. */
     private static final byte[] UNREADABLE = new byte[0];
     private final Object reservationLock = new Object();
-    /** Batch ids below this are reserved durably; see {@link #reserveIds}. */
-    private volatile long reservedEnd;
+    /** Batch ids below this are reserved durably; see {@link #reserveIds}. Guarded by the reservation lock. */
+    private long reservedEnd;
 
     public BatchLog(StashDb db, DrainQueue queue, UndeliveredOffsets undelivered, Clock clock, SetAside setAside) {
         this.db = db;
@@ -83,8 +83,7 @@ public final class BatchLog {
         }
         List<BatchMetadata> appended = new ArrayList<>(count);
         db.ensureOpen();
-        reserveIds(count);
-        long firstId = queue.reserve(nonEmpty, byteSizes, now);
+        long firstId = reserveIds(nonEmpty, byteSizes, now);
         boolean written = false;
         RecordBlock.Writer blocks = new RecordBlock.Writer();
         try (StashWrite write = db.newWrite()) {
@@ -108,32 +107,33 @@ public final class BatchLog {
     }
 
     /**
-     * Makes sure the next {@code count} ids are reserved: a synced write of the reservation's end comes before any id
-     * in it is used, so that a stash that loses writes (a power loss with {@code stash.sync=false}, a damaged WAL tail)
-     * starts again past every id it ever handed out, and a batch id never names two different batches: the source's
-     * committed offsets name batches by id. One synced write per {@link #ID_RESERVATION} batches.
+     * Allocates ids for {@code batches} within the durable reservation: a synced write of the reservation's end comes
+     * before any id in it is used, so that a stash that loses writes (a power loss with {@code stash.sync=false}, a
+     * damaged WAL tail) starts again past every id it ever handed out, and a batch id never names two different
+     * batches: the source's committed offsets name batches by id. One synced write per {@link #ID_RESERVATION}
+     * batches. The check and the allocation are one step, so that two appends at once cannot both pass the check and
+     * the second take an id at the reservation's end. Returns the first id.
      */
-    private void reserveIds(int count) {
-        long needed = queue.nextBatchId() + count;
-        if (needed <= reservedEnd) {
-            return;
-        }
+    private long reserveIds(List<NewBatch> batches, long[] byteSizes, long now) {
         synchronized (reservationLock) {
-            if (needed <= reservedEnd) {
-                return;
+            long needed = queue.nextBatchId() + batches.size();
+            if (needed > reservedEnd) {
+                long end = needed + ID_RESERVATION;
+                try (StashWrite write = db.newWrite()) {
+                    write.put(Family.DEFAULT, StashKeys.IDS_RESERVED, StashKeys.longValue(end));
+                    db.write("reserve batch ids up to " + end, write, true);
+                }
+                reservedEnd = end;
             }
-            long end = needed + ID_RESERVATION;
-            try (StashWrite write = db.newWrite()) {
-                write.put(Family.DEFAULT, StashKeys.IDS_RESERVED, StashKeys.longValue(end));
-                db.write("reserve batch ids up to " + end, write, true);
-            }
-            reservedEnd = end;
+            return queue.reserve(batches, byteSizes, now);
         }
     }
 
     /** Notes the reservation found on disk when the stash opens (ids start past it, see {@link Recovery}). */
     void reservedUpTo(long end) {
-        reservedEnd = end;
+        synchronized (reservationLock) {
+            reservedEnd = end;
+        }
     }
 
     /** Puts the batch's records in blocks ({@link RecordBlock}), each under the index of its first record. */
@@ -157,7 +157,8 @@ public final class BatchLog {
         }
         List<OffsetRange> offsets = new ArrayList<>(ranges.size());
         ranges.forEach((tp, r) -> offsets.add(new OffsetRange(tp.topic(), tp.partition(), r[0], r[1])));
-        BatchMetadata metadata = BatchMetadata.pending(batchId, batch.group(), batch.records().size(), bytes, now, offsets);
+        BatchMetadata metadata = BatchMetadata.pending(batchId, batch.group(), batch.records().size(), bytes, now, offsets,
+            batch.requeued());
         write.put(Family.META, StashKeys.batch(batchId), StashJson.write(metadata));
         return metadata;
     }

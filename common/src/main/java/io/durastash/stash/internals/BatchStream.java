@@ -24,7 +24,8 @@ import java.util.function.Supplier;
  *
  * <p>Every record passes the stash's {@link DeliveryGate} first: superseded records are skipped (counted, and handled
  * as far as the batch is concerned); a record that must wait stops the stream where it is, and so does a batch with a
- * partition that must wait, until the gate decides. Used under the drainer's lock only.
+ * partition that must wait, until the gate decides. Then the emitter may refuse it ({@link RecordEmitter#refusal}):
+ * it is set aside, handled too. Used under the drainer's lock only.
  */
 public final class BatchStream implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BatchStream.class);
@@ -41,14 +42,24 @@ public final class BatchStream implements AutoCloseable {
         RecordCursor open(BatchMetadata batch, int fromIndex);
     }
 
+    /** Sets aside a record the output refuses ({@link RecordEmitter#refusal}), whole, with the reason. */
+    @FunctionalInterface
+    public interface Refusals {
+        void setAside(BatchMetadata batch, BatchRecord record, String reason);
+    }
+
     private final Claims claims;
     private final Readers readers;
+    private final Refusals refusals;
     private final Acknowledgements acknowledgements;
     private final Supplier<DeliveryGate> gate;
     private final Deque<BatchMetadata> claimed = new ArrayDeque<>();
     private ResumePoint resumePoint = ResumePoint.NONE;
     private BatchMetadata current;
+    /** The open batch's reader; null while there is none, or after {@link #reopen()} until it is opened again. */
     private RecordCursor reader;
+    /** The index of the open batch's next record to read from the stash. */
+    private int nextIndex;
     /** A record read but not handed out: the gate said to wait. */
     private BatchRecord held;
     private final InputPartitions partitions = new InputPartitions();
@@ -59,9 +70,11 @@ public final class BatchStream implements AutoCloseable {
     private long superseded;
     private boolean waiting;
 
-    public BatchStream(Claims claims, Readers readers, Acknowledgements acknowledgements, Supplier<DeliveryGate> gate) {
+    public BatchStream(Claims claims, Readers readers, Refusals refusals, Acknowledgements acknowledgements,
+                       Supplier<DeliveryGate> gate) {
         this.claims = claims;
         this.readers = readers;
+        this.refusals = refusals;
         this.acknowledgements = acknowledgements;
         this.gate = gate;
     }
@@ -81,10 +94,13 @@ public final class BatchStream implements AutoCloseable {
         waiting = false;
         DeliveryGate gate = this.gate.get();
         while (emitted < maxRecords && !stopping.getAsBoolean() && !waiting) {
-            if (reader == null && !openNextBatch(gate)) {
+            if (current != null && reader == null) {
+                reader = readers.open(current, nextIndex); // the stash reopened: the batch goes on where it was
+            }
+            if (current == null && !openNextBatch(gate)) {
                 break;
             }
-            if (reader == null) {
+            if (current == null) {
                 continue; // the batch was already in Kafka, or superseded whole: handled without emitting
             }
             int fromBatch = 0;
@@ -95,15 +111,21 @@ public final class BatchStream implements AutoCloseable {
                     end = true; // nothing (left) to read: every remaining record was set aside or skipped
                     break;
                 }
-                DeliveryGate.Verdict verdict = verdict(gate, record);
+                // Requeued records are the operator's: delivered from here, whoever consumes their partition now.
+                DeliveryGate.Verdict verdict = current.requeued() ? DeliveryGate.Verdict.DELIVER : verdict(gate, record);
                 if (verdict == DeliveryGate.Verdict.WAIT) {
                     held = record;
                     waiting = true;
                     break;
                 }
-                boolean last = !hasNextRecord();
-                if (verdict == DeliveryGate.Verdict.SUPERSEDED) {
-                    superseded++;
+                boolean last;
+                try {
+                    last = !hasNextRecord();
+                } catch (RuntimeException e) {
+                    held = record; // the stash failed on the read after it: handed out first when the stream goes on
+                    throw e;
+                }
+                if (!delivers(verdict, record, emitter)) {
                     if (last) {
                         end = true;
                         break;
@@ -132,6 +154,23 @@ public final class BatchStream implements AutoCloseable {
         return emitted;
     }
 
+    /**
+     * Whether {@code record} is emitted: not when the gate superseded it (counted), nor when the output would refuse it
+     * (set aside); either way it is handled as far as its batch is concerned.
+     */
+    private boolean delivers(DeliveryGate.Verdict verdict, BatchRecord record, RecordEmitter emitter) {
+        if (verdict == DeliveryGate.Verdict.SUPERSEDED) {
+            superseded++;
+            return false;
+        }
+        String refusal = emitter.refusal(current, record);
+        if (refusal != null) {
+            refusals.setAside(current, record, refusal);
+            return false;
+        }
+        return true;
+    }
+
     private DeliveryGate.Verdict verdict(DeliveryGate gate, BatchRecord record) {
         TopicPartition partition = partitions.of(record.record());
         long version = gate.version();
@@ -155,7 +194,11 @@ public final class BatchStream implements AutoCloseable {
             held = null;
             return record;
         }
-        return reader.hasNext() ? reader.next() : null;
+        BatchRecord record = reader.hasNext() ? reader.next() : null;
+        if (record != null) {
+            nextIndex = record.index() + 1;
+        }
+        return record;
     }
 
     private boolean hasNextRecord() {
@@ -185,7 +228,7 @@ public final class BatchStream implements AutoCloseable {
         }
         BatchMetadata batch = claimed.peekFirst();
         OptionalInt from = resumePoint.firstIndexToEmit(batch);
-        if (from.isPresent() && mustWait(gate, batch)) {
+        if (from.isPresent() && !batch.requeued() && mustWait(gate, batch)) {
             waiting = true;
             return false;
         }
@@ -199,7 +242,8 @@ public final class BatchStream implements AutoCloseable {
         log.debug("Emitting batch {} (group '{}', {} records, attempt {}) from index {}", batch.id(), batch.group(),
             batch.recordCount(), batch.loadAttempts(), from.getAsInt());
         current = batch;
-        reader = readers.open(batch, from.getAsInt());
+        nextIndex = from.getAsInt();
+        reader = readers.open(batch, nextIndex);
         return true;
     }
 
@@ -220,6 +264,17 @@ public final class BatchStream implements AutoCloseable {
         reader = null;
         current = null;
         held = null;
+    }
+
+    /**
+     * Closes the open reader, keeping the stream's place: the next {@link #next} opens the batch again on what
+     * {@link Readers} open then, at the record after the last one read. For a stash that reopened after an I/O failure.
+     */
+    public void reopen() {
+        if (reader != null) {
+            reader.close();
+            reader = null;
+        }
     }
 
     /** Closes the open reader and forgets claimed batches; the stash delivers them again to the next drainer. */

@@ -135,6 +135,29 @@ public final class DrainQueue {
         }
     }
 
+    /** The batches claimed and not yet acknowledged, in id order. */
+    public synchronized List<Long> claimedIds() {
+        return new ArrayList<>(loaded.keySet());
+    }
+
+    /**
+     * Of {@code batchIds}, those that head the pending queue, in its order, up to the first pending batch not among
+     * them: what a drainer had claimed on a handle that failed, found again on the reopened one (a claim takes them).
+     */
+    public synchronized List<Long> pendingAtHead(Collection<Long> batchIds) {
+        List<Long> head = new ArrayList<>();
+        for (int i = 0; i < pending.size(); i++) {
+            if (pending.state(i) == PendingQueue.ABANDONED) {
+                continue;
+            }
+            if (!batchIds.contains(pending.id(i))) {
+                break;
+            }
+            head.add(pending.id(i));
+        }
+        return head;
+    }
+
     /** Of {@code batchIds}, those claimed and not yet acknowledged, in id order: the ones to delete. */
     public synchronized List<Long> claimedAmong(Collection<Long> batchIds) {
         List<Long> claimed = new ArrayList<>(batchIds.size());
@@ -277,9 +300,9 @@ public final class DrainQueue {
         notifyAll();
     }
 
-    public synchronized StashStats stats(long quarantined) {
+    public synchronized StashStats stats(long quarantined, long refused) {
         long oldestAge = pending.isEmpty() ? 0 : Math.max(0, clock.millis() - pending.headCreatedAt());
         return new StashStats(pending.size(), pending.totalRecords(), pending.totalBytes(), loaded.size(),
-            loadedRecords, loadedBytes, oldestAge, quarantined, drainer != null);
+            loadedRecords, loadedBytes, oldestAge, quarantined, refused, drainer != null);
     }
 }

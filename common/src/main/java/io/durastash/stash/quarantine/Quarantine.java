@@ -18,8 +18,9 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * What an operator can do with the entries set aside because they failed their checksum or did not decode: list
- * them, requeue what is intact again, purge them. Meant for the stash tool, on a stash no worker has open.
+ * What an operator can do with the entries set aside, because they failed their checksum or did not decode or because
+ * the output refused them: list them, requeue what is intact again, purge them. Meant for the stash tool, on a stash
+ * no worker has open.
  */
 public final class Quarantine {
     private static final Logger log = LoggerFactory.getLogger(Quarantine.class);
@@ -36,7 +37,7 @@ public final class Quarantine {
         this.batchLog = batchLog;
     }
 
-    /** The entries set aside because they failed their checksum or did not decode, in batch order. */
+    /** The entries set aside, in batch order. */
     public List<QuarantinedEntry> list() {
         return list(List.of());
     }
@@ -52,10 +53,11 @@ public final class Quarantine {
 
     /**
      * Re-checks the quarantined records of the given original batches (all when empty) and restores those that now
-     * pass their checksum and decode: per original batch, one new batch at the end of the stash holding them in
-     * their original order, written in one write (delivered once synced) with the removal of their quarantine entries (and of the
-     * batch's quarantined metadata, which the new batch's metadata replaces). Records that still fail stay in
-     * quarantine. Restored records are delivered after everything already stashed.
+     * pass their checksum and decode (a record the output refused always does): per original batch, one new batch at
+     * the end of the stash holding them in their original order, written in one write (delivered once synced) with the
+     * removal of their quarantine entries (and of the batch's quarantined metadata, which the new batch's metadata
+     * replaces). Records that still fail stay in quarantine. Restored records are delivered after everything already
+     * stashed.
      *
      * @param dryRun only report what would be restored
      */
@@ -68,7 +70,7 @@ public final class Quarantine {
             for (QuarantineRequeue.Plan plan : plans) {
                 if (plan.restores()) {
                     restoring.add(plan);
-                    batches.add(new NewBatch(plan.group, plan.records));
+                    batches.add(new NewBatch(plan.group, plan.records, true));
                 }
             }
             List<BatchMetadata> created = List.of();
@@ -82,17 +84,19 @@ public final class Quarantine {
             List<RequeueOutcome> outcomes = new ArrayList<>(plans.size());
             int next = 0;
             long removed = 0;
+            long refusedRemoved = 0;
             for (QuarantineRequeue.Plan plan : plans) {
                 BatchMetadata newBatch = plan.restores() && !dryRun ? created.get(next++) : null;
                 outcomes.add(new RequeueOutcome(plan.originalBatchId, plan.records.size(), plan.stillDamaged,
                     plan.metadataKey != null, newBatch));
                 if (newBatch != null) {
                     removed += plan.keysToRemove().size();
+                    refusedRemoved += plan.refused;
                     log.info("Stash {}: requeued {} intact records quarantined from batch {} as batch {}; {} still damaged "
                         + "stay in quarantine", db.path(), plan.records.size(), plan.originalBatchId, newBatch.id(), plan.stillDamaged);
                 }
             }
-            store.removed(removed);
+            store.removed(removed, refusedRemoved);
             return outcomes;
         }
     }
@@ -127,7 +131,7 @@ public final class Quarantine {
                 store.deleteIn(write, keys);
                 db.write("purge quarantined entries", write, true);
             }
-            store.removed(entries.size());
+            store.removed(entries.size(), purged.stream().filter(QuarantinedEntry::refused).count());
             log.info("Stash {}: purged {} quarantined entries for good", db.path(), entries.size());
             return purged;
         }

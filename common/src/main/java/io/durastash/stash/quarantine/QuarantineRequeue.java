@@ -27,6 +27,8 @@ final class QuarantineRequeue {
         byte[] metadataKey;
         String group;
         int stillDamaged;
+        /** Of the records restored, those the output had refused (the others were damaged and now pass). */
+        int refused;
 
         Plan(long originalBatchId) {
             this.originalBatchId = originalBatchId;
@@ -82,6 +84,9 @@ final class QuarantineRequeue {
                     var record = codec.decode(bytes == null ? new byte[0] : bytes);
                     plan.records.add(new EncodedRecord(new TopicPartition(record.topic(), record.partition()), record.offset(), bytes));
                     plan.restoredKeys.add(keyed.key());
+                    if (keyed.entry().refused()) {
+                        plan.refused++;
+                    }
                 } catch (CorruptEntryException e) {
                     plan.stillDamaged++;
                 }

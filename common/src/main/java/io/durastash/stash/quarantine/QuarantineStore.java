@@ -46,6 +46,7 @@ public final class QuarantineStore implements SetAside {
     private final Clock clock;
     private final RefetchRanges refetch;
     private final AtomicLong size = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
 
     /** @param refetch where the input offsets of what is lost go, to be fetched again from the input topic */
     public QuarantineStore(StashDb db, Clock clock, RefetchRanges refetch) {
@@ -59,17 +60,29 @@ public final class QuarantineStore implements SetAside {
         return size.get();
     }
 
+    /** How many of the entries are records the output refused. */
+    public long refusedSize() {
+        return refused.get();
+    }
+
     /** Counts the entries already set aside, and warns when there are any. */
     public void countOnOpen() {
-        long[] count = {0};
+        long[] count = {0, 0};
         try (FamilyCursor cursor = db.cursor(Family.QUARANTINE, null, null, false, 0)) {
-            cursor.forEachRemaining((key, value) -> count[0]++);
+            cursor.forEachRemaining((key, value) -> {
+                count[0]++;
+                if (readEntry(key, value).refused()) {
+                    count[1]++;
+                }
+            });
         }
         size.set(count[0]);
+        refused.set(count[1]);
         if (count[0] > 0) {
-            log.warn("Stash {} holds {} quarantined entries (damaged records or batch metadata, set aside and not "
-                + "delivered). Inspect them with 'durastash --dir {} quarantine list' while no worker has the stash "
-                + "open, then requeue what is intact again or purge them.", db.path(), count[0], db.path());
+            log.warn("Stash {} holds {} quarantined entries ({} records the output refused, the rest damaged records or "
+                + "batch metadata; set aside and not delivered). Inspect them with 'durastash --dir {} quarantine list' "
+                + "while no worker has the stash open, then requeue what is intact again or purge them.", db.path(),
+                count[0], count[1], db.path());
         }
     }
 
@@ -77,19 +90,10 @@ public final class QuarantineStore implements SetAside {
     @Override
     public void record(BatchMetadata batch, int index, byte[] bytes, String reason) {
         long batchId = batch.id();
-        byte[] key = StashKeys.record(batchId, index);
         QuarantinedEntry entry = new QuarantinedEntry(Family.DATA.columnFamily(), batchId, index, reason, clock.millis(),
             bytes, 1, batch.offsets(), batch.group());
         try (StashWrite write = db.newWrite()) {
-            write.put(Family.QUARANTINE, key(DATA_ENTRY, key), StashJson.write(entry));
-            DataEntry holding = holding(batchId, index);
-            if (holding != null && RecordBlock.isSingleRecord(holding.value())) {
-                if (holding.firstIndex() == index) {
-                    write.delete(Family.DATA, holding.key());
-                }
-            } else if (holding != null) {
-                write.put(Family.DATA, holding.key(), RecordBlock.withoutRecord(holding.firstIndex(), holding.value(), index));
-            }
+            moveOut(write, batchId, index, entry);
             refetch.addTo(write, batch.offsets());
             db.write("quarantine record " + index + " of batch " + batchId, write, true);
         }
@@ -98,6 +102,41 @@ public final class QuarantineStore implements SetAside {
         log.error("Stash {}: record {} of batch {} is corrupt ({}); moved it to the quarantine column family and skipped it. "
             + "The rest of the stash keeps flowing. Inspect it with 'durastash --dir {} quarantine list' once no worker "
             + "has the stash open.", db.path(), index, batchId, reason, db.path());
+    }
+
+    /**
+     * Moves an intact record the output refuses to the quarantine, with the reason and its own input offset, in one
+     * synced write: the batch's other records go on, and {@code quarantine requeue} sends it again once the cause is
+     * fixed. Nothing is fetched again from the input: the record is here, whole.
+     */
+    public void refused(BatchMetadata batch, int index, byte[] bytes, String reason, OffsetRange input) {
+        long batchId = batch.id();
+        QuarantinedEntry entry = new QuarantinedEntry(Family.DATA.columnFamily(), batchId, index, reason, clock.millis(),
+            bytes, 1, List.of(input), batch.group(), true);
+        try (StashWrite write = db.newWrite()) {
+            moveOut(write, batchId, index, entry);
+            db.write("set aside refused record " + index + " of batch " + batchId, write, true);
+        }
+        size.incrementAndGet();
+        refused.incrementAndGet();
+        log.warn("Stash {}: the output refuses record {} of batch {} (input {}-{} offset {}): {}. It is set aside in the "
+            + "quarantine, whole, and the records after it flow on. Fix the cause (for a record too large: raise the "
+            + "output topic's max.message.bytes and the source connector's producer.override.max.request.size), then, "
+            + "with the connectors stopped, send it again with 'durastash --dir {} quarantine requeue {}'.", db.path(),
+            index, batchId, input.topic(), input.partition(), input.first(), reason, db.path(), batchId);
+    }
+
+    /** Puts {@code entry} in the quarantine and takes record {@code index} out of the data entry that holds it. */
+    private void moveOut(StashWrite write, long batchId, int index, QuarantinedEntry entry) {
+        write.put(Family.QUARANTINE, key(DATA_ENTRY, StashKeys.record(batchId, index)), StashJson.write(entry));
+        DataEntry holding = holding(batchId, index);
+        if (holding != null && RecordBlock.isSingleRecord(holding.value())) {
+            if (holding.firstIndex() == index) {
+                write.delete(Family.DATA, holding.key());
+            }
+        } else if (holding != null) {
+            write.put(Family.DATA, holding.key(), RecordBlock.withoutRecord(holding.firstIndex(), holding.value(), index));
+        }
     }
 
     @Override
@@ -231,7 +270,8 @@ public final class QuarantineStore implements SetAside {
         }
     }
 
-    void removed(long count) {
+    void removed(long count, long refusedCount) {
         size.addAndGet(-count);
+        refused.addAndGet(-refusedCount);
     }
 }

@@ -57,7 +57,7 @@ class DrainQueueTest {
         assertEquals(ids, queue.claimable(2, 0));
         queue.claimed(ids, batches.subList(0, 2));
         assertEquals(List.of(batches.get(2).id()), queue.claimable(10, 0));
-        assertEquals(2, queue.stats(0).loadedBatches());
+        assertEquals(2, queue.stats(0, 0).loadedBatches());
     }
 
     @Test
