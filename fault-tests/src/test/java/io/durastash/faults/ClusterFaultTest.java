@@ -29,12 +29,12 @@ class ClusterFaultTest {
     @Tag("fault-ci")
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void threeWorkersKilledRestartedAndReplacedLoseNothing() {
-        ClusterScenario.run("cluster-short", Setup.plain(), List.of(new Kill(Disk.OWN, true), new Kill(Disk.OWN, false),
-            new Kill(Disk.EMPTY, true)), Duration.ofSeconds(60));
+        onePercent(ClusterScenario.run("cluster-short", Setup.plain(), List.of(new Kill(Disk.OWN, true),
+            new Kill(Disk.OWN, false), new Kill(Disk.EMPTY, true)), Duration.ofSeconds(60)));
     }
 
     @Test
-    @Tag("fault-ci")
+    @Tag("fault-full")
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void aRollingRestartOfEveryWorkerDuplicatesNothing() {
         ClusterScenario.Outcome outcome = ClusterScenario.run("cluster-rolling", Setup.plain(), List.of(

@@ -29,6 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * worker's stash in its own directory. The figures go to {@code target/fault-report/<scenario>.txt}.
  */
 final class ClusterScenario {
+    /** How often the sink commits its offsets: config/local's offset.flush.interval.ms. */
+    static final long COMMIT_INTERVAL_MS = 1_000;
     /** How long the last records may take to arrive, once the last worker is back and the load has ended. */
     static final Duration DELIVERED_WITHIN = Duration.ofSeconds(60);
 
@@ -61,8 +63,11 @@ final class ClusterScenario {
                     report.line("findings: %s", verdict);
                 }
                 if (verdict.duplicates() > 0) {
+                    double perPartition = (double) ClusterChurn.RATE / ClusterChurn.PARTITIONS;
+                    long window = (long) (perPartition * (COMMIT_INTERVAL_MS + 2 * CommittedOffsetsWatch.INTERVAL_MS)
+                        / 1000);
                     report.line("in flight: %s", InFlightWindow.describe(InFlightWindow.of(verdict, watch,
-                        pair.inputTopic(), run.faultNanos()), (double) ClusterChurn.RATE / ClusterChurn.PARTITIONS));
+                        pair.inputTopic(), run.faultNanos(), window), perPartition));
                 }
                 report.line("every record on the output topic %.1f s after the last restart and the load's end",
                     drainNanos / 1e9);

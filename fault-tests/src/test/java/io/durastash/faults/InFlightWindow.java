@@ -10,9 +10,10 @@ import java.util.List;
 /**
  * Where an at-least-once run's duplicates come from, measured. Kafka's own at-least-once window is the records a sink
  * task delivered after its last offset commit: when its worker dies, the partition's next owner consumes them again
- * from the committed offset. So a duplicated range that comes from that window starts exactly at the offset the sink
- * group had committed for its partition just before a fault, and is as long as the records delivered since. A range
- * that starts anywhere else came from somewhere else (a stash's backlog delivered twice, a commit going backwards).
+ * from the committed offset. So a duplicated range that comes from that window lies within a commit interval's flow of
+ * the partition past the offset the sink group had committed just before a fault (the watch reads the offsets every
+ * 250 ms: a commit between its last read and the fault moves the start a little). A range anywhere else, or longer,
+ * came from somewhere else (a stash's backlog delivered twice, a commit going backwards).
  */
 final class InFlightWindow {
     /** One duplicated range of an input partition, and the fault whose committed offset it starts at (0: none). */
@@ -29,8 +30,14 @@ final class InFlightWindow {
     private InFlightWindow() {
     }
 
-    /** Matches each duplicated range the verdict names with the committed offsets read just before each fault. */
-    static List<Range> of(Verdict verdict, CommittedOffsetsWatch watch, String inputTopic, List<Long> faultNanos) {
+    /**
+     * Matches each duplicated range the verdict names with the committed offsets read just before each fault.
+     *
+     * @param windowRecords a partition's records over one commit interval and one read of the watch: how far past the
+     *                      committed offset a range in flight may reach
+     */
+    static List<Range> of(Verdict verdict, CommittedOffsetsWatch watch, String inputTopic, List<Long> faultNanos,
+                          long windowRecords) {
         List<Range> ranges = new ArrayList<>();
         verdict.findings().forEach((InputPartition partition, Verdict.Findings found) -> {
             for (String range : found.duplicated()) {
@@ -43,7 +50,8 @@ final class InFlightWindow {
                 TopicPartition tp = new TopicPartition(inputTopic, partition.partition());
                 int fault = 0;
                 for (int k = 0; k < faultNanos.size() && fault == 0; k++) {
-                    if (watch.committedBefore(tp, faultNanos.get(k)) == first) {
+                    long committed = watch.committedBefore(tp, faultNanos.get(k));
+                    if (committed >= 0 && first >= committed && last < committed + windowRecords) {
                         fault = k + 1;
                     }
                 }
@@ -60,9 +68,10 @@ final class InFlightWindow {
         }
         long inFlight = ranges.stream().filter(Range::inFlight).count();
         long longest = ranges.stream().filter(Range::inFlight).mapToLong(Range::records).max().orElse(0);
-        return String.format("%d of %d duplicated ranges start at their partition's committed offset just before a "
-            + "fault (records delivered after the last offset commit: Kafka's at-least-once window); the longest is %d "
-            + "records, %.2f s of a partition's flow at %.0f records/s; %s", inFlight, ranges.size(), longest,
-            longest / recordsPerSecondPerPartition, recordsPerSecondPerPartition, ranges);
+        return String.format("%d of %d duplicated ranges lie within a commit interval past their partition's committed "
+            + "offset just before a fault (records delivered after the last offset commit: Kafka's at-least-once "
+            + "window); the longest of those is %d records, %.2f s of a partition's flow at %.0f records/s; %s",
+            inFlight, ranges.size(), longest, longest / recordsPerSecondPerPartition, recordsPerSecondPerPartition,
+            ranges);
     }
 }

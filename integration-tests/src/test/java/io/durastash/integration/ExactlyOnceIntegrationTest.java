@@ -1,5 +1,6 @@
 package io.durastash.integration;
 
+import io.durastash.testkit.Await;
 import io.durastash.testkit.embedded.EmbeddedStack;
 import io.durastash.testkit.records.NumberedRecords;
 import io.durastash.testkit.records.Produced;
@@ -38,7 +39,9 @@ class ExactlyOnceIntegrationTest {
     private static final String BATCH_HEADER = "durastash.batch.id";
 
     @RegisterExtension
-    static final EmbeddedStack CLUSTER = EmbeddedStack.builder("exactly-once").workers(2).exactlyOnceSource().build();
+    static final EmbeddedStack CLUSTER = EmbeddedStack.builder("exactly-once").workers(2).exactlyOnceSource()
+        // The coordinator looks for timed-out transactions every second instead of every 10 s.
+        .brokerProp("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000").build();
 
     @TempDir
     Path stashDir;
@@ -65,6 +68,34 @@ class ExactlyOnceIntegrationTest {
             .requireExactlyOnce();
         assertEquals(0, pipeline.awaitEmpty(TIMEOUT).liveRecords());
         assertEachBatchIsOneTransaction(Pipeline.out(topic), 3, true);
+    }
+
+    /**
+     * Every stash batch larger than a poll, and the source connector paused mid-stream for longer than its transaction
+     * timeout: Connect commits a transaction on pause only when the connector asked for it, so a transaction left open
+     * between polls would time out in the pause, and the task would be fenced when it resumes. Each poll ends where a
+     * batch ends: the pair goes on RUNNING, every number once.
+     */
+    @Test
+    void aPauseLongerThanTheTransactionTimeoutLeavesNoTransactionOpen() throws Exception {
+        String topic = "paused";
+        CLUSTER.createTopic(topic, 3);
+        CLUSTER.createTopic(Pipeline.out(topic), 3);
+        Pipeline pipeline = Pipeline.of("paused", stashDir, topic).with(pair -> pair.tasks(2, 1)
+            .withSource("exactly.once.support", "required").withSource("transaction.boundary", "connector")
+            .withSource("poll.max.records", "7").withSource("producer.override.transaction.timeout.ms", "3000"));
+        CLUSTER.connectors().start(pipeline.pair());
+
+        RecordLoad load = RecordLoad.into(CLUSTER.kafka(), topic, NumberedRecords.of(topic)).count(20_000).start();
+        Await.until("records to flow", TIMEOUT, () -> CLUSTER.kafka().written(Pipeline.out(topic)) > 1_000);
+        CLUSTER.connectors().pause(pipeline.sourceName());
+        Thread.sleep(8_000);
+        CLUSTER.connectors().resume(pipeline.sourceName());
+        Produced produced = load.await(TIMEOUT);
+
+        TopicReader.of(CLUSTER.bootstrapServers(), Pipeline.out(topic)).check(produced.expected(), TIMEOUT)
+            .requireExactlyOnce();
+        CLUSTER.connectors().awaitRunning(pipeline.sourceName(), 1, TIMEOUT);
     }
 
     /**

@@ -140,42 +140,68 @@ public class StashSourceTask extends SourceTask {
         }
     }
 
-    /** Hands out the next records for Connect's producer; {@code input}: the sink side to tell, or null. */
+    /**
+     * Hands out the next records for Connect's producer; {@code input}: the sink side to tell, or null. With Connect's
+     * transactions (one per stash batch) a poll ends where a batch ends, finishing the batch it is in even past
+     * {@code poll.max.records}: a transaction left open between polls would stay open through a pause of the connector
+     * (Connect commits on pause only what the connector asked for), time out, and fence the task when it resumes.
+     */
     private List<SourceRecord> drain(StashInput input) {
-        List<SourceRecord> records = new ArrayList<>();
-        drainer.drain(config.pollMaxRecords(), new RecordEmitter() {
-            private final InputPartitions partitions = new InputPartitions();
-            private boolean commitAsked;
+        PollEmitter emitter = new PollEmitter(input);
+        while (drainer.drain(config.pollMaxRecords(), emitter) > 0 && transactions != null && emitter.inBatch) {
+            log.trace("Stash {}: batch continues past {} records in one poll, one transaction", stash.path(),
+                emitter.records.size());
+        }
+        metrics.recordEmitted(emitter.records.size());
+        return emitter.records;
+    }
 
-            @Override
-            public void emit(BatchMetadata batch, BatchRecord record, boolean lastOfBatch) {
-                TopicPartition partition = partitions.of(record.record());
-                SourceRecord sourceRecord = mapper.toSourceRecord(batch, record, partition);
-                records.add(sourceRecord);
-                if (input != null && !batch.requeued()) {
-                    input.emitted(partition, record.record().offset());
-                }
-                commitAsked = lastOfBatch && transactions != null;
-                if (commitAsked) {
-                    transactions.commitTransaction(sourceRecord);
-                }
-            }
+    /** One poll's records for Connect's producer, with the transaction boundaries and the sink side told. */
+    private final class PollEmitter implements RecordEmitter {
+        final List<SourceRecord> records = new ArrayList<>();
+        private final StashInput input;
+        private final InputPartitions partitions = new InputPartitions();
+        private boolean commitAsked;
+        /** Whether the last record emitted was not the last of its batch. */
+        boolean inBatch;
 
-            @Override
-            public String refusal(BatchMetadata batch, BatchRecord record) {
-                return limits.refusal(mapper.topicFor(record.record()), mapper.sizeInBytes(batch, record));
-            }
+        PollEmitter(StashInput input) {
+            this.input = input;
+        }
 
-            @Override
-            public void batchEnded(BatchMetadata batch) {
-                if (transactions != null && !commitAsked && !records.isEmpty()) {
-                    transactions.commitTransaction(); // the batch's last records were not emitted
-                }
-                commitAsked = false;
+        @Override
+        public void emit(BatchMetadata batch, BatchRecord record, boolean lastOfBatch) {
+            TopicPartition partition = partitions.of(record.record());
+            SourceRecord sourceRecord = mapper.toSourceRecord(batch, record, partition);
+            records.add(sourceRecord);
+            if (input != null && !batch.requeued()) {
+                input.emitted(partition, record.record().offset());
             }
-        });
-        metrics.recordEmitted(records.size());
-        return records;
+            inBatch = !lastOfBatch;
+            commitAsked = lastOfBatch && transactions != null;
+            if (commitAsked) {
+                transactions.commitTransaction(sourceRecord);
+            }
+        }
+
+        @Override
+        public String refusal(BatchMetadata batch, BatchRecord record) {
+            return limits.refusal(mapper.topicFor(record.record()), mapper.sizeInBytes(batch, record));
+        }
+
+        @Override
+        public boolean continueAfter(BatchMetadata batch) {
+            return records.size() < config.pollMaxRecords();
+        }
+
+        @Override
+        public void batchEnded(BatchMetadata batch) {
+            if (transactions != null && !commitAsked && !records.isEmpty()) {
+                transactions.commitTransaction(); // the batch's last records were not emitted
+            }
+            commitAsked = false;
+            inBatch = false;
+        }
     }
 
     @Override

@@ -43,6 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -509,18 +510,23 @@ class StashSourceTaskTest {
     }
 
     @Test
-    void commitsOneTransactionPerStashBatch() throws Exception {
+    void commitsOneTransactionPerStashBatchAndEndsEveryPollWithOne() throws Exception {
         BatchMetadata b1 = stash.append("in", 0, 0, 3);
         BatchMetadata b2 = stash.append("in", 1, 0, 2);
         BatchMetadata b3 = stash.append("in", 0, 3, 4);
         FakeSourceTaskContext context = new FakeSourceTaskContext(stash.taskProps(StashSourceConfig.POLL_MAX_RECORDS_CONFIG, "4"), true);
         StashSourceTask task = start(context);
-        List<SourceRecord> records = pollRecords(task, 9, 4);
+        List<SourceRecord> first = poll(task);
+        List<SourceRecord> second = poll(task);
+
         assertEquals(List.of(b1.id() + ":2", b2.id() + ":1", b3.id() + ":3"), positions(context.transactions.commitAfter),
-            "after the last record of each batch, even when a batch ends mid-poll or spans polls");
-        for (SourceRecord requested : context.transactions.commitAfter) {
-            assertTrue(records.stream().anyMatch(r -> r == requested), "the very record the task returned");
-        }
+            "after the last record of each batch, even when a batch ends mid-poll");
+        // b2 does not fit in the first poll's 4 records: the poll finishes it rather than leave its transaction open
+        // until the next poll (a pause of the connector in between would let it time out and fence the task).
+        assertEquals(5, first.size());
+        assertEquals(4, second.size());
+        assertSame(first.get(4), context.transactions.commitAfter.get(1), "the first poll ends with a commit");
+        assertSame(second.get(3), context.transactions.commitAfter.get(2), "so does the second");
         assertEquals(0, context.transactions.commitNow);
     }
 
