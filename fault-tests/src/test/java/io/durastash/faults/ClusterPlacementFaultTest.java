@@ -33,6 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ClusterPlacementFaultTest {
     static final Duration SPREAD_WITHIN = Duration.ofSeconds(30);
+    /** How long Connect's placement of the tasks must hold still before the partitions are judged. */
+    static final Duration PLACEMENT_STILL = Duration.ofSeconds(3);
 
     @Test
     @Tag("fault-ci")
@@ -45,8 +47,9 @@ class ClusterPlacementFaultTest {
             stack.createTopics(pair, ClusterChurn.PARTITIONS);
             List<WorkerProcess> workers = new ArrayList<>();
             for (int i = 1; i <= ClusterChurn.WORKERS; i++) {
+                // Connect gives a departed worker's tasks to the others after 5 s instead of 5 minutes.
                 workers.add(stack.startWorker(WorkerSpec.distributed("worker-" + i).fastFailover()
-                    .stashDir(stack.root().resolve("stash-" + i))));
+                    .property("scheduled.rebalance.max.delay.ms", "5000").stashDir(stack.root().resolve("stash-" + i))));
             }
             refusesTheMinimalConfigSayingWhatToAdd(stack, pair, report);
 
@@ -80,30 +83,41 @@ class ClusterPlacementFaultTest {
     }
 
     /**
-     * Waits until every worker runs a sink task and a source task of the pair again and each holds input partitions
-     * (the group's members named by Connect as {@code connector-consumer-<sink>-<task>}, placed by the sink's task
-     * status).
+     * Waits until Connect's placement of the pair's tasks has held still for {@link #PLACEMENT_STILL} and, in it, every
+     * worker that runs a sink task and a source task (its stash has a drainer) holds input partitions and every worker
+     * with a sink task only holds none (the group's members are named by Connect as
+     * {@code connector-consumer-<sink>-<task>}, placed by the sink's task status).
      */
     private static void awaitSpread(ProcessStack stack, Pair pair, FaultReport report, String after, long since) {
         Map<String, Set<TopicPartition>> last = new TreeMap<>();
         Set<String> draining = new HashSet<>();
+        List<Map<Integer, String>> placement = new ArrayList<>();
+        long[] placedAt = {System.nanoTime()};
         try {
             Await.until("every worker with a drainer to hold input partitions after the " + after, SPREAD_WITHIN, () -> {
                 last.clear();
                 draining.clear();
                 Map<Integer, String> sinkWorkers = taskWorkers(stack, pair.sink().name());
-                draining.addAll(taskWorkers(stack, pair.source().name()).values());
+                Map<Integer, String> sourceWorkers = taskWorkers(stack, pair.source().name());
+                if (!placement.equals(List.of(sinkWorkers, sourceWorkers))) {
+                    placement.clear();
+                    placement.addAll(List.of(sinkWorkers, sourceWorkers));
+                    placedAt[0] = System.nanoTime();
+                }
+                draining.addAll(sourceWorkers.values());
                 draining.retainAll(sinkWorkers.values());
                 Map<String, Set<TopicPartition>> members = stack.kafka().assignments(pair.sink().sinkGroup());
                 sinkWorkers.forEach((task, worker) -> last.computeIfAbsent(worker, w -> new HashSet<>()).addAll(
                     members.getOrDefault("connector-consumer-" + pair.sink().name() + "-" + task, Set.of())));
-                // Every worker back with its tasks (else a moment with one drainer would pass), each holding some.
-                return draining.size() == ClusterChurn.WORKERS
-                    && draining.stream().allMatch(w -> !last.getOrDefault(w, Set.of()).isEmpty());
+                boolean still = sinkWorkers.size() == ClusterChurn.WORKERS && sourceWorkers.size() == ClusterChurn.WORKERS
+                    && System.nanoTime() - placedAt[0] >= PLACEMENT_STILL.toNanos();
+                return still && !draining.isEmpty() && last.entrySet().stream()
+                    .allMatch(held -> draining.contains(held.getKey()) != held.getValue().isEmpty());
             });
         } finally {
-            report.line("after the %s (%.1f s): input partitions by worker %s; workers with a sink and a source task %s",
-                after, (System.nanoTime() - since) / 1e9, counts(last), draining);
+            report.line("after the %s (%.1f s): input partitions by worker %s; workers with a sink and a source task %s; "
+                + "tasks by worker (sink, source) %s", after, (System.nanoTime() - since) / 1e9, counts(last), draining,
+                placement);
         }
     }
 

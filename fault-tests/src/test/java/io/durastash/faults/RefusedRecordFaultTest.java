@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.durastash.stash.OffsetRange;
 import io.durastash.testkit.Await;
 import io.durastash.testkit.connect.ConnectorStatus;
-import io.durastash.testkit.connect.Connectors;
 import io.durastash.testkit.connect.Pair;
 import io.durastash.testkit.process.CommandRun;
 import io.durastash.testkit.process.ProcessStack;
@@ -34,8 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * plugin; the input topic takes records of 3 MB, the output topic keeps the broker's default (about 1 MB). Among
  * 20,000 numbered records one is 1.5 MB: the source sets it aside in the stash's quarantine, whole, with the reason,
  * and delivers the 19,999 others in order, staying RUNNING; the REST health shows it while the pair runs. With the
- * connectors stopped, {@code durastash quarantine list} names it with its input offset; once the output topic's
- * {@code max.message.bytes} is raised, {@code quarantine requeue} and a resume deliver it.
+ * worker stopped, {@code durastash quarantine list} names it with its input offset; once the output topic's
+ * {@code max.message.bytes} is raised, {@code quarantine requeue} and the pair started again deliver it.
  */
 @Tag("fault-ci")
 class RefusedRecordFaultTest {
@@ -84,8 +83,8 @@ class RefusedRecordFaultTest {
             assertEquals(1, health.path("refusedRecords").asInt(), health.toString());
             assertTrue(health.path("problems").toString().contains("REFUSED"), health.toString());
 
-            worker.connectors().stop(pair.sink().name());
-            worker.connectors().stop(pair.source().name());
+            // The tool needs the stash to itself: the worker stops (a standalone worker keeps no connectors).
+            assertTrue(worker.stop(), "the worker stopped cleanly");
             Quarantined quarantined = Quarantined.of(Await.until("the stash to be free for the tool",
                 Duration.ofSeconds(30), () -> Quarantined.list(stash), run -> run.exitCode() == 0));
             report.line("durastash quarantine list (connectors stopped):%n%s", quarantined.run().output());
@@ -101,9 +100,8 @@ class RefusedRecordFaultTest {
             report.line("after raising max.message.bytes of %s to %s: durastash quarantine requeue --all:%n%s", out,
                 THREE_MB, requeue.output());
             assertEquals(0, requeue.exitCode(), requeue.toString());
-            worker.connectors().resume(pair.sink().name());
-            worker.connectors().resume(pair.source().name());
-            worker.connectors().awaitRunning(pair.source().name(), 1, Connectors.START);
+            worker.start();
+            worker.connectors().start(pair);
 
             Verdict after = TopicReader.of(stack.bootstrapServers(), out)
                 .check(Expected.inTopic(stack.kafka(), in), Duration.ofSeconds(30));

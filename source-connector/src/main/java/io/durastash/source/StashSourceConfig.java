@@ -57,7 +57,9 @@ public final class StashSourceConfig extends AbstractConfig {
     public static final String POLL_MAX_RECORDS_CONFIG = "poll.max.records";
     public static final int POLL_MAX_RECORDS_DEFAULT = 2000;
     private static final String POLL_MAX_RECORDS_DOC = "The most records one poll hands to Connect. A stash batch larger "
-        + "than this is emitted over several polls, read from disk as it goes.";
+        + "than this is emitted over several polls, read from disk as it goes; with Connect's exactly-once transactions "
+        + "(transaction.boundary=connector) a poll finishes the batch it is in, so that no transaction stays open "
+        + "between polls.";
 
     public static final String POLL_WAIT_MS_CONFIG = "poll.wait.ms";
     public static final long POLL_WAIT_MS_DEFAULT = 500L;
