@@ -77,7 +77,8 @@ public final class Drainer {
     /** A stream on the engine this drainer is bound to, whichever that is when it claims or reads. */
     private BatchStream newStream() {
         return new BatchStream(() -> claim(bound), (batch, from) -> read(bound, batch, from),
-            (batch, record, reason) -> setAside(bound, batch, record, reason), acknowledgements, stash::gate);
+            (batch, record, reason) -> setAside(bound, batch, record, reason), acknowledgements,
+            stash::gate, () -> bound.refetch.restashes());
     }
 
     public State state() {

@@ -101,6 +101,19 @@ public final class SinkLedger {
         return stash.engine().refetch.of(partition);
     }
 
+    /**
+     * Starts stashing {@code partition} again where the stash lost records of it to damage, if it did since the last
+     * call. Its records from the first lost offset on, in the batches stashed so far, are not delivered (the ones
+     * fetched again would come after them, out of order); this sink's redeliveries of them are stashed again from the
+     * next batch on. Returns that first lost offset, to send the consumer back to; empty when there is nothing to
+     * stash again. Synced.
+     */
+    public OptionalLong restash(TopicPartition partition) {
+        StashEngine e = stash.engine();
+        return StashUnavailableException.whenFull(() ->
+            e.refetch.restash(e.sinkOffsets, sink, partition, e.queue.nextBatchId()));
+    }
+
     /** Changes whenever ranges to fetch again come or go. */
     public long refetchVersion() {
         return stash.engine().refetch.version();

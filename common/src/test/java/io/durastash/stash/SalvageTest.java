@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.LongStream;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -95,7 +96,8 @@ class SalvageTest {
             assertEquals(List.of(new OffsetRange("t", 0, 10, 19)), salvaged.ledger("orders").refetch(T0),
                 "the damaged batch's offsets");
         }
-        assertEquals(expected, drainedOffsets(fresh()), "every intact record, in order");
+        assertEquals(expected.subList(0, 10), drainedOffsets(fresh()),
+            "every intact record before the loss, in order: the partition is fetched again from there");
 
         try (Stash again = Stash.open(old(), inspection())) {
             assertEquals(2, again.inspect().verify(10).damageCount(), "the old stash is only read");
@@ -127,8 +129,10 @@ class SalvageTest {
         assertTrue(report.damagedRecords() > 0, "the damaged block costs records: " + report);
         assertEquals(BATCHES * RECORDS, report.records() + report.damagedRecords(), "each copied or named: " + report);
         List<Long> offsets = drainedOffsets(fresh());
-        assertEquals(report.records(), offsets.size());
-        assertEquals(offsets.stream().sorted().distinct().toList(), offsets, "in order, none twice");
+        long firstLost = report.losses().stream().flatMap(l -> l.offsets().stream()).mapToLong(OffsetRange::first).min()
+            .orElseThrow();
+        assertEquals(LongStream.range(0, firstLost).boxed().toList(), offsets,
+            "every record before the first loss, in order: the partition is fetched again from there");
         try (Stash salvaged = Stash.open(fresh(), StashOptions.defaults())) {
             for (SalvageReport.Loss loss : report.losses()) {
                 assertTrue(salvaged.ledger("orders").refetch(T0).containsAll(loss.offsets()), "fetched again: " + loss);

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,11 +28,12 @@ class StashCorruptionTest {
     private final TestRecords records = new TestRecords();
 
     @Test
-    void aDamagedRecordIsQuarantinedAndSkipped() throws Exception {
+    void aDamagedRecordIsQuarantinedAndTheRecordsOfItsPartitionAfterItWaitToBeStashedAgain() throws Exception {
         long batchId;
         try (Stash stash = openStash()) {
             batchId = records.appendBatch(stash, "t", 0, 0, 3).id();
             records.appendBatch(stash, "t", 0, 3, 2);
+            records.appendBatch(stash, "t", 1, 100, 2);
         }
         try (RawStash raw = new RawStash(dir)) {
             raw.flipRecordBit(batchId, 1);
@@ -39,9 +42,12 @@ class StashCorruptionTest {
         try (Stash stash = openStash()) {
             TestDrainer drainer = TestDrainer.active(stash);
             List<TestDrainer.Emitted> emitted = drainer.drainAll();
-            assertEquals(2, TestDrainer.batches(emitted).size());
-            assertEquals(List.of("value-0", "value-2", "value-3", "value-4"), TestDrainer.values(emitted));
-            assertEquals(List.of(0, 2), emitted.stream().filter(e -> e.record().batchId() == batchId)
+            assertEquals(List.of("value-0", "value-100", "value-101"), TestDrainer.values(emitted),
+                "the records before the damaged one, and those of other partitions; t-0 from offset 1 on is fetched "
+                + "again, so that it stays in order");
+            assertEquals(List.of(new OffsetRange("t", 0, 1, 2)), stash.ledger(TestRecords.SINK).refetch(new TopicPartition("t", 0)),
+                "the batch's offsets from the damaged record on");
+            assertEquals(List.of(0), emitted.stream().filter(e -> e.record().batchId() == batchId)
                 .map(e -> e.record().index()).toList());
             assertEquals(1, stash.stats().quarantinedEntries());
             QuarantinedEntry entry = stash.quarantine().list().get(0);
@@ -58,6 +64,36 @@ class StashCorruptionTest {
     }
 
     @Test
+    void aPartitionStashedAgainAfterDamageFlowsInOrderFromTheNewBatchesAndSoAfterARestart() throws Exception {
+        TopicPartition t0 = new TopicPartition("t", 0);
+        long batchId;
+        try (Stash stash = openStash()) {
+            batchId = records.appendBatch(stash, "t", 0, 0, 3).id();
+            records.appendBatch(stash, "t", 0, 3, 2);
+        }
+        try (RawStash raw = new RawStash(dir)) {
+            raw.flipRecordBit(batchId, 1);
+        }
+        try (Stash stash = openStash()) {
+            TestDrainer drainer = TestDrainer.active(stash);
+            List<TestDrainer.Emitted> before = drainer.drainAll();
+            assertEquals(List.of("value-0"), TestDrainer.values(before));
+            drainer.acknowledge(before);
+
+            SinkLedger ledger = stash.ledger(TestRecords.SINK);
+            assertEquals(OptionalLong.of(1), ledger.restash(t0), "stashed again from the damaged record");
+            assertEquals(OptionalLong.empty(), ledger.restash(t0), "once");
+            assertEquals(Map.of(t0, 0L), ledger.stashedOffsets(), "its redeliveries are stashed again");
+            records.appendBatch(stash, "t", 0, 1, 4);
+            assertEquals(List.of("value-1", "value-2", "value-3", "value-4"), TestDrainer.values(drainer.drainAll()));
+        }
+        try (Stash stash = openStash()) {
+            assertEquals(List.of("value-1", "value-2", "value-3", "value-4"),
+                TestDrainer.values(TestDrainer.active(stash).drainAll()), "after a restart: the mark is kept");
+        }
+    }
+
+    @Test
     void aDamagedRecordLeavesItsBlockSoThatReadingTheBatchAgainSetsNothingAsideTwice() throws Exception {
         long batchId;
         try (Stash stash = openStash()) {
@@ -67,12 +103,12 @@ class StashCorruptionTest {
             raw.flipRecordBit(batchId, 1);
         }
         try (Stash stash = openStash()) {
-            assertEquals(List.of("value-0", "value-2"), TestDrainer.values(TestDrainer.active(stash).drainAll()));
+            assertEquals(List.of("value-0"), TestDrainer.values(TestDrainer.active(stash).drainAll()));
         }
 
         try (Stash stash = openStash()) {
             TestDrainer drainer = TestDrainer.active(stash);
-            assertEquals(List.of("value-0", "value-2"), TestDrainer.values(drainer.drainAll()), "delivered again, unacknowledged");
+            assertEquals(List.of("value-0"), TestDrainer.values(drainer.drainAll()), "delivered again, unacknowledged");
             assertEquals(1, stash.stats().quarantinedEntries(), "one entry for the one damaged record");
             assertEquals(0, stash.inspect().verify(10).damageCount(), "the block holds only intact records now");
         }
@@ -93,14 +129,14 @@ class StashCorruptionTest {
             TestDrainer drainer = TestDrainer.active(stash);
             List<TestDrainer.Emitted> emitted = drainer.drainAll();
 
-            assertEquals(List.of("value-0", "value-1", "value-2", "value-3", "value-4", "value-5", "value-10", "value-11"),
-                TestDrainer.values(emitted));
+            assertEquals(List.of("value-0", "value-1", "value-2", "value-3", "value-4", "value-5"),
+                TestDrainer.values(emitted), "up to the damage; the partition is stashed again from there");
             QuarantinedEntry entry = stash.quarantine().list().get(0);
             assertEquals(6, entry.index());
             assertEquals(4, entry.records(), "records 6 to 9");
             assertTrue(entry.reason().contains("block damaged at record 6"), entry.reason());
-            assertEquals(List.of(new OffsetRange("t", 0, 0, 9)), stash.ledger(TestRecords.SINK).refetch(new TopicPartition("t", 0)),
-                "the batch's offsets, to fetch again");
+            assertEquals(List.of(new OffsetRange("t", 0, 6, 9)), stash.ledger(TestRecords.SINK).refetch(new TopicPartition("t", 0)),
+                "the batch's offsets from the damage on, to fetch again");
             assertEquals(0, stash.inspect().verify(10).damageCount(), "the block was cut off where the damage began");
             drainer.acknowledge(emitted);
             assertEquals(0, stash.stats().liveBatches());

@@ -44,7 +44,7 @@ class StashQuarantineTest {
         try (Stash stash = open()) {
             records.appendBatch(stash, "t", 0, 0, 2);
             records.appendBatch(stash, "t", 0, 2, 2);
-            records.appendBatch(stash, "t", 0, 4, 2);
+            records.appendBatch(stash, "t", 1, 4, 2); // another partition: not stashed again after the damage
         }
         byte[][] intact = new byte[2][];
         try (RawStash raw = new RawStash(dir)) {

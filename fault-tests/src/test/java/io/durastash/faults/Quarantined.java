@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.durastash.stash.OffsetRange;
 import io.durastash.testkit.process.CommandRun;
-import io.durastash.testkit.records.InputPartition;
-import io.durastash.testkit.records.Verdict;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,10 +12,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Function;
 
 /**
  * What a stopped worker's stash set aside, as {@code durastash quarantine list --format json} reports it: each entry's
@@ -70,52 +66,5 @@ record Quarantined(CommandRun run, List<Entry> entries) {
         Set<OffsetRange> ranges = new LinkedHashSet<>();
         of(family).forEach(entry -> ranges.addAll(entry.offsets()));
         return ranges;
-    }
-
-    /**
-     * Why {@code verdict} has numbers that arrived late or twice, when some lie outside the input ranges of
-     * {@code family}'s entries (or are too many to list); null when every one lies within them.
-     */
-    String unexplained(Verdict verdict, String family) {
-        Set<OffsetRange> ranges = ranges(family);
-        List<String> outside = new ArrayList<>();
-        for (Map.Entry<InputPartition, Verdict.Findings> found : verdict.findings().entrySet()) {
-            int partition = found.getKey().partition();
-            for (Function<Verdict.Findings, List<String>> kind : List.<Function<Verdict.Findings, List<String>>>of(
-                Verdict.Findings::outOfOrder, Verdict.Findings::duplicated)) {
-                for (String numbers : kind.apply(found.getValue())) {
-                    if (!within(numbers, partition, ranges)) {
-                        outside.add(found.getKey() + " " + numbers);
-                    }
-                }
-            }
-        }
-        return outside.isEmpty() ? null : "late or repeated numbers outside the set-aside offsets " + ranges + ": "
-            + outside;
-    }
-
-    /**
-     * Whether {@code numbers} ("a-b" or "a"; "..." for ranges not listed) of {@code partition} lies within
-     * {@code ranges}, adjacent ones taken together.
-     */
-    private static boolean within(String numbers, int partition, Set<OffsetRange> ranges) {
-        if (numbers.equals("...")) {
-            return false;
-        }
-        String[] bounds = numbers.split("-");
-        long first = Long.parseLong(bounds[0]);
-        long last = Long.parseLong(bounds[bounds.length - 1]);
-        TreeMap<Long, Long> merged = new TreeMap<>();
-        ranges.stream().filter(r -> r.partition() == partition).sorted(Comparator.comparingLong(OffsetRange::first))
-            .forEach(r -> {
-                Map.Entry<Long, Long> before = merged.lastEntry();
-                if (before != null && r.first() <= before.getValue() + 1) {
-                    merged.put(before.getKey(), Math.max(before.getValue(), r.last()));
-                } else {
-                    merged.put(r.first(), r.last());
-                }
-            });
-        Map.Entry<Long, Long> around = merged.floorEntry(first);
-        return around != null && last <= around.getValue();
     }
 }

@@ -135,19 +135,38 @@ public final class InputOffsets {
         }
     }
 
-    /**
-     * Takes the ranges of {@code partition} the stash lost to damage, to stash again; returns where to send the
-     * consumer back to, when it is already past them.
-     */
-    public OptionalLong refetch(TopicPartition partition, List<OffsetRange> ranges) {
-        Partition p = partitions.get(partition);
-        return p == null ? OptionalLong.empty() : p.refetch.plan(ranges, p.next, p.floor, mode != CommitMode.STASHED);
+    /** Whether this task owns {@code partition} (it was opened and not closed). */
+    public boolean tracks(TopicPartition partition) {
+        return partitions.containsKey(partition);
     }
 
-    /** Whether the record of {@code partition} at {@code offset} is to be stashed again, redelivery or not. */
-    public boolean refetching(TopicPartition partition, long offset) {
+    /**
+     * Takes the ranges of {@code partition} the stash lost to damage, to follow them until they are stashed again.
+     * When the stash starts stashing the partition again from {@code restashFrom} (its records from there on are not
+     * delivered from earlier batches), records from there on are no redeliveries any more; returns where to send the
+     * consumer back to when it is past that offset, or (commits on stashing) when it would start at a commit past it.
+     */
+    public OptionalLong refetch(TopicPartition partition, List<OffsetRange> ranges, OptionalLong restashFrom) {
         Partition p = partitions.get(partition);
-        return p != null && !p.refetch.isEmpty() && p.refetch.covers(offset);
+        p.refetch.plan(ranges, p.floor, mode != CommitMode.STASHED);
+        if (restashFrom.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        long from = restashFrom.getAsLong();
+        if (p.lastStashed != null && p.lastStashed >= from) {
+            p.lastStashed = from - 1;
+        }
+        if (mode == CommitMode.STASHED) {
+            // What was committed past it is stashed again; a crash meanwhile must find the consumer's commit before it.
+            p.floor = Math.min(p.floor, from);
+            p.offered = Math.min(p.offered, from);
+        }
+        if (p.next <= from && (p.next >= 0 || mode != CommitMode.STASHED)) {
+            return OptionalLong.empty(); // the consumer gets there on its own
+        }
+        p.next = from;
+        p.refetch.sentBack();
+        return OptionalLong.of(from);
     }
 
     /** The stash's ranges that need fetching no more, since the last call, over every partition. */

@@ -5,12 +5,12 @@ import io.durastash.stash.OffsetRange;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.OptionalLong;
 
 /**
- * One input partition's records that the stash lost to damage and that this task fetches again from the input topic:
- * records in these ranges are stashed again although they are redeliveries. A range is done once the task has
- * stashed past its end; what will not arrive any more (the input topic no longer holds it) is lost. Not thread-safe.
+ * One input partition's records that the stash lost to damage and that this task fetches again from the input topic
+ * (the stash has the partition stashed again from the first of them, {@link InputOffsets#refetch}). A range is done
+ * once the task has stashed past its end; what will not arrive any more (the input topic no longer holds it) is lost.
+ * Not thread-safe.
  */
 final class RefetchPlan {
     /** A range of the stash's, and from where its records are still to come. */
@@ -30,14 +30,12 @@ final class RefetchPlan {
     private boolean seeked;
 
     /**
-     * Takes the stash's ranges for the partition; returns where to send the consumer back to when it is already past
-     * the first of them.
+     * Takes the stash's ranges for the partition.
      *
-     * @param nextToArrive the next offset the consumer would hand over, or -1 when none arrived since assignment
      * @param floor        where the partition stood when it was assigned (its committed offset), or -1
      * @param committedMeansDelivered whether what lies below the committed offset is in the output (commits on delivery)
      */
-    OptionalLong plan(List<OffsetRange> ranges, long nextToArrive, long floor, boolean committedMeansDelivered) {
+    void plan(List<OffsetRange> ranges, long floor, boolean committedMeansDelivered) {
         pending.clear();
         for (OffsetRange range : ranges) {
             if (committedMeansDelivered && floor >= 0 && range.last() < floor) {
@@ -46,24 +44,15 @@ final class RefetchPlan {
                 pending.add(new Pending(range));
             }
         }
-        if (pending.isEmpty() || nextToArrive < 0 || pending.get(0).from >= nextToArrive) {
-            return OptionalLong.empty(); // the consumer gets there on its own
-        }
+    }
+
+    /** Notes that the consumer was sent back to fetch the ranges again: what does not arrive then is lost. */
+    void sentBack() {
         seeked = true;
-        return OptionalLong.of(pending.get(0).from);
     }
 
     boolean isEmpty() {
         return pending.isEmpty();
-    }
-
-    boolean covers(long offset) {
-        for (Pending p : pending) {
-            if (offset >= p.from && offset <= p.range.last()) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**

@@ -197,9 +197,13 @@ public class StashSinkTask extends SinkTask {
         }
         refetchVersion = version;
         for (TopicPartition partition : context.assignment()) {
+            if (!offsets.tracks(partition)) {
+                continue;
+            }
             List<OffsetRange> ranges = ledger.refetch(partition);
-            offsets.refetch(partition, ranges).ifPresent(from -> {
-                log.warn("Fetching records of {} again from offset {}: the stash lost {} to damage", partition, from, ranges);
+            offsets.refetch(partition, ranges, ledger.restash(partition)).ifPresent(from -> {
+                log.warn("Fetching records of {} again from offset {}: the stash lost {} to damage, and stashes the "
+                    + "partition again from there so that its records stay in order", partition, from, ranges);
                 context.offset(partition, from);
             });
         }

@@ -130,8 +130,7 @@ public final class StashWriter {
                 offsets.arrived(runPartition, position.offset());
                 runStashed = offsets.lastStashed(runPartition);
             }
-            if (runStashed != null && position.offset() <= runStashed
-                && !offsets.refetching(position.partition(), position.offset())) {
+            if (runStashed != null && position.offset() <= runStashed) {
                 skipped++;
                 offsets.skipped(position.partition(), position.offset());
                 announceSkip(position.partition());

@@ -1,5 +1,6 @@
 package io.durastash.sink;
 
+import io.durastash.stash.OffsetRange;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -153,6 +154,32 @@ class InputOffsetsTest {
         held.put(P1, new long[] {0, 1});
         assertEquals(Map.of(P0, committed(40), P1, committed(70)),
             offsets.committable(Map.of(P0, new OffsetAndMetadata(41), P1, new OffsetAndMetadata(70)), deliveries));
+    }
+
+    @Test
+    void damageStashedAgainSendsTheConsumerBackAndStashesItsRedeliveries() {
+        InputOffsets offsets = new InputOffsets(CommitMode.DELIVERED);
+        offsets.open(P0, newRun(0));
+        offsets.arrived(P0, 0);
+        offsets.advance(Map.of(P0, 99L));
+        List<OffsetRange> lost = List.of(new OffsetRange("t", 0, 40, 59));
+
+        assertEquals(OptionalLong.of(40), offsets.refetch(P0, lost, OptionalLong.of(40)), "the consumer is past it");
+        assertEquals(39L, offsets.lastStashed(P0), "from 40 on, redeliveries are stashed again");
+        assertEquals(OptionalLong.empty(), offsets.refetch(P0, lost, OptionalLong.empty()), "sent back once");
+        offsets.arrived(P0, 40);
+        offsets.advance(Map.of(P0, 70L));
+        assertEquals(lost, offsets.takeRefetched(), "done once stashed past its end");
+    }
+
+    @Test
+    void withCommitsOnStashingDamageStashedAgainTakesTheCommitBackToIt() {
+        InputOffsets offsets = new InputOffsets(CommitMode.STASHED);
+        offsets.open(P0, new InputOffsets.Run(1, 100, 99L)); // committed 100: stashed up to 99 in earlier batches
+        assertEquals(OptionalLong.of(40), offsets.refetch(P0, List.of(new OffsetRange("t", 0, 40, 59)),
+            OptionalLong.of(40)), "nothing arrived yet, and the consumer would start at the commit, past the damage");
+        assertEquals(Map.of(P0, committed(40)), offsets.committable(at(P0, 40), deliveries),
+            "a crash before the records are stashed again must find them uncommitted");
     }
 
     @Test

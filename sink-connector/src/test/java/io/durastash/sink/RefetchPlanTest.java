@@ -4,7 +4,6 @@ import io.durastash.stash.OffsetRange;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
-import java.util.OptionalLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,11 +15,10 @@ class RefetchPlanTest {
     private final RefetchPlan plan = new RefetchPlan();
 
     @Test
-    void aConsumerPastTheDamageIsSentBackAndTheRangeIsDoneOnceStashedAgain() {
-        assertEquals(OptionalLong.of(100), plan.plan(List.of(A, B), 500, 0, true));
+    void aRangeIsDoneOnceStashedAgain() {
+        plan.plan(List.of(A, B), 0, true);
+        plan.sentBack();
         plan.arrivedFirst(100, false, true);
-        assertTrue(plan.covers(150) && plan.covers(350));
-        assertFalse(plan.covers(250), "between the ranges: a redelivery as any other");
 
         plan.stashedUpTo(199);
         assertEquals(List.of(A), plan.takeDone());
@@ -31,32 +29,33 @@ class RefetchPlanTest {
     }
 
     @Test
-    void aConsumerBeforeTheDamageGetsThereOnItsOwn() {
-        assertEquals(OptionalLong.empty(), plan.plan(List.of(A), 50, 0, true));
-        assertEquals(OptionalLong.empty(), plan.plan(List.of(A), -1, -1, true), "nothing arrived since the assignment");
-        assertTrue(plan.covers(100));
-    }
-
-    @Test
-    void whatTheInputTopicNoLongerHoldsIsLost() {
-        plan.plan(List.of(A, B), 500, 0, true);
+    void whatTheInputTopicNoLongerHoldsAfterASendBackIsLost() {
+        plan.plan(List.of(A, B), 0, true);
+        plan.sentBack();
         plan.arrivedFirst(150, false, true); // retention: the consumer was reset to the log start
 
         assertEquals(List.of(new OffsetRange("t", 0, 100, 149)), plan.takeLost());
-        assertTrue(plan.covers(150));
         plan.stashedUpTo(399);
         assertEquals(List.of(A, B), plan.takeDone());
     }
 
     @Test
+    void withoutASendBackTheNextRecordOfAPollLosesNothing() {
+        plan.plan(List.of(A), 0, true);
+        plan.arrivedFirst(150, false, true);
+        assertEquals(List.of(), plan.takeLost());
+        assertFalse(plan.isEmpty());
+    }
+
+    @Test
     void rangesBelowTheCommittedOffsetWereDeliveredByAnotherStash() {
-        assertEquals(OptionalLong.of(300), plan.plan(List.of(A, B), 500, 250, true));
+        plan.plan(List.of(A, B), 250, true);
         assertEquals(List.of(A), plan.takeDone(), "committed on delivery, so delivered");
     }
 
     @Test
     void withCommitsOnStashingWhatWasCommittedPastIsLost() {
-        plan.plan(List.of(A), -1, -1, false);
+        plan.plan(List.of(A), -1, false);
         plan.arrivedFirst(300, true, false);
         assertEquals(List.of(A), plan.takeLost());
         assertEquals(List.of(A), plan.takeDone());

@@ -22,8 +22,8 @@ import java.util.function.Supplier;
  * keeping the current batch's reader open across calls so that a batch larger than one call is read once, in order.
  * It tells {@link Acknowledgements} what it handed out of each batch and when a batch was read to its end.
  *
- * <p>Every record passes the stash's {@link DeliveryGate} first: superseded records are skipped (counted, and handled
- * as far as the batch is concerned); a record that must wait stops the stream where it is, and so does a batch with a
+ * <p>Every record passes the stash's {@link RestashMarks} and {@link DeliveryGate} first: superseded records are
+ * skipped (counted, and handled as far as the batch is concerned); a record that must wait stops the stream where it is, and so does a batch with a
  * partition that must wait, until the gate decides. Then the emitter may refuse it ({@link RecordEmitter#refusal}):
  * it is set aside, handled too. Used under the drainer's lock only.
  */
@@ -53,6 +53,7 @@ public final class BatchStream implements AutoCloseable {
     private final Refusals refusals;
     private final Acknowledgements acknowledgements;
     private final Supplier<DeliveryGate> gate;
+    private final Supplier<RestashMarks> restashes;
     private final Deque<BatchMetadata> claimed = new ArrayDeque<>();
     private ResumePoint resumePoint = ResumePoint.NONE;
     private BatchMetadata current;
@@ -71,12 +72,13 @@ public final class BatchStream implements AutoCloseable {
     private boolean waiting;
 
     public BatchStream(Claims claims, Readers readers, Refusals refusals, Acknowledgements acknowledgements,
-                       Supplier<DeliveryGate> gate) {
+                       Supplier<DeliveryGate> gate, Supplier<RestashMarks> restashes) {
         this.claims = claims;
         this.readers = readers;
         this.refusals = refusals;
         this.acknowledgements = acknowledgements;
         this.gate = gate;
+        this.restashes = restashes;
     }
 
     /** Applies the committed-offset resume rule to the batches claimed from now on. */
@@ -93,6 +95,7 @@ public final class BatchStream implements AutoCloseable {
         int emitted = 0;
         waiting = false;
         DeliveryGate gate = this.gate.get();
+        RestashMarks restashes = this.restashes.get();
         while (emitted < maxRecords && !stopping.getAsBoolean() && !waiting) {
             if (current != null && reader == null) {
                 reader = readers.open(current, nextIndex); // the stash reopened: the batch goes on where it was
@@ -112,7 +115,8 @@ public final class BatchStream implements AutoCloseable {
                     break;
                 }
                 // Requeued records are the operator's: delivered from here, whoever consumes their partition now.
-                DeliveryGate.Verdict verdict = current.requeued() ? DeliveryGate.Verdict.DELIVER : verdict(gate, record);
+                DeliveryGate.Verdict verdict = current.requeued() ? DeliveryGate.Verdict.DELIVER
+                    : restashes.supersedes(record) ? DeliveryGate.Verdict.SUPERSEDED : verdict(gate, record);
                 if (verdict == DeliveryGate.Verdict.WAIT) {
                     held = record;
                     waiting = true;

@@ -50,7 +50,7 @@ public final class MetadataRebuild {
         setAside.metadata(batchId, damagedEntry, reason, offsets);
         for (Stored s : stored) {
             if (s.record() == null && s.bytes() != null) {
-                setAside.record(rebuilt, s.index(), s.bytes(), s.damage());
+                setAside.record(rebuilt, s.index(), s.bytes(), s.damage(), rebuilt.offsets());
             }
         }
         if (rebuilt != null) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -22,6 +23,7 @@ public final class RefetchRanges {
 
     private final StashDb db;
     private final UndeliveredOffsets undelivered;
+    private final RestashMarks restashes;
     private final Map<TopicPartition, TreeMap<Long, Long>> ranges = new HashMap<>();
     /** One counter for every instance, so that a stash reopened on a new engine never repeats a version. */
     private static final AtomicLong CHANGES = new AtomicLong();
@@ -30,6 +32,12 @@ public final class RefetchRanges {
     public RefetchRanges(StashDb db, UndeliveredOffsets undelivered) {
         this.db = db;
         this.undelivered = undelivered;
+        this.restashes = new RestashMarks(db);
+    }
+
+    /** Where partitions are stashed again from: every range added opens a mark from its first offset. */
+    public RestashMarks restashes() {
+        return restashes;
     }
 
     private static byte[] key(TopicPartition tp, long first) {
@@ -48,7 +56,8 @@ public final class RefetchRanges {
                     StashKeys.longValue(value)));
             });
         }
-        added(found);
+        held(found);
+        restashes.load();
     }
 
     /** Adds {@code damaged} to {@code write}, the write that sets the damage aside; call {@link #added} once written. */
@@ -57,12 +66,19 @@ public final class RefetchRanges {
             write.put(Family.DEFAULT, key(new TopicPartition(range.topic(), range.partition()), range.first()),
                 StashKeys.longValue(range.last()));
         }
+        restashes.openTo(write, damaged);
     }
 
+    /** Takes up the ranges of {@link #addTo}, and opens their marks, once the write is durable. */
     public void added(List<OffsetRange> damaged) {
         if (damaged.isEmpty()) {
             return;
         }
+        restashes.opened(damaged);
+        held(damaged);
+    }
+
+    private void held(List<OffsetRange> damaged) {
         synchronized (this) {
             for (OffsetRange range : damaged) {
                 TopicPartition tp = new TopicPartition(range.topic(), range.partition());
@@ -98,6 +114,28 @@ public final class RefetchRanges {
             db.write("note records to fetch again", write, true);
         }
         added(damaged);
+    }
+
+    /**
+     * Starts stashing {@code partition} again for {@code sink} from where the stash lost records of it, if it did since
+     * the last call: closes the partition's open mark at the next batch, {@code firstBatch}, and sets what {@code sink}
+     * stashed of it back to before the mark's offset (so that its redeliveries are stashed again), in one synced write.
+     * Returns the mark's offset; empty when there is nothing to stash again.
+     */
+    public OptionalLong restash(SinkOffsetStore sinkOffsets, String sink, TopicPartition partition, long firstBatch) {
+        try (StashWrite write = db.newWrite()) {
+            OptionalLong from = restashes.closeTo(write, partition, firstBatch);
+            if (from.isEmpty()) {
+                return from;
+            }
+            Long stashed = sinkOffsets.read(sink).get(partition);
+            if (stashed != null && stashed >= from.getAsLong()) {
+                sinkOffsets.addTo(write, sink, Map.of(partition, from.getAsLong() - 1));
+            }
+            db.write("stash " + partition + " again from offset " + from.getAsLong(), write, true);
+            restashes.closed(partition, from.getAsLong(), firstBatch);
+            return from;
+        }
     }
 
     /** Counts every change, so that a sink notices new ranges without asking for each partition. */

@@ -88,16 +88,16 @@ public final class QuarantineStore implements SetAside {
 
     /** Moves the record to the quarantine: out of its block, whose other records stay, or with its own entry. */
     @Override
-    public void record(BatchMetadata batch, int index, byte[] bytes, String reason) {
+    public void record(BatchMetadata batch, int index, byte[] bytes, String reason, List<OffsetRange> lost) {
         long batchId = batch.id();
         QuarantinedEntry entry = new QuarantinedEntry(Family.DATA.columnFamily(), batchId, index, reason, clock.millis(),
-            bytes, 1, batch.offsets(), batch.group());
+            bytes, 1, lost, batch.group());
         try (StashWrite write = db.newWrite()) {
             moveOut(write, batchId, index, entry);
-            refetch.addTo(write, batch.offsets());
+            refetch.addTo(write, lost);
             db.write("quarantine record " + index + " of batch " + batchId, write, true);
         }
-        refetch.added(batch.offsets());
+        refetch.added(lost);
         size.incrementAndGet();
         log.error("Stash {}: record {} of batch {} is corrupt ({}); moved it to the quarantine column family and skipped it. "
             + "The rest of the stash keeps flowing. Inspect it with 'durastash --dir {} quarantine list' once no worker "
@@ -140,10 +140,10 @@ public final class QuarantineStore implements SetAside {
     }
 
     @Override
-    public void unreadable(BatchMetadata batch, int fromIndex, int toIndex, String reason) {
+    public void unreadable(BatchMetadata batch, int fromIndex, int toIndex, String reason, List<OffsetRange> lost) {
         long batchId = batch.id();
         QuarantinedEntry entry = new QuarantinedEntry(Family.DATA.columnFamily(), batchId, fromIndex,
-            "cannot be read: " + reason, clock.millis(), null, toIndex - fromIndex, batch.offsets(), batch.group());
+            "cannot be read: " + reason, clock.millis(), null, toIndex - fromIndex, lost, batch.group());
         try (StashWrite write = db.newWrite()) {
             write.put(Family.QUARANTINE, key(DATA_ENTRY, StashKeys.record(batchId, fromIndex)), StashJson.write(entry));
             DataEntry holding = holding(batchId, fromIndex);
@@ -153,14 +153,14 @@ public final class QuarantineStore implements SetAside {
                 write.put(Family.DATA, holding.key(), RecordBlock.truncated(holding.firstIndex(), holding.value(), fromIndex));
             }
             write.deleteRange(Family.DATA, StashKeys.record(batchId, fromIndex), StashKeys.record(batchId, toIndex));
-            refetch.addTo(write, batch.offsets());
+            refetch.addTo(write, lost);
             db.write("set aside unreadable records of batch " + batchId, write, true);
         }
-        refetch.added(batch.offsets());
+        refetch.added(lost);
         size.incrementAndGet();
         log.error("Stash {}: records {} to {} of batch {} cannot be read ({}); recorded in the quarantine column family "
-            + "with the input offsets they hold ({}) and skipped. The rest of the stash keeps flowing. 'durastash --dir {} "
-            + "verify' names the damaged files.", db.path(), fromIndex, toIndex - 1, batchId, reason, batch.offsets(),
+            + "with the input offsets to fetch again ({}) and skipped. The rest of the stash keeps flowing. 'durastash --dir {} "
+            + "verify' names the damaged files.", db.path(), fromIndex, toIndex - 1, batchId, reason, lost,
             db.path());
     }
 

@@ -54,7 +54,8 @@ public final class DrainerAssignor implements ConsumerPartitionAssignor, Configu
     private String groupId;
     /** What this member was assigned last, for stickiness across eager rebalances. */
     private volatile List<TopicPartition> previous = List.of();
-    private volatile boolean joined;
+    /** Whether this member waited for a drainer already: a join asked to rejoin (its member id) must not wait again. */
+    private volatile boolean waited;
 
     @Override
     public void configure(Map<String, ?> configs) {
@@ -72,14 +73,15 @@ public final class DrainerAssignor implements ConsumerPartitionAssignor, Configu
 
     @Override
     public ByteBuffer subscriptionUserData(Set<String> topics) {
-        if (!joined) {
+        if (!waited) {
             awaitDrainer();
+            waited = true;
         }
         return new MemberData.Subscription(SinkGroups.jvm().presence(groupId), SinkGroups.WORKER, previous).encode();
     }
 
     /**
-     * Before this member first joins (inside its consumer's first poll, before the group knows it), waits up to
+     * Before this member first joins (inside its consumer's first poll, before the group knows it), waits once up to
      * {@link #FIRST_JOIN_WAIT_MS} for the worker's stash to have a drainer, when it has a sink task here but no drainer
      * yet.
      */
@@ -213,7 +215,6 @@ public final class DrainerAssignor implements ConsumerPartitionAssignor, Configu
 
     @Override
     public void onAssignment(Assignment assignment, ConsumerGroupMetadata metadata) {
-        joined = true;
         previous = List.copyOf(assignment.partitions());
         MemberData.Assignment data = MemberData.Assignment.decode(assignment.userData());
         if (groupId == null || data == null) {
