@@ -29,6 +29,12 @@ public final class ProcessStack extends ConnectStack {
     public static final int PARTITIONS = 3;
     private static final Duration BROKER_START = Duration.ofSeconds(90);
     private static final Duration STOP_GRACE = Duration.ofSeconds(60);
+    /**
+     * How long a worker may take to stop when the stack closes, after its test. Connect's REST server waits up to 60 s
+     * for requests it still counts as running (a worker of ClusterResetFaultTest did, on 2026-12-07); the test has its
+     * verdict by then.
+     */
+    private static final Duration TEARDOWN_GRACE = Duration.ofSeconds(10);
 
     private final DataDir dataDir;
     private final KafkaRuntime runtime;
@@ -246,23 +252,23 @@ public final class ProcessStack extends ConnectStack {
         closed = true;
         for (WorkerProcess worker : workers) {
             if (worker.up() && worker.process().isAlive()) {
-                stop(worker.process(), worker::stop);
+                stop(worker.process(), () -> worker.stop(TEARDOWN_GRACE), TEARDOWN_GRACE);
             }
         }
         if (kafka != null) {
             kafka.close();
         }
         if (broker != null && broker.process() != null && broker.process().isAlive()) {
-            stop(broker.process(), () -> broker.stop(STOP_GRACE));
+            stop(broker.process(), () -> broker.stop(STOP_GRACE), STOP_GRACE);
         }
         dataDir.close();
     }
 
-    private void stop(ChildProcess child, BooleanSupplier stop) {
+    private void stop(ChildProcess child, BooleanSupplier stop, Duration grace) {
         long t0 = System.nanoTime();
         report.accept("Stopping the " + child.name() + " (pid " + child.pid() + ") ...");
         boolean clean = stop.getAsBoolean();
         report.accept(clean ? String.format(Locale.ROOT, "  stopped in %.1f s.", (System.nanoTime() - t0) / 1e9)
-            : "  it did not stop within " + STOP_GRACE.toSeconds() + " s and was killed. See " + child.log() + ".");
+            : "  it did not stop within " + grace.toSeconds() + " s and was killed. See " + child.log() + ".");
     }
 }

@@ -128,11 +128,16 @@ public final class WorkerProcess {
 
     /** SIGTERM, the clean shutdown path (tasks stopped, offsets flushed, stash closed). True when it ended in time. */
     public boolean stop() {
+        return stop(STOP_GRACE);
+    }
+
+    /** {@link #stop()}, then SIGKILL once {@code grace} has passed. */
+    public boolean stop(Duration grace) {
         down = true;
         if (process == null) {
             return true;
         }
-        boolean clean = process.stop(STOP_GRACE);
+        boolean clean = process.stop(grace);
         stack.dataDir().forgetChild(role());
         return clean;
     }
