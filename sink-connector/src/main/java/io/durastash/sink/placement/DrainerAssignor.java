@@ -73,7 +73,7 @@ public final class DrainerAssignor implements ConsumerPartitionAssignor, Configu
 
     @Override
     public ByteBuffer subscriptionUserData(Set<String> topics) {
-        if (!waited) {
+        if (!waited && SinkGroups.jvm().presence(groupId) == DrainerPresence.ABSENT) {
             awaitDrainer();
             waited = true;
         }
