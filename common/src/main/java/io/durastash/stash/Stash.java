@@ -3,6 +3,7 @@ package io.durastash.stash;
 import io.durastash.stash.inspect.StashInspector;
 import io.durastash.stash.internals.DiskUsage;
 import io.durastash.stash.internals.Family;
+import io.durastash.stash.internals.StashKeys;
 import io.durastash.stash.quarantine.Quarantine;
 import org.apache.kafka.common.TopicPartition;
 import org.rocksdb.RocksDBException;
@@ -190,23 +191,36 @@ public final class Stash implements AutoCloseable {
     }
 
     /**
-     * Gives disk space back now rather than at RocksDB's next flush and compaction, for a filesystem that runs low:
-     * writes the memtables to SST files (compressed; deleted records do not reach them), after which RocksDB deletes
-     * the WAL files that held them, and, when the stash holds no batch, compacts the files of records and metadata,
-     * which then hold only deleted entries. Costs a flush, and reading those files.
+     * Gives back the disk space of drained batches now rather than at RocksDB's next compaction, which a queue's range
+     * deletions do not trigger: writes the memtables to SST files (compressed; deleted records do not reach them),
+     * after which RocksDB deletes the WAL files that held them, and compacts the files of records and metadata below
+     * the oldest batch still stored, which drops the drained batches and their deletions and leaves the backlog alone.
+     * Costs a flush, and reading the compacted files.
      *
      * @throws StashUnavailableException when even that finds no space: retry later
      */
     public void reclaimDisk() {
         StashEngine e = engine();
         StashUnavailableException.whenFull(() -> {
+            e.queue.takeDrainedBytes();
             e.db.flush();
-            if (e.queue.stats(0, 0).liveBatches() == 0) {
-                e.db.compact(Family.DATA);
-                e.db.compact(Family.META);
-            }
+            long first = e.queue.firstLiveBatchId();
+            e.db.compactBelow(Family.DATA, StashKeys.record(first, 0));
+            e.db.compactBelow(Family.META, StashKeys.batch(first));
             return null;
         });
+    }
+
+    /**
+     * {@link #reclaimDisk()} once the batches drained since the last reclaim held at least {@code everyBytes}; returns
+     * whether it reclaimed.
+     */
+    public boolean reclaimDrained(long everyBytes) {
+        if (engine().queue.drainedBytes() < everyBytes) {
+            return false;
+        }
+        reclaimDisk();
+        return true;
     }
 
     /** The id the next appended batch gets: every stored batch has a lower one. */

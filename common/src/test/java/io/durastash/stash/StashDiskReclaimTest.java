@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -27,12 +28,7 @@ class StashDiskReclaimTest {
 
     @Test
     void aDrainedStashGivesBackTheSpaceOfItsWalAndFiles() throws Exception {
-        try (Stash stash = Stash.open(dir, StashOptions.defaults())) {
-            append(stash, 0);
-        }
-        // Reopened: the first batches now in SST files (the open replays the WAL into them), the next in the WAL.
-        try (Stash stash = Stash.open(dir, StashOptions.defaults())) {
-            append(stash, BATCHES);
+        try (Stash stash = withBatchesInFilesAndWal()) {
             TestDrainer drainer = TestDrainer.active(stash);
             drainer.acknowledge(drainer.drainAll());
             assertEquals(0, stash.stats().liveBatches());
@@ -46,6 +42,33 @@ class StashDiskReclaimTest {
             records.appendBatch(stash, "t", 0, 2L * BATCHES * RECORDS, 1);
             assertEquals(1, drainer.drainAll().size(), "and it takes new batches");
         }
+    }
+
+    @Test
+    void aStashWithABacklogGivesBackTheSpaceOfWhatItDrainedAndKeepsTheRest() throws Exception {
+        try (Stash stash = withBatchesInFilesAndWal()) {
+            TestDrainer drainer = TestDrainer.active(stash);
+            drainer.acknowledge(drainer.drain(BATCHES * RECORDS * 3 / 2)); // 30 of the 40 batches
+            long held = storedBytes();
+
+            assertFalse(stash.reclaimDrained(Long.MAX_VALUE), "not before that many bytes were drained");
+            assertTrue(stash.reclaimDrained(1));
+
+            long after = storedBytes();
+            System.out.println("stash files: " + held + " bytes with 10 of 40 batches left, " + after + " after reclaim");
+            assertTrue(after < held / 4, "a quarter of the batches left still take " + after + " of " + held + " bytes");
+            assertEquals(BATCHES * RECORDS / 2, drainer.drainAll().size(), "the backlog is intact");
+        }
+    }
+
+    /** A stash whose first batches are in SST files (its reopen replays the WAL into them) and the next in the WAL. */
+    private Stash withBatchesInFilesAndWal() {
+        try (Stash stash = Stash.open(dir, StashOptions.defaults())) {
+            append(stash, 0);
+        }
+        Stash stash = Stash.open(dir, StashOptions.defaults());
+        append(stash, BATCHES);
+        return stash;
     }
 
     private void append(Stash stash, int fromBatch) {

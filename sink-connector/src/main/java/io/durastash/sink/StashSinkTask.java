@@ -216,15 +216,19 @@ public class StashSinkTask extends SinkTask {
             // With every partition paused the consumer would wait a whole commit interval before calling put() again.
             context.timeout(BACKPRESSURE_RECHECK_MS);
         }
-        if (backpressure.reclaimDue(stats.liveBytes())) {
-            // Below the free-disk floor nothing else gives the space back: the pause would last forever.
-            try {
+        // Below the free-disk floor nothing else gives the space back: the pause would last forever. And RocksDB does
+        // not compact what a queue's range deletions cover on its own: drained batches would keep their space.
+        boolean lowDisk = backpressure.reclaimDue(stats.liveBytes());
+        try {
+            if (lowDisk) {
                 stash.reclaimDisk();
-            } catch (StashUnavailableException e) {
-                log.debug("Stash {}: could not give back the space of drained batches yet: {}", stash.path(), e.getMessage());
-            } catch (StashException e) {
-                log.warn("Stash {}: could not give back the space of drained batches: {}", stash.path(), e.getMessage());
+            } else {
+                stash.reclaimDrained(Backpressure.drainedBytesPerReclaim(config.maxBytes()));
             }
+        } catch (StashUnavailableException e) {
+            log.debug("Stash {}: could not give back the space of drained batches yet: {}", stash.path(), e.getMessage());
+        } catch (StashException e) {
+            log.warn("Stash {}: could not give back the space of drained batches: {}", stash.path(), e.getMessage());
         }
     }
 

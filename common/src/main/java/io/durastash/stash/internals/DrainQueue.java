@@ -27,6 +27,8 @@ public final class DrainQueue {
     private final NavigableMap<Long, BatchMetadata> loaded = new TreeMap<>();
     private long loadedRecords;
     private long loadedBytes;
+    /** The bytes of the batches deleted since the last {@link #takeDrainedBytes}: space a compaction gives back. */
+    private long drainedBytes;
     private long nextBatchId = 1;
     private Object drainer;
     private long wakeUps;
@@ -177,8 +179,33 @@ public final class DrainQueue {
             if (batch != null) {
                 loadedRecords -= batch.recordCount();
                 loadedBytes -= batch.byteSize();
+                drainedBytes += batch.byteSize();
             }
         }
+    }
+
+    /** The bytes of the batches deleted since the last call. */
+    public synchronized long takeDrainedBytes() {
+        long taken = drainedBytes;
+        drainedBytes = 0;
+        return taken;
+    }
+
+    /** The bytes of the batches deleted since {@link #takeDrainedBytes} was last called. */
+    public synchronized long drainedBytes() {
+        return drainedBytes;
+    }
+
+    /** The id of the oldest batch still stored (pending or handed out), or {@link #nextBatchId()} when none is. */
+    public synchronized long firstLiveBatchId() {
+        long first = nextBatchId;
+        if (!pending.isEmpty()) {
+            first = Math.min(first, pending.headId());
+        }
+        if (!loaded.isEmpty()) {
+            first = Math.min(first, loaded.firstKey());
+        }
+        return first;
     }
 
     /** Makes {@code owner} the stash's one drainer if there is none; returns whether it is. */

@@ -230,6 +230,17 @@ public final class StashDb {
         });
     }
 
+    /**
+     * Compacts {@code family}'s keys below {@code end} (all of them when null), which drops what its deletions cover
+     * there and leaves the files above alone.
+     */
+    public void compactBelow(Family family, byte[] end) {
+        call("compact " + family.columnFamily(), () -> {
+            db.compactRange(families.get(family), null, end);
+            return null;
+        });
+    }
+
     /** Compacts all of {@code family}'s files, which drops what its deletions cover. */
     public void compact(Family family) {
         call("compact " + family.columnFamily(), () -> {

@@ -5,6 +5,7 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.Status;
 
 import java.nio.file.Path;
+import java.util.Locale;
 
 /** Turns RocksDB's errors into {@link StashException}s that name the stash, what failed and what to do. */
 public final class StashFailures {
@@ -14,10 +15,21 @@ public final class StashFailures {
     /** An I/O failure (a full disk, a failed device) after which RocksDB stops accepting writes on a handle. */
     static boolean isHardFailure(RocksDBException e) {
         Status status = e.getStatus();
-        return isNoSpace(e) || (status != null && status.getCode() == Status.Code.IOError);
+        return isFilesystemFull(e) || (status != null && status.getCode() == Status.Code.IOError);
     }
 
+    /**
+     * Whether RocksDB ran out of space: the filesystem is full, or it refused a compaction for lack of room (its
+     * status {@code CompactionTooLarge}, which RocksJava does not know and reports as {@code Undefined}; the handle
+     * still takes writes then).
+     */
     static boolean isNoSpace(RocksDBException e) {
+        Status status = e.getStatus();
+        return isFilesystemFull(e) || (status != null && status.getCode() == Status.Code.Undefined
+            && String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("compaction too large"));
+    }
+
+    private static boolean isFilesystemFull(RocksDBException e) {
         Status status = e.getStatus();
         return String.valueOf(e.getMessage()).contains("No space left")
             || (status != null && status.getSubCode() == Status.SubCode.NoSpace);

@@ -32,4 +32,13 @@ class StashFailuresTest {
         assertFalse(StashFailures.isCorruption(wrapped(Status.Code.IOError, "Input/output error")));
         assertFalse(StashFailures.isCorruption(new IllegalStateException("closed")));
     }
+
+    @Test
+    void aCompactionRefusedForLackOfRoomIsAFullDiskThatLeavesTheHandleUsable() {
+        // RocksDB's CompactionTooLarge, a status code RocksJava does not map: it arrives as Undefined.
+        StashException failure = wrapped(Status.Code.Undefined, "Compaction too large: ");
+        assertTrue(StashFailures.isNoSpace(failure));
+        assertFalse(StashFailures.isHardFailure((RocksDBException) failure.getCause()), "the handle takes writes");
+        assertFalse(StashFailures.isNoSpace(wrapped(Status.Code.Undefined, "something else")));
+    }
 }
