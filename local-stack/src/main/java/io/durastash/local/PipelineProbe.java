@@ -11,9 +11,9 @@ import java.util.Map;
  * Samples {@link PipelineCounts} from what Kafka and Connect report, never from the launcher's own bookkeeping:
  * <ul>
  *   <li>in: records in the input topics, the sum of their end offsets minus their start offsets;</li>
- *   <li>stashed: what went into the stash: the records in the output topics (below) and those the stash still holds,
- *       its {@code stash-pending-records} and {@code stash-loaded-records} gauges over JMX (before the connectors run,
- *       what the stash tool reads on disk). A record the source delivered twice after a crash counts twice;</li>
+ *   <li>stashed: what reached the stash: the records in the output topics (below) and those the stash holds not
+ *       yet handed out, its {@code stash-pending-records} gauge over JMX (before the connectors run, what the stash
+ *       tool reads on disk); never more than {@code in} ({@link PipelineCounts#of});</li>
  *   <li>emitted: records in the output topics (end minus start offsets), including any that a restart delivered a
  *       second time;</li>
  *   <li>acked: Connect's {@code source-record-write-total} for the source connector: records Kafka acknowledged,
@@ -39,16 +39,14 @@ final class PipelineProbe {
         this.metrics = metrics;
     }
 
-    /** The counts now, with what the sink's stash holds as its gauges say. */
+    /** The counts now, with what the sink's stash holds not yet handed out as its gauge says. */
     PipelineCounts sample() {
         String stash = WorkerMetrics.pluginMetrics(sinkConnector);
-        long held = (long) (Math.max(0, metrics.max(stash, "stash-pending-records"))
-            + Math.max(0, metrics.max(stash, "stash-loaded-records")));
-        return sample(held);
+        return sample((long) Math.max(0, metrics.max(stash, "stash-pending-records")));
     }
 
-    /** The counts now, with {@code held} records in the stash. */
-    PipelineCounts sample(long held) {
+    /** The counts now, with {@code pending} records in the stash not yet handed out. */
+    PipelineCounts sample(long pending) {
         Map<TopicPartition, Long> inStart = cluster.startOffsets(input);
         Map<TopicPartition, Long> inEnd = cluster.endOffsets(input);
         Map<TopicPartition, Long> outStart = cluster.startOffsets(output);
@@ -65,6 +63,6 @@ final class PipelineProbe {
         }
         long acked = (long) metrics.sum("kafka.connect:type=source-task-metrics,connector=" + sourceConnector + ",task=*",
             "source-record-write-total");
-        return new PipelineCounts(in, emitted + held, emitted, acked);
+        return PipelineCounts.of(in, emitted, pending, acked);
     }
 }
