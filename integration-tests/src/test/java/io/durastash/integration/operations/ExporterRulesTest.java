@@ -1,0 +1,109 @@
+package io.durastash.integration.operations;
+
+import io.prometheus.jmx.JmxCollector;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import javax.management.Attribute;
+import javax.management.AttributeList;
+import javax.management.DynamicMBean;
+import javax.management.MBeanAttributeInfo;
+import javax.management.MBeanInfo;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The exporter rules ({@code config/monitoring/durastash-jmx-exporter.yaml}) run by the JMX exporter's own collector
+ * against plugin MBeans of the shapes a worker holds: DuraStash's (connector and task), and a converter's and a
+ * transformation's of the same connector, which carry one more tag and may use the same metric names. Only
+ * DuraStash's become {@code durastash_*}, with the task as it is.
+ */
+class ExporterRulesTest {
+    private static final MBeanServer SERVER = ManagementFactory.getPlatformMBeanServer();
+    private final List<ObjectName> registered = new ArrayList<>();
+
+    @AfterEach
+    void unregister() throws Exception {
+        for (ObjectName name : registered) {
+            SERVER.unregisterMBean(name);
+        }
+    }
+
+    @Test
+    void onlyDuraStashsPluginMetricsBecomeDurastashMetrics() throws Exception {
+        register("kafka.connect:type=plugins,connector=rules-sink,task=0", 5);
+        register("kafka.connect:type=plugins,connector=rules-sink,task=0,converter=value", 7);
+        register("kafka.connect:type=plugins,connector=rules-sink,task=0,transformation=mask", 9);
+
+        String rules = Files.readString(OperationsFiles.monitoring("durastash-jmx-exporter.yaml"));
+        Map<String, Double> exported = new TreeMap<>();
+        for (MetricSnapshot snapshot : new JmxCollector(rules).register(new PrometheusRegistry()).collect()) {
+            if (!snapshot.getMetadata().getName().equals("durastash_stash_pending_records")) {
+                continue;
+            }
+            for (DataPointSnapshot point : snapshot.getDataPoints()) {
+                if ("rules-sink".equals(point.getLabels().get("connector"))) {
+                    exported.put(point.getLabels().get("task"),
+                        ((io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot) point).getValue());
+                }
+            }
+        }
+        assertEquals(Map.of("0", 5.0), exported, "the converter's and the transformation's metric of the same name "
+            + "are not DuraStash's");
+    }
+
+    private void register(String name, double value) throws Exception {
+        ObjectName objectName = new ObjectName(name);
+        SERVER.registerMBean(new OneMetric("stash-pending-records", value), objectName);
+        registered.add(objectName);
+    }
+
+    /** A plugin metrics MBean as Connect registers one (KIP-877): one attribute per metric. */
+    private record OneMetric(String attribute, double value) implements DynamicMBean {
+        @Override
+        public Object getAttribute(String name) {
+            return value;
+        }
+
+        @Override
+        public void setAttribute(Attribute attribute) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public AttributeList getAttributes(String[] names) {
+            AttributeList list = new AttributeList();
+            for (String name : names) {
+                list.add(new Attribute(name, value));
+            }
+            return list;
+        }
+
+        @Override
+        public AttributeList setAttributes(AttributeList attributes) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Object invoke(String action, Object[] params, String[] signature) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public MBeanInfo getMBeanInfo() {
+            return new MBeanInfo(OneMetric.class.getName(), "a plugin metric", new MBeanAttributeInfo[] {
+                new MBeanAttributeInfo(attribute, "double", attribute, true, false, false)}, null, null, null);
+        }
+    }
+}
