@@ -37,6 +37,8 @@ public final class Backpressure {
     private final long maxBytes;
     private final long minFreeBytes;
     private final int resumePercent;
+    /** Where the free bytes are counted: the stash's filesystem, or its volume. */
+    private final String space;
     private final long resumeBelowBytes;
     private final long resumeAboveFreeBytes;
     private final Set<TopicPartition> pausedPartitions = new LinkedHashSet<>();
@@ -62,12 +64,18 @@ public final class Backpressure {
      *                      the floor (the floor divided by the percentage)
      */
     public Backpressure(String stash, long maxBytes, long minFreeBytes, int resumePercent) {
+        this(stash, maxBytes, minFreeBytes, resumePercent, 0);
+    }
+
+    /** @param volumeBytes the volume the free bytes are counted in ({@code stash.volume.bytes}; 0: the filesystem) */
+    public Backpressure(String stash, long maxBytes, long minFreeBytes, int resumePercent, long volumeBytes) {
         if (resumePercent < 1 || resumePercent > 99) {
             throw new IllegalArgumentException("resumePercent must be 1..99, got " + resumePercent);
         }
         this.stash = stash;
         this.maxBytes = maxBytes;
         this.minFreeBytes = minFreeBytes;
+        this.space = volumeBytes > 0 ? "volume (stash.volume.bytes=" + volumeBytes + ")" : "filesystem";
         this.resumePercent = resumePercent;
         this.resumeBelowBytes = Math.max(1, maxBytes / 100 * resumePercent + maxBytes % 100 * resumePercent / 100);
         this.resumeAboveFreeBytes = minFreeBytes / resumePercent * 100 + minFreeBytes % resumePercent * 100 / resumePercent;
@@ -115,11 +123,11 @@ public final class Backpressure {
                     disk.freeDiskBytes(), resume);
             } else if (!warnedNothingToGiveBack) {
                 warnedNothingToGiveBack = true;
-                log.warn("Stash {} holds nothing and has given back the space it could, but its filesystem has {} bytes "
+                log.warn("Stash {} holds nothing and has given back the space it could, but its {} has {} bytes "
                     + "free, less than stash.min.free.bytes={}: resuming input partitions {} all the same, since waiting "
-                    + "frees nothing; the sink pauses again after each poll while the filesystem stays below the floor. "
-                    + "Other files fill this filesystem: free disk space, or give the stash a larger disk.",
-                    stash, disk.freeDiskBytes(), minFreeBytes, resume);
+                    + "frees nothing; the sink pauses again after each poll while it stays below the floor. Other files "
+                    + "fill it: free disk space, or give the stash a larger disk.",
+                    stash, space, disk.freeDiskBytes(), minFreeBytes, resume);
             }
             return new Decision(Set.of(), resume);
         }
@@ -153,10 +161,10 @@ public final class Backpressure {
                 disk.drainerActive() ? "The source connector drains more slowly than this sink writes. "
                     : "No source connector is draining this stash. ", again);
         } else {
-            log.warn("The filesystem of stash {} has {} bytes free, less than stash.min.free.bytes={}: pausing input "
+            log.warn("The {} of stash {} has {} bytes free, less than stash.min.free.bytes={}: pausing input "
                     + "partitions {} until {} bytes are free. Nothing is dropped; consumer lag grows meanwhile. Free disk "
-                    + "space (other files share this filesystem), or give the stash a larger disk.{}",
-                stash, disk.freeDiskBytes(), minFreeBytes, assigned, resumeAboveFreeBytes, again);
+                    + "space (other files may share it), or give the stash a larger disk.{}",
+                space, stash, disk.freeDiskBytes(), minFreeBytes, assigned, resumeAboveFreeBytes, again);
         }
         lastWarnNanos = now;
         pausesSinceWarning = 1;

@@ -40,6 +40,17 @@ public final class StashSinkConfig extends AbstractConfig {
         + "Nothing is dropped. A write that still fails for lack of space is retried, not a task failure. 0 turns the "
         + "floor off.";
 
+    public static final String STASH_VOLUME_BYTES_CONFIG = "stash.volume.bytes";
+    public static final long STASH_VOLUME_BYTES_DEFAULT = 0;
+    private static final String STASH_VOLUME_BYTES_DOC = "The size of the volume the stash's files must fit in, when "
+        + "its filesystem does not say: a Kubernetes emptyDir with a sizeLimit (it sits on the node's disk, and the "
+        + "kubelet evicts the pod once the files pass the limit), a quota, a share of a disk. The stash's own files "
+        + "(records, WAL, RocksDB's files) count against it, and stash.min.free.bytes applies to what it leaves: the "
+        + "sink pauses once the files reach this minus stash.min.free.bytes, gives back the space of what was drained, "
+        + "and resumes when there is room. Set it to the volume's size; keep stash.min.free.bytes at three times or more "
+        + "stash.memory.bytes (the WAL, a memtable flush and compactions write beyond what was sampled). 0 (the "
+        + "default): the filesystem's free space alone.";
+
     public static final String STASH_RESUME_PERCENT_CONFIG = "stash.resume.percent";
     public static final int STASH_RESUME_PERCENT_DEFAULT = 80;
     private static final String STASH_RESUME_PERCENT_DOC = "After pausing at stash.max.bytes, the sink resumes its "
@@ -103,6 +114,9 @@ public final class StashSinkConfig extends AbstractConfig {
             Map.Entry<String, String> first = problems.entrySet().iterator().next();
             throw new ConfigException(first.getKey(), props.get(first.getKey()), first.getValue());
         }
+        volumeProblem(volumeBytes(), minFreeBytes()).ifPresent(problem -> {
+            throw new ConfigException(STASH_VOLUME_BYTES_CONFIG, volumeBytes(), problem);
+        });
     }
 
     private static ConfigDef configDef() {
@@ -113,6 +127,9 @@ public final class StashSinkConfig extends AbstractConfig {
             .define(STASH_MIN_FREE_BYTES_CONFIG, Type.LONG, STASH_MIN_FREE_BYTES_DEFAULT, ConfigDef.Range.atLeast(0L),
                 Importance.MEDIUM, STASH_MIN_FREE_BYTES_DOC, StashLocationConfig.GROUP, ++order, Width.MEDIUM,
                 "Least free disk (bytes)")
+            .define(STASH_VOLUME_BYTES_CONFIG, Type.LONG, STASH_VOLUME_BYTES_DEFAULT, ConfigDef.Range.atLeast(0L),
+                Importance.MEDIUM, STASH_VOLUME_BYTES_DOC, StashLocationConfig.GROUP, ++order, Width.MEDIUM,
+                "Volume size (bytes)")
             .define(STASH_RESUME_PERCENT_CONFIG, Type.INT, STASH_RESUME_PERCENT_DEFAULT, ConfigDef.Range.between(1, 99),
                 Importance.LOW, STASH_RESUME_PERCENT_DOC, StashLocationConfig.GROUP, ++order, Width.SHORT,
                 "Resume below (% of stash.max.bytes)")
@@ -148,6 +165,11 @@ public final class StashSinkConfig extends AbstractConfig {
             strategy.addErrorMessage(problem);
             values.add(strategy);
         });
+        ConfigValue volume = byName.get(STASH_VOLUME_BYTES_CONFIG);
+        ConfigValue minFree = byName.get(STASH_MIN_FREE_BYTES_CONFIG);
+        if (volume.value() instanceof Long volumeBytes && minFree.value() instanceof Long minFreeBytes) {
+            volumeProblem(volumeBytes, minFreeBytes).ifPresent(volume::addErrorMessage);
+        }
         ConfigValue groupByValue = byName.get(GROUP_BY_CONFIG);
         ConfigValue headerValue = byName.get(GROUP_BY_HEADER_CONFIG);
         if (groupByValue.errorMessages().isEmpty() && headerValue.errorMessages().isEmpty()) {
@@ -156,6 +178,17 @@ public final class StashSinkConfig extends AbstractConfig {
                 .forEach((key, message) -> byName.get(key).addErrorMessage(message));
         }
         return new Config(values);
+    }
+
+    /** Why stash.volume.bytes leaves the stash no room above stash.min.free.bytes; empty when it does not. */
+    private static java.util.Optional<String> volumeProblem(long volumeBytes, long minFreeBytes) {
+        if (volumeBytes == 0 || volumeBytes > minFreeBytes) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(STASH_VOLUME_BYTES_CONFIG + "=" + volumeBytes + " leaves the stash no room: the "
+            + "sink pauses below " + STASH_MIN_FREE_BYTES_CONFIG + "=" + minFreeBytes + " free bytes, and the volume is "
+            + "no larger. Set " + STASH_VOLUME_BYTES_CONFIG + " to the volume's size, or lower "
+            + STASH_MIN_FREE_BYTES_CONFIG + ".");
     }
 
     /**
@@ -224,6 +257,10 @@ public final class StashSinkConfig extends AbstractConfig {
 
     public long minFreeBytes() {
         return getLong(STASH_MIN_FREE_BYTES_CONFIG);
+    }
+
+    public long volumeBytes() {
+        return getLong(STASH_VOLUME_BYTES_CONFIG);
     }
 
     public int resumePercent() {

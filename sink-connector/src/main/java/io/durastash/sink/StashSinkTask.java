@@ -84,7 +84,8 @@ public class StashSinkTask extends SinkTask {
             ledger = stash.ledger(name);
             ledger.noteMode(mode.configValue());
             offsets = new InputOffsets(mode);
-            backpressure = new Backpressure(path.toString(), config.maxBytes(), config.minFreeBytes(), config.resumePercent());
+            backpressure = new Backpressure(path.toString(), config.maxBytes(), config.minFreeBytes(), config.resumePercent(),
+                config.volumeBytes());
             drainerWatch = new DrainerWatch(path);
             group = SinkGroups.jvm().join(SinkGroups.groupIdOf(name, props), stash, ledger, mode.inputKeepsUndelivered(),
                 mode == CommitMode.TRANSACTIONAL);
@@ -210,7 +211,8 @@ public class StashSinkTask extends SinkTask {
     }
 
     private void applyBackpressure(StashStats stats) {
-        Backpressure.Reading disk = new Backpressure.Reading(stats.liveBytes(), stash.disk().freeBytes(), stats.drainerActive());
+        Backpressure.Reading disk = new Backpressure.Reading(stats.liveBytes(),
+            stash.disk().freeBytesWithin(config.volumeBytes()), stats.drainerActive());
         apply(backpressure.check(disk, context.assignment()));
         if (backpressure.paused()) {
             // With every partition paused the consumer would wait a whole commit interval before calling put() again.

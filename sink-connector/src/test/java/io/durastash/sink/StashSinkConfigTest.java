@@ -101,6 +101,20 @@ class StashSinkConfigTest {
     }
 
     @Test
+    void aVolumeNoLargerThanTheFloorIsRejectedNamingBothKeys() {
+        Map<String, String> props = minimal();
+        props.put("stash.volume.bytes", "268435456");
+        props.put("stash.min.free.bytes", "268435456");
+        ConfigException e = assertThrows(ConfigException.class, () -> new StashSinkConfig(props));
+        assertTrue(e.getMessage().contains("stash.volume.bytes") && e.getMessage().contains("stash.min.free.bytes"),
+            e.getMessage());
+        assertFalse(StashSinkConfig.validate(props).configValues().stream()
+            .filter(v -> v.name().equals("stash.volume.bytes")).findFirst().orElseThrow().errorMessages().isEmpty());
+        props.put("stash.volume.bytes", "1073741824");
+        assertEquals(1073741824L, new StashSinkConfig(props).volumeBytes());
+    }
+
+    @Test
     void everyKeyIsDocumentedAndPlacedInAGroup() {
         for (ConfigDef.ConfigKey key : StashSinkConfig.CONFIG_DEF.configKeys().values()) {
             assertNotNull(key.documentation, key.name);
@@ -113,7 +127,7 @@ class StashSinkConfigTest {
                 assertNotNull(key.validator, key.name);
             }
         }
-        assertEquals(10, StashSinkConfig.CONFIG_DEF.configKeys().size());
+        assertEquals(11, StashSinkConfig.CONFIG_DEF.configKeys().size());
         assertTrue(StashSinkConfig.CONFIG_DEF.toEnrichedRst().contains("stash.resume.percent"));
     }
 }

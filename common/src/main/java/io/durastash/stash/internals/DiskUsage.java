@@ -15,7 +15,7 @@ import java.util.stream.Stream;
  * {@link #SAMPLE_INTERVAL_MS} (a sink asks at every poll). Thread-safe.
  */
 public final class DiskUsage {
-    static final long SAMPLE_INTERVAL_MS = 1_000;
+    static final long SAMPLE_INTERVAL_MS = 200;
 
     private final Path directory;
     private volatile StashDisk last = new StashDisk(0, Long.MAX_VALUE);

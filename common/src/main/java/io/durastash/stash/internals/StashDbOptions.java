@@ -50,7 +50,9 @@ final class StashDbOptions {
             .setMaxBackgroundJobs(2)
             .setKeepLogFileNum(3)
             .setMaxLogFileSize(8L * 1024 * 1024)
-            .setMaxTotalWalSize(Math.max(options.memoryBytes(), 64L * 1024 * 1024))
+            // WAL files live until every family's memtable that has writes in them is flushed; past this total the
+            // quiet families (meta, default) are flushed too, so the WAL never takes more disk than the memtables.
+            .setMaxTotalWalSize(options.memoryBytes())
             .setWalRecoveryMode(walRecovery);
         resources.add(dbOptions);
         return dbOptions;
