@@ -1,5 +1,6 @@
 package io.durastash.sink;
 
+import io.durastash.connect.HeaderBytes;
 import io.durastash.connect.TaskConfigs;
 import io.durastash.stash.SinkLedger;
 import io.durastash.stash.StashLease;
@@ -40,6 +41,7 @@ public class StashSinkConnector extends SinkConnector {
         StashSinkConfig config = new StashSinkConfig(props);
         this.props = Map.copyOf(props);
         log.info("Starting sink connector {} on stash {}", config.connectorName(), config.stashPath());
+        HeaderBytes.problem(props).ifPresent(problem -> log.warn("Connector {}: {}", props.get("name"), problem));
     }
 
     @Override

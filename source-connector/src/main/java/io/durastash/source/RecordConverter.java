@@ -1,5 +1,6 @@
 package io.durastash.source;
 
+import io.durastash.connect.HeaderBytes;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -25,7 +26,7 @@ import java.util.function.Function;
 final class RecordConverter implements Function<SourceRecord, ProducerRecord<byte[], byte[]>>, AutoCloseable {
     static final String KEY_CONVERTER = "key.converter";
     static final String VALUE_CONVERTER = "value.converter";
-    static final String HEADER_CONVERTER = "header.converter";
+    static final String HEADER_CONVERTER = HeaderBytes.HEADER_CONVERTER;
     /** Connect's own pass-through converter, on every worker's classpath. */
     static final String BYTE_ARRAY_CONVERTER = "org.apache.kafka.connect.converters.ByteArrayConverter";
 

@@ -1,5 +1,6 @@
 package io.durastash.source;
 
+import io.durastash.connect.HeaderBytes;
 import io.durastash.connect.TaskConfigs;
 import io.durastash.stash.Version;
 import org.apache.kafka.common.config.Config;
@@ -38,6 +39,7 @@ public class StashSourceConnector extends SourceConnector {
         StashSourceConfig config = new StashSourceConfig(props);
         this.props = new HashMap<>(props);
         log.info("Starting DuraStash source connector {} ({}) on stash {}", props.get("name"), version(), config.stashPath());
+        HeaderBytes.problem(props).ifPresent(problem -> log.warn("Connector {}: {}", props.get("name"), problem));
     }
 
     @Override

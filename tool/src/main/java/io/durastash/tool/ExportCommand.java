@@ -102,7 +102,8 @@ final class ExportCommand implements Command {
             json.put("batchesWithDamagedMetadata", damagedBatches);
             summary.document(json);
         } else {
-            summary.line("exported %d records of %d batches to %s%s", records, batches, toStdout ? "stdout" : file,
+            summary.line("exported %s of %s to %s%s", Output.count(records, "record"), Output.count(batches, "batch"),
+                toStdout ? "stdout" : file,
                 clean ? "" : "; skipped " + damagedRecords + " damaged records, " + damagedBatches
                     + " batches have damaged metadata (their intact records are exported). See 'verify'.");
         }

@@ -51,6 +51,18 @@ final class Output {
         }
     }
 
+    /** "1 batch", "2 batches", "3 entries": {@code count} and the (regular English) noun in its number. */
+    static String count(long count, String noun) {
+        if (count == 1) {
+            return "1 " + noun;
+        }
+        if (noun.endsWith("y") && noun.length() > 1 && "aeiou".indexOf(noun.charAt(noun.length() - 2)) < 0) {
+            return count + " " + noun.substring(0, noun.length() - 1) + "ies";
+        }
+        boolean sibilant = noun.endsWith("s") || noun.endsWith("x") || noun.endsWith("ch") || noun.endsWith("sh");
+        return count + " " + noun + (sibilant ? "es" : "s");
+    }
+
     /** "235 bytes", "1234567 bytes (1.2 MiB)". */
     static String bytes(long bytes) {
         if (bytes < 1024) {

@@ -55,8 +55,8 @@ final class SalvageCommand implements Command {
             json.put("quarantineEntriesLeft", report.quarantineEntries());
             out.document(json);
         } else {
-            out.line("salvaged %d records of %d batches (%s) into %s, a new stash with id %s", report.records(),
-                report.batches(), Output.bytes(report.recordBytes()), report.into(), report.stashId());
+            out.line("salvaged %s of %s (%s) into %s, a new stash with id %s", Output.count(report.records(), "record"),
+                Output.count(report.batches(), "batch"), Output.bytes(report.recordBytes()), report.into(), report.stashId());
             for (SalvageReport.Loss loss : report.losses()) {
                 out.line("  NOT COPIED: %d records of batch %d (%s)%s; input offsets %s", loss.damagedRecords(),
                     loss.batchId(), loss.reason(), loss.metadataDamaged() ? ", its metadata damaged too" : "",

@@ -53,10 +53,10 @@ final class StatsCommand implements Command {
         }
         out.line("stash            %s", stash.path());
         out.line("id               %s", stash.id());
-        out.line("pending          %d batches, %d records, %s", stats.liveBatches(), stats.liveRecords(),
-            Output.bytes(stats.liveBytes()));
+        out.line("pending          %s, %s, %s", Output.count(stats.liveBatches(), "batch"),
+            Output.count(stats.liveRecords(), "record"), Output.bytes(stats.liveBytes()));
         out.line("oldest pending   %s", stats.liveBatches() == 0 ? "-" : Output.age(stats.oldestPendingAgeMs()));
-        out.line("quarantined      %d entries%s", stats.quarantinedEntries(),
+        out.line("quarantined      %s%s", Output.count(stats.quarantinedEntries(), "entry"),
             stats.quarantinedEntries() > 0 ? " (see: quarantine list)" : "");
         out.line("next batch id    %d", stash.nextBatchId());
         out.line("disk             %s (RocksDB files and WAL)", Output.bytes(disk));

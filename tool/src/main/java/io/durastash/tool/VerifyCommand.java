@@ -44,8 +44,8 @@ final class VerifyCommand implements Command {
             json.put("damages", damages);
             out.document(json);
         } else {
-            out.line("checked %d batches and %d records (%s); %d entries already in quarantine", report.batches(),
-                report.records(), Output.bytes(report.recordBytes()), report.quarantineEntries());
+            out.line("checked %s and %s (%s); %d entries already in quarantine", Output.count(report.batches(), "batch"),
+                Output.count(report.records(), "record"), Output.bytes(report.recordBytes()), report.quarantineEntries());
             if (report.clean()) {
                 out.line("OK: every entry passes its checksum");
             } else {

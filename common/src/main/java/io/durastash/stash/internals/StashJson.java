@@ -1,5 +1,6 @@
 package io.durastash.stash.internals;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -40,6 +41,12 @@ public final class StashJson {
         }
     }
 
+    /** What went wrong, on one line: Jackson's own message, without the location it appends on a second one. */
+    static String firstLine(Exception e) {
+        String message = e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
+        return String.valueOf(message).lines().findFirst().orElse("");
+    }
+
     /**
      * The metadata stored under {@code batchId}'s key.
      *
@@ -50,7 +57,7 @@ public final class StashJson {
         try {
             metadata = MAPPER.readValue(bytes, BatchMetadata.class);
         } catch (IOException | RuntimeException e) {
-            throw new CorruptEntryException("metadata does not parse: " + e.getMessage(), e);
+            throw new CorruptEntryException("metadata does not parse: " + firstLine(e), e);
         }
         if (metadata == null || metadata.status() == null || !metadata.checksumMatches()) {
             throw new CorruptEntryException("metadata checksum mismatch");

@@ -82,7 +82,7 @@ class ArchiveToolTest {
             assertEquals(0, stats.exitCode(), stats.toString());
             assertTrue(stats.output().contains("stash            " + stash + "\n"), stats.toString());
             assertTrue(stats.output().contains("id               " + stashId + "\n"), stats.toString());
-            assertTrue(stats.output().matches("(?s).*\\npending          \\d+ batches, " + RECORDS + " records, .*"),
+            assertTrue(stats.output().matches("(?s).*\\npending          \\d+ batch(es)?, " + RECORDS + " records, .*"),
                 stats.toString());
 
             CommandRun json = run(durastash, "--dir", stash.toString(), "--format", "json", "stats");
@@ -101,7 +101,7 @@ class ArchiveToolTest {
 
             CommandRun verify = run(durastash, "--dir", stash.toString(), "verify");
             assertEquals(0, verify.exitCode(), verify.toString());
-            assertTrue(verify.output().matches("(?s)checked \\d+ batches and " + RECORDS + " records .*"), verify.toString());
+            assertTrue(verify.output().matches("(?s)checked \\d+ batch(es)? and " + RECORDS + " records .*"), verify.toString());
             assertTrue(verify.output().contains("OK: every entry passes its checksum"), verify.toString());
             System.out.printf("%s%n%s%n%s", locked, stats, verify);
         }
