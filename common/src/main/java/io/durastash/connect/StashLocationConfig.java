@@ -14,6 +14,15 @@ import java.nio.file.Paths;
  */
 public final class StashLocationConfig {
     public static final String GROUP = "Stash";
+    /**
+     * For boolean keys: refuses an explicit null and renders as "[true, false]" in the reference and in UIs (Kafka's
+     * {@code NonNullValidator} renders as "non-null string").
+     */
+    public static final ConfigDef.Validator TRUE_OR_FALSE = ConfigDef.LambdaValidator.with((name, value) -> {
+        if (value == null) {
+            throw new ConfigException(name, null, "must be true or false");
+        }
+    }, () -> "[true, false]");
 
     public static final String STASH_DIR_CONFIG = "stash.dir";
     private static final String STASH_DIR_DOC = "The directory on the worker's local disk that holds stashes. It must "

@@ -133,8 +133,8 @@ public final class StashSinkConfig extends AbstractConfig {
             .define(STASH_RESUME_PERCENT_CONFIG, Type.INT, STASH_RESUME_PERCENT_DEFAULT, ConfigDef.Range.between(1, 99),
                 Importance.LOW, STASH_RESUME_PERCENT_DOC, StashLocationConfig.GROUP, ++order, Width.SHORT,
                 "Resume below (% of stash.max.bytes)")
-            .define(STASH_SYNC_CONFIG, Type.BOOLEAN, STASH_SYNC_DEFAULT, null, Importance.MEDIUM, STASH_SYNC_DOC,
-                StashLocationConfig.GROUP, ++order, Width.SHORT, "Sync every poll")
+            .define(STASH_SYNC_CONFIG, Type.BOOLEAN, STASH_SYNC_DEFAULT, StashLocationConfig.TRUE_OR_FALSE, Importance.MEDIUM,
+                STASH_SYNC_DOC, StashLocationConfig.GROUP, ++order, Width.SHORT, "Sync every poll")
             .define(INPUT_COMMIT_CONFIG, Type.STRING, INPUT_COMMIT_DEFAULT, ConfigDef.CaseInsensitiveValidString.in(
                     Arrays.stream(CommitMode.values()).map(CommitMode::configValue).toArray(String[]::new)),
                 Importance.HIGH, INPUT_COMMIT_DOC, StashLocationConfig.GROUP, ++order, Width.SHORT, "Commit input offsets when");

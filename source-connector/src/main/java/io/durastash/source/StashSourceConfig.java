@@ -98,9 +98,9 @@ public final class StashSourceConfig extends AbstractConfig {
         int output = 0;
         def.define(TOPIC_CONFIG, Type.STRING, TOPIC_DEFAULT, TopicTemplate.VALIDATOR, Importance.HIGH, TOPIC_DOC,
                 OUTPUT_GROUP, ++output, Width.LONG, "Output topic")
-            .define(PRESERVE_PARTITION_CONFIG, Type.BOOLEAN, PRESERVE_PARTITION_DEFAULT, new ConfigDef.NonNullValidator(),
+            .define(PRESERVE_PARTITION_CONFIG, Type.BOOLEAN, PRESERVE_PARTITION_DEFAULT, StashLocationConfig.TRUE_OR_FALSE,
                 Importance.MEDIUM, PRESERVE_PARTITION_DOC, OUTPUT_GROUP, ++output, Width.SHORT, "Preserve input partition")
-            .define(PROVENANCE_HEADERS_CONFIG, Type.BOOLEAN, PROVENANCE_HEADERS_DEFAULT, new ConfigDef.NonNullValidator(),
+            .define(PROVENANCE_HEADERS_CONFIG, Type.BOOLEAN, PROVENANCE_HEADERS_DEFAULT, StashLocationConfig.TRUE_OR_FALSE,
                 Importance.MEDIUM, PROVENANCE_HEADERS_DOC, OUTPUT_GROUP, ++output, Width.SHORT, "Provenance headers")
             .define(PROVENANCE_HEADER_PREFIX_CONFIG, Type.STRING, PROVENANCE_HEADER_PREFIX_DEFAULT,
                 new ConfigDef.NonEmptyString(), Importance.LOW, PROVENANCE_HEADER_PREFIX_DOC, OUTPUT_GROUP, ++output,

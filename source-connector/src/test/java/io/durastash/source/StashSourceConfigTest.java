@@ -139,4 +139,11 @@ class StashSourceConfigTest {
         }
         assertTrue(def.toEnrichedRst().contains("provenance.header.prefix"));
     }
+
+    @Test
+    void booleansRenderTheirValuesInTheReference() {
+        for (String key : List.of(StashSourceConfig.PRESERVE_PARTITION_CONFIG, StashSourceConfig.PROVENANCE_HEADERS_CONFIG)) {
+            assertEquals("[true, false]", StashSourceConfig.configDef().configKeys().get(key).validator.toString(), key);
+        }
+    }
 }
