@@ -47,7 +47,7 @@ public final class StashGauges {
             + "drains it, else 0", () -> stash.stats().pendingWithoutDrainer() ? 1 : 0);
         metrics.gauge(DISK_BYTES, "Bytes the stash directory holds on disk (RocksDB's files, WAL included)",
             () -> stash.disk().stashBytes());
-        metrics.gauge(DISK_FREE_BYTES, "Bytes free for the worker's user on the stash's filesystem",
+        metrics.gauge(DISK_FREE_BYTES, "Bytes free for the stash: on its filesystem, or within stash.volume.bytes when set",
             () -> stash.disk().freeBytes());
         metrics.textGauge(PATH, "The stash directory (stash.dir/stash.name)", () -> stash.path().toString());
         metrics.textGauge(ID, "The stash's identity, created with it", () -> stash.id().toString());

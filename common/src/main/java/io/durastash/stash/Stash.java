@@ -39,6 +39,8 @@ public final class Stash implements AutoCloseable {
     private final Object reopenLock = new Object();
     private volatile StashEngine engine;
     private volatile DeliveryGate gate;
+    /** The volume the stash's files count against ({@code stash.volume.bytes}); 0: its filesystem alone. */
+    private volatile long volumeBytes;
     /** Drainers created and not stopped yet: a source task of the stash runs in this worker. */
     private final java.util.concurrent.atomic.AtomicInteger liveDrainers = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closed;
@@ -233,9 +235,19 @@ public final class Stash implements AutoCloseable {
         return e.queue.stats(e.quarantineStore.size(), e.quarantineStore.refusedSize());
     }
 
-    /** The stash directory's bytes on disk and its filesystem's free bytes, at most a second old. */
+    /**
+     * The stash directory's bytes on disk and the bytes free for it, at most {@code DiskUsage}'s sample interval old:
+     * on its filesystem, or within its volume once a sink said how large that is ({@link #volume}).
+     */
     public StashDisk disk() {
-        return disk.sample();
+        StashDisk sampled = disk.sample();
+        long volume = volumeBytes;
+        return volume > 0 ? new StashDisk(sampled.stashBytes(), sampled.freeBytesWithin(volume)) : sampled;
+    }
+
+    /** Counts the stash's files against a volume of {@code bytes} ({@code stash.volume.bytes}; 0: its filesystem). */
+    public void volume(long bytes) {
+        this.volumeBytes = bytes;
     }
 
     /** Damaged entries set aside, and what an operator can do with them. */

@@ -82,6 +82,7 @@ public class StashSinkTask extends SinkTask {
             stash = lease.stash();
             CommitMode mode = config.commitMode();
             ledger = stash.ledger(name);
+            stash.volume(config.volumeBytes());
             ledger.noteMode(mode.configValue());
             offsets = new InputOffsets(mode);
             backpressure = new Backpressure(path.toString(), config.maxBytes(), config.minFreeBytes(), config.resumePercent(),
@@ -211,8 +212,7 @@ public class StashSinkTask extends SinkTask {
     }
 
     private void applyBackpressure(StashStats stats) {
-        Backpressure.Reading disk = new Backpressure.Reading(stats.liveBytes(),
-            stash.disk().freeBytesWithin(config.volumeBytes()), stats.drainerActive());
+        Backpressure.Reading disk = new Backpressure.Reading(stats.liveBytes(), stash.disk().freeBytes(), stats.drainerActive());
         apply(backpressure.check(disk, context.assignment()));
         if (backpressure.paused()) {
             // With every partition paused the consumer would wait a whole commit interval before calling put() again.
