@@ -204,7 +204,7 @@ public final class Stash implements AutoCloseable {
     public void reclaimDisk() {
         StashEngine e = engine();
         StashUnavailableException.whenFull(() -> {
-            e.queue.takeDrainedBytes();
+            e.queue.drainedBytesReclaimed();
             e.db.flush();
             long first = e.queue.firstLiveBatchId();
             e.db.compactBelow(Family.DATA, StashKeys.record(first, 0));

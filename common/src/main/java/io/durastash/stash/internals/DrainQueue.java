@@ -27,7 +27,7 @@ public final class DrainQueue {
     private final NavigableMap<Long, BatchMetadata> loaded = new TreeMap<>();
     private long loadedRecords;
     private long loadedBytes;
-    /** The bytes of the batches deleted since the last {@link #takeDrainedBytes}: space a compaction gives back. */
+    /** The bytes of the batches deleted since the last {@link #drainedBytesReclaimed}: space a compaction gives back. */
     private long drainedBytes;
     private long nextBatchId = 1;
     private Object drainer;
@@ -184,14 +184,12 @@ public final class DrainQueue {
         }
     }
 
-    /** The bytes of the batches deleted since the last call. */
-    public synchronized long takeDrainedBytes() {
-        long taken = drainedBytes;
+    /** Notes that the space of the batches deleted so far is being given back. */
+    public synchronized void drainedBytesReclaimed() {
         drainedBytes = 0;
-        return taken;
     }
 
-    /** The bytes of the batches deleted since {@link #takeDrainedBytes} was last called. */
+    /** The bytes of the batches deleted since {@link #drainedBytesReclaimed} was last called. */
     public synchronized long drainedBytes() {
         return drainedBytes;
     }

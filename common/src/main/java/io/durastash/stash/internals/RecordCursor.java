@@ -6,13 +6,10 @@ import io.durastash.stash.OffsetRange;
 import io.durastash.stash.StashRecord;
 import io.durastash.stash.codec.CorruptEntryException;
 import io.durastash.stash.codec.RecordCodec;
-import org.apache.kafka.common.TopicPartition;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Streams one batch's records for delivery: damaged records are set aside and skipped, with the input offsets to fetch
@@ -25,14 +22,26 @@ public final class RecordCursor extends RecordReadAhead<BatchRecord> {
     private final RecordCodec codec;
     private final SetAside setAside;
     /** The last offset read per partition; null when reading started mid-batch (what came before is not known). */
-    private final Map<TopicPartition, Long> lastRead;
+    /**
+     * Per input range of the batch ({@link BatchMetadata#offsets()}, one per partition), the last offset read, -1 while
+     * none is; null when reading started mid-batch (what came before is not known). Kept without allocating: it is
+     * updated for every record delivered.
+     */
+    private final long[] lastRead;
+    /** The range of the last record read: a batch's records of a partition mostly come one after another. */
+    private int lastRange;
 
     public RecordCursor(StashDb db, BatchMetadata batch, int fromIndex, RecordCodec codec, SetAside setAside) {
         super(db, batch.id(), fromIndex, batch.recordCount());
         this.batch = batch;
         this.codec = codec;
         this.setAside = setAside;
-        this.lastRead = fromIndex == 0 ? new HashMap<>() : null;
+        if (fromIndex == 0) {
+            lastRead = new long[batch.offsets().size()];
+            Arrays.fill(lastRead, -1);
+        } else {
+            lastRead = null;
+        }
     }
 
     @Override
@@ -45,9 +54,26 @@ public final class RecordCursor extends RecordReadAhead<BatchRecord> {
             return null;
         }
         if (lastRead != null) {
-            lastRead.put(new TopicPartition(record.topic(), record.partition()), record.offset());
+            int range = rangeOf(record);
+            if (range >= 0) {
+                lastRead[range] = record.offset();
+            }
         }
         return new BatchRecord(batchId(), index, record);
+    }
+
+    /** The index of {@code record}'s partition among the batch's input ranges; -1 when it has none. */
+    private int rangeOf(StashRecord record) {
+        List<OffsetRange> ranges = batch.offsets();
+        for (int i = 0; i < ranges.size(); i++) {
+            int candidate = (lastRange + i) % ranges.size();
+            OffsetRange range = ranges.get(candidate);
+            if (range.partition() == record.partition() && range.topic().equals(record.topic())) {
+                lastRange = candidate;
+                return candidate;
+            }
+        }
+        return -1;
     }
 
     @Override
@@ -62,9 +88,10 @@ public final class RecordCursor extends RecordReadAhead<BatchRecord> {
             return batch.offsets();
         }
         List<OffsetRange> unread = new ArrayList<>();
-        for (OffsetRange range : batch.offsets()) {
-            Long last = lastRead.get(new TopicPartition(range.topic(), range.partition()));
-            long first = last == null ? range.first() : Math.max(range.first(), last + 1);
+        List<OffsetRange> ranges = batch.offsets();
+        for (int i = 0; i < ranges.size(); i++) {
+            OffsetRange range = ranges.get(i);
+            long first = Math.max(range.first(), lastRead[i] + 1);
             if (first <= range.last()) {
                 unread.add(new OffsetRange(range.topic(), range.partition(), first, range.last()));
             }

@@ -24,6 +24,7 @@ import java.util.TreeMap;
 public final class RestashMarks {
     private static final String PREFIX = "restash\u0000";
     private static final long OPEN = Long.MAX_VALUE;
+    private static final TreeMap<Long, Long> NONE = new TreeMap<>();
 
     private final StashDb db;
     /** Per partition: from offset to the first batch not superseded ({@link #OPEN} while open). Replaced, not changed. */
@@ -59,34 +60,34 @@ public final class RestashMarks {
      * the partition has already moves down to it); call {@link #opened} once written.
      */
     synchronized void openTo(StashWrite write, List<OffsetRange> lost) {
-        Map<TopicPartition, TreeMap<Long, Long>> next = copy();
-        for (Map.Entry<TopicPartition, Long> e : firstOffsets(lost).entrySet()) {
-            TreeMap<Long, Long> of = next.computeIfAbsent(e.getKey(), p -> new TreeMap<>());
-            OptionalLong open = openFrom(of);
-            long from = e.getValue();
-            if (open.isPresent() && open.getAsLong() <= from) {
-                continue;
-            }
-            if (open.isPresent()) {
-                write.delete(Family.DEFAULT, key(e.getKey(), open.getAsLong()));
-            }
-            write.put(Family.DEFAULT, key(e.getKey(), from), StashKeys.longValue(OPEN));
-        }
+        opening(lost).forEach((partition, from) -> {
+            openFrom(marks.getOrDefault(partition, NONE))
+                .ifPresent(moved -> write.delete(Family.DEFAULT, key(partition, moved)));
+            write.put(Family.DEFAULT, key(partition, from), StashKeys.longValue(OPEN));
+        });
     }
 
     /** Opens the marks of {@link #openTo} in memory, once their write is durable. */
     synchronized void opened(List<OffsetRange> lost) {
         Map<TopicPartition, TreeMap<Long, Long>> next = copy();
-        for (Map.Entry<TopicPartition, Long> e : firstOffsets(lost).entrySet()) {
-            TreeMap<Long, Long> of = next.computeIfAbsent(e.getKey(), p -> new TreeMap<>());
-            OptionalLong open = openFrom(of);
-            if (open.isPresent() && open.getAsLong() <= e.getValue()) {
-                continue;
-            }
-            open.ifPresent(of::remove);
-            of.merge(e.getValue(), OPEN, Math::max);
-        }
+        opening(lost).forEach((partition, from) -> {
+            TreeMap<Long, Long> of = next.computeIfAbsent(partition, p -> new TreeMap<>());
+            openFrom(of).ifPresent(of::remove);
+            of.merge(from, OPEN, Math::max);
+        });
         publish(next);
+    }
+
+    /** The partitions of {@code lost} whose open mark starts, or moves down to, their first lost offset; with it. */
+    private Map<TopicPartition, Long> opening(List<OffsetRange> lost) {
+        Map<TopicPartition, Long> opening = new HashMap<>();
+        firstOffsets(lost).forEach((partition, from) -> {
+            OptionalLong open = openFrom(marks.getOrDefault(partition, NONE));
+            if (open.isEmpty() || open.getAsLong() > from) {
+                opening.put(partition, from);
+            }
+        });
+        return opening;
     }
 
     /**
@@ -95,7 +96,7 @@ public final class RestashMarks {
      * which the partition is to be stashed again. Call {@link #closed} once written.
      */
     synchronized OptionalLong closeTo(StashWrite write, TopicPartition partition, long firstBatch) {
-        OptionalLong open = openFrom(marks.getOrDefault(partition, new TreeMap<>()));
+        OptionalLong open = openFrom(marks.getOrDefault(partition, NONE));
         open.ifPresent(from -> write.put(Family.DEFAULT, key(partition, from), StashKeys.longValue(firstBatch)));
         return open;
     }
