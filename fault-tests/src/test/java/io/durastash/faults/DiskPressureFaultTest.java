@@ -123,9 +123,7 @@ class DiskPressureFaultTest {
         FaultReport report = FaultReport.of("disk-pressure-full-filesystem");
         Path root = FaultData.fresh("disk-pressure-full-filesystem");
         Path mount = root.resolve("small-fs");
-        Files.createDirectories(mount);
-        Tmpfs tmpfs = Tmpfs.mount(mount, FILESYSTEM);
-        Assumptions.assumeTrue(tmpfs != null, "mount -t tmpfs is not allowed here: " + Tmpfs.lastError);
+        Tmpfs tmpfs = Tmpfs.mountOrSkip(mount, FILESYSTEM);
         try (tmpfs; ProcessStack stack = ProcessStack.start(root.resolve("stack"))) {
             // Polls of at most 500 records (500 KB), and less memory for the stash (its WAL files are preallocated to
             // the size of its write buffers): less than the floor's margin is written between two looks at it.
@@ -220,9 +218,7 @@ class DiskPressureFaultTest {
         FaultReport report = FaultReport.of("disk-pressure-volume");
         Path root = FaultData.fresh("disk-pressure-volume");
         Path mount = root.resolve("node-disk");
-        Files.createDirectories(mount);
-        Tmpfs tmpfs = Tmpfs.mount(mount, VOLUME_FILESYSTEM);
-        Assumptions.assumeTrue(tmpfs != null, "mount -t tmpfs is not allowed here: " + Tmpfs.lastError);
+        Tmpfs tmpfs = Tmpfs.mountOrSkip(mount, VOLUME_FILESYSTEM);
         try (tmpfs; ProcessStack stack = ProcessStack.start(root.resolve("stack"))) {
             Pair pair = Pair.local().both("stash.dir", mount.toString()).both("stash.memory.bytes", VOLUME_MEMORY_BYTES)
                 .withSink("stash.volume.bytes", Long.toString(VOLUME_BYTES))
@@ -331,7 +327,15 @@ class DiskPressureFaultTest {
             this.dir = dir;
         }
 
-        static Tmpfs mount(Path dir, String size) {
+        /** Mounts a tmpfs of {@code size} on {@code dir}, created first; skips the test where mounting is not allowed. */
+        static Tmpfs mountOrSkip(Path dir, String size) throws IOException {
+            Files.createDirectories(dir);
+            Tmpfs tmpfs = mount(dir, size);
+            Assumptions.assumeTrue(tmpfs != null, "mount -t tmpfs is not allowed here: " + lastError);
+            return tmpfs;
+        }
+
+        private static Tmpfs mount(Path dir, String size) {
             Run run = Run.of("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", dir.toString());
             if (run.exit != 0) {
                 lastError = run.output;

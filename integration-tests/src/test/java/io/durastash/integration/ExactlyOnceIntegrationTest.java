@@ -1,6 +1,7 @@
 package io.durastash.integration;
 
 import io.durastash.testkit.Await;
+import io.durastash.testkit.connect.Pair;
 import io.durastash.testkit.embedded.EmbeddedStack;
 import io.durastash.testkit.records.NumberedRecords;
 import io.durastash.testkit.records.Produced;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,15 +48,23 @@ class ExactlyOnceIntegrationTest {
     @TempDir
     Path stashDir;
 
+    /**
+     * Starts a pair named after {@code topic}, a new input topic of 3 partitions, with 2 sink tasks and a source with
+     * exactly-once support and connector-defined transactions, changed by {@code source}.
+     */
+    private Pipeline startExactlyOnce(String topic, UnaryOperator<Pair> source) {
+        CLUSTER.createTopic(topic, 3);
+        CLUSTER.createTopic(Pipeline.out(topic), 3);
+        Pipeline pipeline = Pipeline.of(topic, stashDir, topic).with(pair -> source.apply(pair.tasks(2, 1)
+            .withSource("exactly.once.support", "required").withSource("transaction.boundary", "connector")));
+        CLUSTER.connectors().start(pipeline.pair());
+        return pipeline;
+    }
+
     @Test
     void restartedSourceTasksEmitEveryNumberOnceAndEachStashBatchAsOneTransaction() throws Exception {
         String topic = "eos";
-        CLUSTER.createTopic(topic, 3);
-        CLUSTER.createTopic(Pipeline.out(topic), 3);
-        Pipeline pipeline = Pipeline.of("eos", stashDir, topic).with(pair -> pair.tasks(2, 1)
-            .withSource("exactly.once.support", "required").withSource("transaction.boundary", "connector")
-            .withSource("provenance.headers", "true"));
-        CLUSTER.connectors().start(pipeline.pair());
+        Pipeline pipeline = startExactlyOnce(topic, pair -> pair.withSource("provenance.headers", "true"));
 
         RecordLoad load = RecordLoad.into(CLUSTER.kafka(), topic, NumberedRecords.of(topic)).count(40_000).start();
         for (int restart = 0; restart < 3; restart++) {
@@ -79,12 +89,8 @@ class ExactlyOnceIntegrationTest {
     @Test
     void aPauseLongerThanTheTransactionTimeoutLeavesNoTransactionOpen() throws Exception {
         String topic = "paused";
-        CLUSTER.createTopic(topic, 3);
-        CLUSTER.createTopic(Pipeline.out(topic), 3);
-        Pipeline pipeline = Pipeline.of("paused", stashDir, topic).with(pair -> pair.tasks(2, 1)
-            .withSource("exactly.once.support", "required").withSource("transaction.boundary", "connector")
-            .withSource("poll.max.records", "7").withSource("producer.override.transaction.timeout.ms", "3000"));
-        CLUSTER.connectors().start(pipeline.pair());
+        Pipeline pipeline = startExactlyOnce(topic, pair -> pair.withSource("poll.max.records", "7")
+            .withSource("producer.override.transaction.timeout.ms", "3000"));
 
         RecordLoad load = RecordLoad.into(CLUSTER.kafka(), topic, NumberedRecords.of(topic)).count(20_000).start();
         Await.until("records to flow", TIMEOUT, () -> CLUSTER.kafka().written(Pipeline.out(topic)) > 1_000);
