@@ -20,8 +20,11 @@ import java.util.TreeMap;
  * <p>Only the drainer removes from the head of the pending queue or hands batches back, so a claim can look at the
  * head ({@link #claimable}), read those batches' metadata without the lock, and then take exactly them
  * ({@link #claimed}): a read that fails leaves the queue as it was.
+ *
+ * <p>Not final only so that a test can stand between an append's id check and its allocation
+ * ({@code BatchIdReservationTest}).
  */
-public final class DrainQueue {
+public class DrainQueue {
     private final Clock clock;
     private final PendingQueue pending = new PendingQueue();
     private final NavigableMap<Long, BatchMetadata> loaded = new TreeMap<>();
