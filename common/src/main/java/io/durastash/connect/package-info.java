@@ -1,6 +1,9 @@
 /**
  * What both connectors share on the Connect side: the stash location keys ({@link io.durastash.connect.StashLocationConfig}),
- * task configs, plugin metrics ({@link io.durastash.connect.PluginMetricsGroup}, {@link io.durastash.connect.StashGauges})
- * and the warning for a stash that no drainer drains ({@link io.durastash.connect.DrainerWatch}).
+ * where the operator allows stashes ({@link io.durastash.connect.StashRoots}), the pair a stash belongs to
+ * ({@link io.durastash.connect.StashOwners}), the header that ends loops across connectors
+ * ({@link io.durastash.connect.LoopMark}), task configs, plugin metrics ({@link io.durastash.connect.PluginMetricsGroup},
+ * {@link io.durastash.connect.StashGauges}) and the warning for a stash that no drainer drains
+ * ({@link io.durastash.connect.DrainerWatch}).
  */
 package io.durastash.connect;

@@ -55,15 +55,16 @@ public final class Stash implements AutoCloseable {
     }
 
     /**
-     * Opens (creating if needed) the stash in {@code directory}. Prefer {@link StashRegistry#acquire},
-     * which shares one handle per directory across the JVM.
+     * Opens (creating if needed) the stash in {@code directory}, or, with {@link StashOptions#withReadOnly}, opens the
+     * stash there for inspection, changing nothing. Prefer {@link StashRegistry#acquire}, which shares one handle per
+     * directory across the JVM.
      *
      * @throws StashException naming the directory when it cannot be created, written or recovered, or is locked
      */
     public static Stash open(Path directory, StashOptions options) {
         Path path = directory.toAbsolutePath().normalize();
         Stash stash = new Stash(path, options, StashEngine.open(path, options));
-        log.info("Opened stash {} at {}: {}", stash.id, path, stash.stats());
+        log.info("Opened stash {} at {}{}: {}", stash.id, path, options.readOnly() ? " read-only" : "", stash.stats());
         return stash;
     }
 

@@ -18,7 +18,7 @@ import java.util.UUID;
 /**
  * The parts of a stash over one RocksDB handle, wired together and recovered from disk. A {@link Stash} replaces its
  * engine whole when the handle fails on I/O (RocksDB takes no more writes on it), so that the tasks holding the stash
- * keep it.
+ * keep it. Over a read-only handle, recovery writes nothing and neither does close ({@link StashOptions#withReadOnly}).
  */
 final class StashEngine {
     final StashDb db;
@@ -44,8 +44,9 @@ final class StashEngine {
         this.inspector = new StashInspector(db, queue, quarantineStore, sinkOffsets);
         this.id = Recovery.run(db, queue, undelivered, refetch, batchLog,
             options.quarantineOnOpen() ? quarantineStore : null, options.clock());
-        if (db.walDamage() != null) {
-            // This open dropped the writes after the damage, whoever opens the stash: record it, even for an inspection.
+        if (db.walDamage() != null && !db.readOnly()) {
+            // This open dropped the writes after the damage, whoever opens the stash: record it, even for a repair. A
+            // read-only open drops nothing and leaves it to the next read-write open.
             quarantineStore.walDamaged(db.walDamage());
         }
         quarantineStore.countOnOpen();

@@ -9,12 +9,8 @@ import io.durastash.stash.testing.TestRecords;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.concurrent.TimeUnit;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,20 +23,7 @@ class StashCrashTest {
 
     /** Appends {@code batches} one-record batches, unsynced, in another JVM, and kills it with SIGKILL. */
     private void appendAndKill(int batches) throws Exception {
-        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        Process holder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-            LockHolder.class.getName(), dir.toString(), Integer.toString(batches)).redirectErrorStream(true).start();
-        try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
-            String line;
-            do {
-                line = out.readLine();
-            } while (line != null && !line.startsWith("OPEN "));
-            assertTrue(line != null, "the holder process appended and said so");
-        } finally {
-            holder.destroyForcibly();
-            holder.waitFor(30, TimeUnit.SECONDS);
-        }
+        LockHolder.start(dir, batches).close();
     }
 
     @Test
@@ -107,7 +90,8 @@ class StashCrashTest {
     void aDamagedWriteAheadLogFoundByAnInspectionIsReportedAndRecorded() throws Exception {
         damagedWriteAheadLog();
 
-        // The tool's open drops the writes after the damage as a worker's does: it must not be the only one to know.
+        // A read-write open that quarantines nothing (the tool's repairs) drops the writes after the damage as a worker's
+        // does: it must not be the only one to know.
         try (Stash stash = Stash.open(dir, StashOptions.defaults().withQuarantineOnOpen(false))) {
             VerifyReport report = stash.inspect().verify(10);
             assertEquals(VerifyReport.Kind.WAL, report.damages().get(0).kind(), report.damages().toString());
@@ -115,6 +99,26 @@ class StashCrashTest {
         try (Stash stash = Stash.open(dir, StashOptions.defaults())) {
             assertTrue(stash.quarantine().list().stream().anyMatch(e -> e.family().equals("wal")),
                 "the damage is recorded for the worker that opens it next: " + stash.quarantine().list());
+        }
+    }
+
+    @Test
+    void aDamagedWriteAheadLogOpenedReadOnlyIsReportedAndLeftForTheNextOpenToRecord() throws Exception {
+        damagedWriteAheadLog();
+
+        long survived;
+        try (Stash stash = Stash.open(dir, StashOptions.defaults().withReadOnly(true))) {
+            survived = stash.stats().pendingBatches();
+            assertTrue(survived > 0 && survived < 50, "what came before the damage: " + survived);
+            VerifyReport report = stash.inspect().verify(10);
+            assertEquals(VerifyReport.Kind.WAL, report.damages().get(0).kind(), report.damages().toString());
+            assertTrue(report.damages().get(0).detail().contains("stay in the log"), report.damages().toString());
+            assertEquals(List.of(), stash.quarantine().list());
+        }
+        try (Stash stash = Stash.open(dir, StashOptions.defaults())) {
+            assertEquals(survived, stash.stats().pendingBatches());
+            assertTrue(stash.quarantine().list().stream().anyMatch(e -> e.family().equals("wal")),
+                "the damage is recorded by the worker that opens it next: " + stash.quarantine().list());
         }
     }
 

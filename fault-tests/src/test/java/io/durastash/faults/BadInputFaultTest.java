@@ -104,6 +104,7 @@ class BadInputFaultTest {
         Map.entry("topic", List.of("bad topic!", "${topic}/x")),
         Map.entry("preserve.partition", List.of("maybe")),
         Map.entry("provenance.headers", List.of("maybe")),
+        Map.entry("loop.header", List.of("maybe")),
         Map.entry("provenance.header.prefix", List.of("")),
         Map.entry("poll.max.records", List.of("0")),
         Map.entry("poll.wait.ms", List.of("0", "60000")),
@@ -197,11 +198,11 @@ class BadInputFaultTest {
         assertEquals(1, tool.exitCode(), tool.toString());
         assertTrue((tool.output() + tool.errors()).contains(stash.toString()), tool.toString());
 
-        // A second worker process on the same stash.
+        // A second worker process on the same stash, with the pair's own names (others are refused at validate()).
         WorkerProcess second = stack.startWorker(WorkerSpec.standalone("connect-second").property(
             "offset.storage.file.filename", stack.root().resolve("connect").resolve("second.offsets").toString()));
         try {
-            for (ConnectorConfig connector : List.of(sink.named("second-sink"), source.named("second-source"))) {
+            for (ConnectorConfig connector : List.of(sink, source)) {
                 second.connectors().deploy(connector);
                 Await.until(connector.name() + " to fail", Duration.ofSeconds(60),
                     () -> second.connectors().status(connector.name()).failed());

@@ -54,7 +54,8 @@ class RefusedRecordFaultTest {
             stack.createTopic(in, ProcessStack.PARTITIONS, Map.of("max.message.bytes", THREE_MB));
             stack.createTopic(out, ProcessStack.PARTITIONS, Map.of());
             WorkerProcess worker = stack.startWorker(WorkerSpec.standalone("connect")
-                .property("rest.extension.classes", "io.durastash.rest.StashHealthExtension"));
+                .property("rest.extension.classes", "io.durastash.rest.StashHealthExtension")
+                .property("durastash.health.detail", "full"));
             worker.connectors().start(pair);
             Path stash = stack.stashDir().resolve("demo");
 

@@ -35,7 +35,8 @@ class StashHealthExtensionIntegrationTest {
 
     @RegisterExtension
     static final EmbeddedStack CLUSTER = EmbeddedStack.builder("stash-health")
-        .workerProp("rest.extension.classes", StashHealthExtension.class.getName()).build();
+        .workerProp("rest.extension.classes", StashHealthExtension.class.getName())
+        .workerProp(StashHealthExtension.DETAIL_CONFIG, "full").build();
 
     @TempDir
     Path stashDir;

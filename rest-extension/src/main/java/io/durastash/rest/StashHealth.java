@@ -1,11 +1,14 @@
 package io.durastash.rest;
 
+import io.durastash.connect.StashOwners;
 import io.durastash.sink.placement.SinkGroup;
 import io.durastash.stash.LeftBehindStash;
 import io.durastash.stash.Stash;
 import io.durastash.stash.StashDisk;
+import io.durastash.stash.StashException;
 import io.durastash.stash.StashStats;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,8 +16,9 @@ import java.util.Map;
 
 /**
  * The health of one stash open in this worker, as the REST extension reports it: what it holds, how far behind its
- * drain is, whether a drainer drains it and whether its sink is paused, its quarantine and its disk; and the
- * problems an operator should act on, each with the fix.
+ * drain is, the connectors it belongs to, whether a drainer drains it and whether its sink is paused, its quarantine
+ * and its disk; and the problems an operator should act on, each with the fix. The {@link HealthDetail} decides what of the stash's
+ * location and its sinks' consumer groups is shown; fields that stay keep their names in both views.
  */
 final class StashHealth {
     /** By default, how long data may wait with no drainer before it is a problem. */
@@ -24,7 +28,7 @@ final class StashHealth {
     }
 
     /** @param noDrainerAfterMs how long data may wait with no drainer before it is a problem */
-    static Map<String, Object> of(Stash stash, List<SinkGroup> groups, long noDrainerAfterMs) {
+    static Map<String, Object> of(Stash stash, List<SinkGroup> groups, long noDrainerAfterMs, HealthDetail detail) {
         StashStats stats = stash.stats();
         StashDisk disk = stash.disk();
         boolean paused = false;
@@ -39,11 +43,17 @@ final class StashHealth {
                 guarded |= group.guarded();
             }
         }
+        List<String> problems = problems(stats, paused, diskLow, noDrainerAfterMs);
+        boolean full = detail == HealthDetail.FULL;
         Map<String, Object> health = new LinkedHashMap<>();
         health.put("id", stash.id().toString());
-        health.put("path", stash.path().toString());
-        health.put("status", problems(stats, paused, diskLow, noDrainerAfterMs).isEmpty() ? "OK" : "ATTENTION");
-        health.put("problems", problems(stats, paused, diskLow, noDrainerAfterMs));
+        health.put("name", name(stash.path()));
+        if (full) {
+            health.put("path", stash.path().toString());
+        }
+        health.put("owners", owners(stash.path()));
+        health.put("status", problems.isEmpty() ? "OK" : "ATTENTION");
+        health.put("problems", shown(problems, stash.path(), detail));
         health.put("pendingBatches", stats.pendingBatches());
         health.put("pendingRecords", stats.pendingRecords());
         health.put("pendingBytes", stats.pendingBytes());
@@ -51,13 +61,16 @@ final class StashHealth {
         health.put("liveBytes", stats.liveBytes());
         health.put("oldestPendingAgeMs", stats.oldestPendingAgeMs());
         health.put("drainer", stats.drainerActive());
+        health.put("sink", !sinkGroups.isEmpty());
         health.put("paused", paused);
         health.put("diskLow", diskLow);
         health.put("quarantinedEntries", stats.quarantinedEntries());
         health.put("refusedRecords", stats.refusedEntries());
         health.put("diskBytes", disk.stashBytes());
-        health.put("freeDiskBytes", disk.freeBytes());
-        health.put("sinkGroups", sinkGroups);
+        if (full) {
+            health.put("freeDiskBytes", disk.freeBytes());
+            health.put("sinkGroups", sinkGroups);
+        }
         health.put("placementGuarded", guarded);
         return health;
     }
@@ -66,7 +79,7 @@ final class StashHealth {
      * The health of a stash no task in this worker uses anymore, while it holds records: {@code NO_TASK} once it has
      * been so for {@code noTaskAfterMs}.
      */
-    static Map<String, Object> of(LeftBehindStash stash, long noTaskAfterMs) {
+    static Map<String, Object> of(LeftBehindStash stash, long noTaskAfterMs, HealthDetail detail) {
         long left = System.currentTimeMillis() - stash.since();
         List<String> problems = new ArrayList<>();
         if (left >= noTaskAfterMs) {
@@ -75,14 +88,42 @@ final class StashHealth {
         }
         Map<String, Object> health = new LinkedHashMap<>();
         health.put("id", stash.id().toString());
-        health.put("path", stash.path().toString());
+        health.put("name", name(stash.path()));
+        if (detail == HealthDetail.FULL) {
+            health.put("path", stash.path().toString());
+        }
         health.put("status", problems.isEmpty() ? "OK" : "ATTENTION");
-        health.put("problems", problems);
+        health.put("problems", shown(problems, stash.path(), detail));
         health.put("open", false);
         health.put("liveRecords", stash.records());
         health.put("liveBytes", stash.bytes());
         health.put("leftForMs", left);
         return health;
+    }
+
+    /** The names of the sink and the source connector the stash belongs to ({@link StashOwners}), as far as recorded. */
+    private static Map<String, String> owners(Path path) {
+        Map<String, String> owners = new LinkedHashMap<>();
+        try {
+            StashOwners.Owners recorded = StashOwners.read(path);
+            owners.put("sink", recorded.sink());
+            owners.put("source", recorded.source());
+        } catch (StashException e) {
+            owners.put("error", e.getMessage());
+        }
+        return owners;
+    }
+
+    /** The stash's name: its directory's last element, {@code stash.name} for a connector's stash. */
+    private static String name(Path path) {
+        Path name = path.getFileName();
+        return name == null ? "" : name.toString();
+    }
+
+    private static List<String> shown(List<String> problems, Path stash, HealthDetail detail) {
+        List<String> shown = new ArrayList<>(problems.size());
+        problems.forEach(problem -> shown.add(detail.problem(problem, stash)));
+        return shown;
     }
 
     private static List<String> problems(StashStats stats, boolean paused, boolean diskLow, long noDrainerAfterMs) {

@@ -16,17 +16,30 @@ import java.util.Map;
  * every stash open in this worker. Enable it on every worker with
  * {@code rest.extension.classes=io.durastash.rest.StashHealthExtension}; it ships in the connectors' plugin, so it
  * sees their stash registry.
+ *
+ * <p>Connect configures each extension with all the worker's properties, its own keys included. Those keys start with
+ * {@code durastash.}, not {@code rest.}: Strimzi ignores {@code rest.} keys in a KafkaConnect's {@code config}.
  */
 public final class StashHealthExtension implements ConnectRestExtension {
     /** Worker property: how long a stash may hold data with no drainer in this worker before NO_DRAINER is reported. */
     public static final String NO_DRAINER_AFTER_MS_CONFIG = "durastash.health.no.drainer.after.ms";
+    /**
+     * Worker property: how much the endpoint tells, {@code summary} (default: each stash by name with its status and
+     * problems) or {@code full} (also the stash directories, free disk bytes and consumer group ids).
+     */
+    public static final String DETAIL_CONFIG = HealthDetail.CONFIG;
     private static final Logger log = LoggerFactory.getLogger(StashHealthExtension.class);
 
     private long noDrainerAfterMs = StashHealth.NO_DRAINER_AFTER_MS;
+    private HealthDetail detail = HealthDetail.DEFAULT;
 
-    /** Reads {@value #NO_DRAINER_AFTER_MS_CONFIG} from the worker properties (default one minute). */
+    /**
+     * Reads {@value #NO_DRAINER_AFTER_MS_CONFIG} (default one minute) and {@value #DETAIL_CONFIG} (default
+     * {@code summary}) from the worker properties.
+     */
     @Override
     public void configure(Map<String, ?> configs) {
+        detail = HealthDetail.parse(configs.get(DETAIL_CONFIG));
         Object value = configs.get(NO_DRAINER_AFTER_MS_CONFIG);
         if (value == null) {
             return;
@@ -45,8 +58,15 @@ public final class StashHealthExtension implements ConnectRestExtension {
 
     @Override
     public void register(ConnectRestExtensionContext context) {
-        context.configurable().register(new StashHealthResource(StashRegistry.jvm(), SinkGroups.jvm(), noDrainerAfterMs));
-        log.info("DuraStash stash health is at GET /durastash/stashes");
+        context.configurable().register(resource(StashRegistry.jvm(), SinkGroups.jvm()));
+        log.info("DuraStash stash health is at GET /durastash/stashes ({}={}{})", DETAIL_CONFIG, detail.configValue(),
+            detail == HealthDetail.FULL ? ": stash directories, free disk bytes and consumer group ids of every "
+                + "connector here are shown to whoever reaches the REST port" : "");
+    }
+
+    /** The resource as configured, on {@code registry} and {@code sinkGroups}. */
+    StashHealthResource resource(StashRegistry registry, SinkGroups sinkGroups) {
+        return new StashHealthResource(registry, sinkGroups, noDrainerAfterMs, detail);
     }
 
     @Override

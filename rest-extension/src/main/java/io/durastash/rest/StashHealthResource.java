@@ -18,7 +18,7 @@ import java.util.Map;
 
 /**
  * {@code GET /durastash/stashes}: the health of every stash open in this worker, and of every stash the last task here
- * let go while it held records.
+ * let go while it held records, in the {@link HealthDetail} the worker chose ({@code detail} in the answer says which).
  */
 @Path("/durastash")
 @Produces(MediaType.APPLICATION_JSON)
@@ -26,11 +26,13 @@ public final class StashHealthResource {
     private final StashRegistry registry;
     private final SinkGroups sinkGroups;
     private final long noDrainerAfterMs;
+    private final HealthDetail detail;
 
-    StashHealthResource(StashRegistry registry, SinkGroups sinkGroups, long noDrainerAfterMs) {
+    StashHealthResource(StashRegistry registry, SinkGroups sinkGroups, long noDrainerAfterMs, HealthDetail detail) {
         this.registry = registry;
         this.sinkGroups = sinkGroups;
         this.noDrainerAfterMs = noDrainerAfterMs;
+        this.detail = detail;
     }
 
     @GET
@@ -40,18 +42,19 @@ public final class StashHealthResource {
         List<Map<String, Object>> stashes = new ArrayList<>();
         boolean ok = true;
         for (Stash stash : registry.openStashes()) {
-            Map<String, Object> health = StashHealth.of(stash, groups, noDrainerAfterMs);
+            Map<String, Object> health = StashHealth.of(stash, groups, noDrainerAfterMs, detail);
             ok &= "OK".equals(health.get("status"));
             stashes.add(health);
         }
         for (LeftBehindStash left : registry.leftBehind()) {
-            Map<String, Object> health = StashHealth.of(left, noDrainerAfterMs);
+            Map<String, Object> health = StashHealth.of(left, noDrainerAfterMs, detail);
             ok &= "OK".equals(health.get("status"));
             stashes.add(health);
         }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("version", Version.get());
         answer.put("status", ok ? "OK" : "ATTENTION");
+        answer.put("detail", detail.configValue());
         answer.put("stashes", stashes);
         return answer;
     }

@@ -17,6 +17,8 @@ public final class SinkMetrics implements AutoCloseable {
     public static final String PUT_BATCH = "put-batch";
     /** {@code put-skipped-record-total}: redelivered records skipped because they were already stashed. */
     public static final String PUT_SKIPPED_RECORD = "put-skipped-record";
+    /** {@code looped-record-total}: records not stashed because they came back into the stash they left (a loop). */
+    public static final String LOOPED_RECORD = "looped-record";
     /** {@code put-reported-record-total}: records that could not be encoded, sent to the errant record reporter. */
     public static final String PUT_REPORTED_RECORD = "put-reported-record";
     /** {@code lost-record-total}: records lost to damage in the stash that the input topic no longer held. */
@@ -36,6 +38,7 @@ public final class SinkMetrics implements AutoCloseable {
     private final PluginMetricsGroup.Recorder putBatches;
     private final PluginMetricsGroup.Recorder skipped;
     private final PluginMetricsGroup.Recorder reported;
+    private final PluginMetricsGroup.Recorder looped;
     private final PluginMetricsGroup.Recorder walSync;
     private final PluginMetricsGroup.Recorder lost;
     private WalSyncTotals walSyncsSeen = WalSyncTotals.NONE;
@@ -48,6 +51,8 @@ public final class SinkMetrics implements AutoCloseable {
         skipped = metrics.total(PUT_SKIPPED_RECORD, "Redelivered records skipped because the stash already held them");
         reported = metrics.total(PUT_REPORTED_RECORD, "Records that could not be encoded and went to the errant record "
             + "reporter (dead letter queue)");
+        looped = metrics.total(LOOPED_RECORD, "Records not stashed because they carry this stash's loop mark: they "
+            + "were delivered from this stash before and came back through a loop of connectors");
         lost = metrics.total(LOST_RECORD, "Records lost to damage in the stash that the input topic no longer held "
             + "when the sink fetched them again (retention), so they were not delivered");
         walSync = metrics.timer(WAL_SYNC_TIME, "Average time in ms of a sync of the stash's WAL (the group commit that "
@@ -77,6 +82,9 @@ public final class SinkMetrics implements AutoCloseable {
         }
         if (poll.reported() > 0) {
             reported.record(poll.reported());
+        }
+        if (poll.looped() > 0) {
+            looped.record(poll.looped());
         }
     }
 

@@ -1,6 +1,7 @@
 package io.durastash.sink;
 
 import io.durastash.connect.StashLocationConfig;
+import io.durastash.connect.StashOwners;
 import io.durastash.sink.placement.DrainerAssignor;
 import io.durastash.stash.StashOptions;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -21,7 +22,7 @@ import java.util.Map;
 /** The configuration of {@link StashSinkConnector} and its tasks. */
 public final class StashSinkConfig extends AbstractConfig {
     /** The connector name, set by the Connect runtime; the task stashes its input offsets under it. */
-    public static final String CONNECTOR_NAME_CONFIG = "name";
+    public static final String CONNECTOR_NAME_CONFIG = StashLocationConfig.CONNECTOR_NAME;
 
     public static final String STASH_MAX_BYTES_CONFIG = "stash.max.bytes";
     public static final long STASH_MAX_BYTES_MIN = 1024L * 1024;
@@ -165,6 +166,8 @@ public final class StashSinkConfig extends AbstractConfig {
             strategy.addErrorMessage(problem);
             values.add(strategy);
         });
+        StashLocationConfig.placementProblems(props, StashOwners.Role.SINK)
+            .forEach((key, problem) -> byName.get(key).addErrorMessage(problem));
         ConfigValue volume = byName.get(STASH_VOLUME_BYTES_CONFIG);
         ConfigValue minFree = byName.get(STASH_MIN_FREE_BYTES_CONFIG);
         if (volume.value() instanceof Long volumeBytes && minFree.value() instanceof Long minFreeBytes) {
@@ -238,8 +241,7 @@ public final class StashSinkConfig extends AbstractConfig {
 
     /** The connector's name, which owns the stashed input offsets; null when the runtime did not pass it. */
     public String connectorName() {
-        Object name = originals().get(CONNECTOR_NAME_CONFIG);
-        return name == null ? null : name.toString();
+        return StashLocationConfig.connectorName(this);
     }
 
     /** {@code stash.dir/stash.name}. */

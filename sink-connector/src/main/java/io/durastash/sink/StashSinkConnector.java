@@ -1,6 +1,7 @@
 package io.durastash.sink;
 
 import io.durastash.connect.HeaderBytes;
+import io.durastash.connect.StashOwners;
 import io.durastash.connect.TaskConfigs;
 import io.durastash.stash.SinkLedger;
 import io.durastash.stash.StashLease;
@@ -96,6 +97,9 @@ public class StashSinkConnector extends SinkConnector {
             log.info("Connector {}: no stash at {} on this worker, so no stashed offsets to alter", name, path);
             return true;
         }
+        StashOwners.refusal(path, StashOwners.Role.SINK, name).ifPresent(refusal -> {
+            throw new ConnectException("Cannot alter the stashed offsets: " + refusal);
+        });
         try (StashLease lease = StashRegistry.jvm().acquire(path, config.stashOptions())) {
             SinkLedger ledger = lease.stash().ledger(name);
             Set<TopicPartition> partitions = new HashSet<>(offsets.keySet());

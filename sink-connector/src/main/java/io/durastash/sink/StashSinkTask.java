@@ -2,6 +2,7 @@ package io.durastash.sink;
 
 import io.durastash.connect.DrainerWatch;
 import io.durastash.connect.PluginMetricsGroup;
+import io.durastash.connect.StashOwners;
 import io.durastash.connect.SwitchedOff;
 import io.durastash.sink.placement.DrainerAssignor;
 import io.durastash.sink.placement.PartitionOwnership;
@@ -80,6 +81,7 @@ public class StashSinkTask extends SinkTask {
         lease = StashRegistry.jvm().acquire(path, config.stashOptions());
         try {
             stash = lease.stash();
+            StashOwners.claim(path, StashOwners.Role.SINK, name);
             CommitMode mode = config.commitMode();
             ledger = stash.ledger(name);
             stash.volume(config.volumeBytes());

@@ -1,5 +1,6 @@
 package io.durastash.sink;
 
+import io.durastash.connect.LoopMark;
 import io.durastash.stash.BatchMetadata;
 import io.durastash.stash.EncodedRecord;
 import io.durastash.stash.SinkLedger;
@@ -33,8 +34,11 @@ import java.util.function.Supplier;
 public final class StashWriter {
     private static final Logger log = LoggerFactory.getLogger(StashWriter.class);
 
-    /** What one poll did; {@code appendNanos}: how long its stash append took (0 when nothing was appended). */
-    public record PollResult(int stashed, int skipped, int reported, int batches, long appendNanos) {
+    /**
+     * What one poll did; {@code looped}: records not stashed because they left this stash before ({@link LoopMark});
+     * {@code appendNanos}: how long its stash append took (0 when nothing was appended).
+     */
+    public record PollResult(int stashed, int skipped, int reported, int looped, int batches, long appendNanos) {
     }
 
     /** Hears where the stash takes up each partition a task opens. */
@@ -54,6 +58,9 @@ public final class StashWriter {
     private final RecordCodec codec = new RecordCodec();
     /** Partitions whose redelivered records were announced since they were opened: one INFO line each. */
     private final Set<TopicPartition> skipAnnounced = new HashSet<>();
+    private final LoopMark loopMark;
+    /** Input topics whose looped records were reported: one ERROR line each. */
+    private final Set<String> loopsReported = new HashSet<>();
 
     /**
      * @param durableFirst whether stashed batches are delivered only once a WAL sync covered them ({@code stash.sync})
@@ -71,6 +78,7 @@ public final class StashWriter {
         this.reporter = reporter;
         this.takeover = new Takeover(ledger, offsets.mode(), input);
         this.runs = runs;
+        this.loopMark = new LoopMark(stash.id());
     }
 
     /**
@@ -96,7 +104,7 @@ public final class StashWriter {
      */
     public PollResult write(Collection<SinkRecord> records) {
         if (records.isEmpty()) {
-            return new PollResult(0, 0, 0, 0, 0);
+            return new PollResult(0, 0, 0, 0, 0, 0);
         }
         long start = System.nanoTime();
         List<InputPosition> positions = new ArrayList<>(records.size());
@@ -118,6 +126,7 @@ public final class StashWriter {
         PollBatches poll = new PollBatches();
         List<Future<Void>> reports = new ArrayList<>();
         int skipped = 0;
+        int looped = 0;
         int i = 0;
         // Nothing becomes stashed before the append below, so the last stashed offset is looked up once per run of
         // a partition; a record at or before it is a redelivery.
@@ -134,6 +143,12 @@ public final class StashWriter {
                 skipped++;
                 offsets.skipped(position.partition(), position.offset());
                 announceSkip(position.partition());
+                continue;
+            }
+            if (loopMark.marks(record.headers())) {
+                looped++;
+                poll.handled(position.partition(), position.offset());
+                reportLoop(position);
                 continue;
             }
             byte[] bytes;
@@ -165,7 +180,7 @@ public final class StashWriter {
             }
             batches = appended.size();
         }
-        PollResult result = new PollResult(stashed, skipped, reports.size(), batches, appendNanos);
+        PollResult result = new PollResult(stashed, skipped, reports.size(), looped, batches, appendNanos);
         if (log.isDebugEnabled()) {
             log.debug("Stashed {} of {} records ({} bytes) in {} batches in {} µs; skipped {} already "
                     + "stashed, reported {} unencodable", stashed, records.size(), bytes, batches,
@@ -202,6 +217,17 @@ public final class StashWriter {
                 Thread.currentThread().interrupt();
                 throw new ConnectException("Interrupted while reporting unencodable records", e);
             }
+        }
+    }
+
+    private void reportLoop(InputPosition position) {
+        if (loopsReported.add(position.partition().topic())) {
+            log.error("Not stashing the record at {} or any other record that comes back into stash {} ({}): it was "
+                    + "delivered from this stash before, so the output of its source connector is, directly or through "
+                    + "other connectors, an input of sink connector {}: a loop. Each such record is skipped and counted "
+                    + "in looped-record-total. Remove topic '{}' from the sink's topics, or change the source's topic, "
+                    + "or the connector that copies one into the other.", position.describe(), stash.path(), loopMark,
+                sinkName, position.partition().topic());
         }
     }
 

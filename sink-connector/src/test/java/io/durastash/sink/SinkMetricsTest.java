@@ -1,5 +1,6 @@
 package io.durastash.sink;
 
+import io.durastash.connect.LoopMark;
 import io.durastash.connect.StashGauges;
 import io.durastash.connect.WorkerPluginMetrics;
 import io.durastash.sink.SinkFixture.Started;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.Map;
 
 import static io.durastash.sink.SinkFixture.bytesRecord;
@@ -67,6 +69,23 @@ class SinkMetricsTest {
 
         sink.task().stop();
         assertTrue(worker.names().isEmpty(), "a stopped task leaves no metrics: " + worker.names());
+    }
+
+    @Test
+    void aRecordThatLeftThisStashBeforeIsNotStashedAgainButCountedAndCommitted() {
+        Started sink = fixture.start(null, P0);
+        SinkRecord looped = bytesRecord("orders", 0, 1, "k", "b");
+        new LoopMark(fixture.stash().id()).addTo(looped.headers());
+        SinkRecord elsewhere = bytesRecord("orders", 0, 2, "k", "c");
+        new LoopMark(UUID.randomUUID()).addTo(elsewhere.headers());
+
+        sink.task().put(List.of(bytesRecord("orders", 0, 0, "k", "a"), looped, elsewhere));
+
+        assertEquals(2.0, worker.number("put-record-total"), "a record that passed another stash is stashed");
+        assertEquals(1.0, worker.number(SinkMetrics.LOOPED_RECORD + "-total"));
+        assertEquals(2.0, worker.number(StashGauges.PENDING_RECORDS));
+        assertEquals(Map.of(P0, 2L), fixture.stash().ledger(SinkFixture.CONNECTOR).stashedOffsets(),
+            "the looped record counts as handled");
     }
 
     @Test

@@ -1,5 +1,11 @@
 package io.durastash.sink;
 
+import io.durastash.connect.StashOwners;
+import io.durastash.connect.StashRoots;
+import org.junit.jupiter.api.io.TempDir;
+import java.nio.file.Path;
+import java.util.List;
+
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
@@ -112,6 +118,52 @@ class StashSinkConfigTest {
             .filter(v -> v.name().equals("stash.volume.bytes")).findFirst().orElseThrow().errorMessages().isEmpty());
         props.put("stash.volume.bytes", "1073741824");
         assertEquals(1073741824L, new StashSinkConfig(props).volumeBytes());
+    }
+
+    @Test
+    void aStashOwnedByAnotherSinkIsRefusedOnStashName(@TempDir Path dir) {
+        Path stash = dir.resolve("orders");
+        StashOwners.write(createdDirectory(stash), new StashOwners.Owners("orders-sink", "orders-source"));
+        Map<String, String> props = minimal();
+        props.put("stash.dir", dir.toString());
+        props.put("stash.name", "orders");
+        props.put("name", "intruder");
+        List<String> errors = errorsOf(props, "stash.name");
+        assertEquals(1, errors.size(), errors.toString());
+        assertTrue(errors.get(0).contains("belongs to the pair sink 'orders-sink' and source 'orders-source'"), errors.get(0));
+        props.put("name", "orders-sink");
+        assertEquals(List.of(), errorsOf(props, "stash.name"));
+    }
+
+    @Test
+    void aStashOutsideTheWorkersRootsIsRefusedOnStashDir(@TempDir Path dir) {
+        System.setProperty(StashRoots.PROPERTY, dir.resolve("stashes").toString());
+        try {
+            Map<String, String> props = minimal();
+            props.put("stash.dir", dir.resolve("elsewhere").toString());
+            List<String> errors = errorsOf(props, "stash.dir");
+            assertEquals(1, errors.size(), errors.toString());
+            assertTrue(errors.get(0).contains("outside the directories this worker allows"), errors.get(0));
+            ConfigException e = assertThrows(ConfigException.class, () -> new StashSinkConfig(props).stashPath());
+            assertTrue(e.getMessage().contains("stash.dir"), e.getMessage());
+            props.put("stash.dir", dir.resolve("stashes").resolve("team-a").toString());
+            assertEquals(List.of(), errorsOf(props, "stash.dir"));
+        } finally {
+            System.clearProperty(StashRoots.PROPERTY);
+        }
+    }
+
+    private static Path createdDirectory(Path path) {
+        try {
+            return java.nio.file.Files.createDirectories(path);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static List<String> errorsOf(Map<String, String> props, String key) {
+        return StashSinkConfig.validate(props).configValues().stream().filter(v -> v.name().equals(key)).findFirst()
+            .orElseThrow().errorMessages();
     }
 
     @Test

@@ -32,6 +32,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import static io.durastash.sink.SinkFixture.bytes;
@@ -444,6 +445,21 @@ class StashSinkTaskTest {
         fixture.with("stash.dir", file.toString());
         StashException e = assertThrows(StashException.class, () -> fixture.start(null, ORDERS_0));
         assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+    }
+
+    @Test
+    void aSinkOfAnotherNameIsRefusedAndWritesNothing() {
+        fixture.start(null, ORDERS_0).task().put(List.of(bytesRecord("orders", 0, 0, "a", "1")));
+        SinkFixture intruder = new SinkFixture(dir).with(StashSinkConfig.CONNECTOR_NAME_CONFIG, "intruder");
+        try {
+            ConnectException e = assertThrows(ConnectException.class, () -> intruder.start(null, ORDERS_0));
+            assertTrue(e.getMessage().contains("belongs to the pair sink '" + SinkFixture.CONNECTOR + "'"), e.getMessage());
+            assertTrue(e.getMessage().contains("not to the sink connector 'intruder'"), e.getMessage());
+            assertEquals(1, fixture.stash().stats().liveRecords());
+            assertEquals(Set.of(SinkFixture.CONNECTOR), fixture.stash().inspect().stashedOffsets().keySet());
+        } finally {
+            intruder.close();
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.durastash.source;
 
+import io.durastash.connect.LoopMark;
 import io.durastash.stash.BatchMetadata;
 import io.durastash.stash.BatchRecord;
 import io.durastash.stash.StashRecord;
@@ -12,20 +13,22 @@ import java.util.Optional;
 /**
  * Turns a stashed record into the {@link SourceRecord} Connect writes: key, value, their schemas, headers
  * and timestamp as stashed; the topic from the template; the input partition kept or left to the producer;
- * the stash position as source offset; provenance headers when enabled. Not thread-safe.
+ * the stash position as source offset; provenance headers and the loop mark when enabled. Not thread-safe.
  */
 final class SourceRecordMapper {
     private final Map<String, ?> sourcePartition;
     private final TopicTemplate topics;
     private final boolean preservePartition;
     private final ProvenanceHeaders provenance;
+    private final LoopMark loopMark;
 
     SourceRecordMapper(Map<String, ?> sourcePartition, TopicTemplate topics, boolean preservePartition,
-                       Optional<ProvenanceHeaders> provenance) {
+                       Optional<ProvenanceHeaders> provenance, Optional<LoopMark> loopMark) {
         this.sourcePartition = sourcePartition;
         this.topics = topics;
         this.preservePartition = preservePartition;
         this.provenance = provenance.orElse(null);
+        this.loopMark = loopMark.orElse(null);
     }
 
     /** The output topic of {@code record}. */
@@ -38,7 +41,8 @@ final class SourceRecordMapper {
      * converter wrote it; -1 when its key or value is of another type.
      */
     long sizeInBytes(BatchMetadata batch, BatchRecord entry) {
-        return OutputLimits.sizeInBytes(entry.record(), provenance == null ? 0 : provenance.sizeInBytes(batch, entry));
+        return OutputLimits.sizeInBytes(entry.record(), (provenance == null ? 0 : provenance.sizeInBytes(batch, entry))
+            + (loopMark == null ? 0 : loopMark.sizeInBytes()));
     }
 
     /** @param input the record's input partition (one instance per run of records, for the acknowledgements) */
@@ -46,6 +50,9 @@ final class SourceRecordMapper {
         StashRecord record = entry.record();
         if (provenance != null) {
             provenance.addTo(record.headers(), batch, entry);
+        }
+        if (loopMark != null) {
+            loopMark.addTo(record.headers());
         }
         // A requeued record's input offset is committed already: the sink side has nothing to learn from its delivery.
         return new SourceRecord(sourcePartition, SourceOffsets.offset(entry.position(), batch.requeued() ? null : input,

@@ -1,6 +1,8 @@
 package io.durastash.source;
 
+import io.durastash.connect.LoopMark;
 import io.durastash.connect.StashLocationConfig;
+import io.durastash.connect.StashOwners;
 import io.durastash.stash.StashOptions;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -48,6 +50,15 @@ public final class StashSourceConfig extends AbstractConfig {
         + "org.apache.kafka.connect.converters.ByteArrayConverter the header holds that text ('42'); the default "
         + "SimpleHeaderConverter writes bytes Base64-encoded, so there it holds the Base64 of that text ('NDI='). A "
         + "STRING or INT64 schema would make ByteArrayConverter fail the task with a DataException.";
+
+    public static final String LOOP_HEADER_CONFIG = "loop.header";
+    public static final boolean LOOP_HEADER_DEFAULT = true;
+    private static final String LOOP_HEADER_DOC = "Whether to add the header " + LoopMark.HEADER + " (this stash's id, "
+        + "36 bytes of text) to every record, next to those of stashes the record passed before. A DuraStash sink does "
+        + "not stash a record that carries its own stash's id: a loop through other connectors (this pair's output "
+        + "is, directly or not, an input of its sink) then ends after one round, counted in looped-record-total, "
+        + "instead of growing a topic without end. Turn it off only when a consumer of the output cannot accept the "
+        + "header.";
 
     public static final String PROVENANCE_HEADER_PREFIX_CONFIG = "provenance.header.prefix";
     public static final String PROVENANCE_HEADER_PREFIX_DEFAULT = "durastash.";
@@ -104,7 +115,9 @@ public final class StashSourceConfig extends AbstractConfig {
                 Importance.MEDIUM, PROVENANCE_HEADERS_DOC, OUTPUT_GROUP, ++output, Width.SHORT, "Provenance headers")
             .define(PROVENANCE_HEADER_PREFIX_CONFIG, Type.STRING, PROVENANCE_HEADER_PREFIX_DEFAULT,
                 new ConfigDef.NonEmptyString(), Importance.LOW, PROVENANCE_HEADER_PREFIX_DOC, OUTPUT_GROUP, ++output,
-                Width.MEDIUM, "Provenance header prefix");
+                Width.MEDIUM, "Provenance header prefix")
+            .define(LOOP_HEADER_CONFIG, Type.BOOLEAN, LOOP_HEADER_DEFAULT, StashLocationConfig.TRUE_OR_FALSE,
+                Importance.LOW, LOOP_HEADER_DOC, OUTPUT_GROUP, ++output, Width.SHORT, "Loop header");
         int drain = 0;
         def.define(POLL_MAX_RECORDS_CONFIG, Type.INT, POLL_MAX_RECORDS_DEFAULT, Range.atLeast(1), Importance.MEDIUM,
                 POLL_MAX_RECORDS_DOC, DRAIN_GROUP, ++drain, Width.SHORT, "Max records per poll")
@@ -142,6 +155,7 @@ public final class StashSourceConfig extends AbstractConfig {
                 + "sink connector reads it again, in a loop. Name another topic (for example " + TopicTemplate.PLACEHOLDER
                 + ".buffered), or set " + PRODUCER_BOOTSTRAP_OVERRIDE + " to the cluster the records go to.");
         }
+        StashLocationConfig.placementProblems(props, StashOwners.Role.SOURCE).forEach(errors::putIfAbsent);
         String offsetsTopic = props.get(OFFSETS_TOPIC_CONFIG);
         if (offsetsTopic != null && TopicTemplate.problem(template).isEmpty()
             && new TopicTemplate(template).fixedTopic().filter(offsetsTopic.trim()::equals).isPresent()) {
@@ -153,6 +167,11 @@ public final class StashSourceConfig extends AbstractConfig {
 
     private static String normalized(String value) {
         return value == null ? null : value.trim().toLowerCase(Locale.ROOT);
+    }
+
+    /** The connector's name, which owns the stash with its sink's ({@link StashOwners}); null when not passed. */
+    public String connectorName() {
+        return StashLocationConfig.connectorName(this);
     }
 
     public Path stashPath() {
@@ -196,6 +215,11 @@ public final class StashSourceConfig extends AbstractConfig {
     }
 
     /** The provenance headers to add, or empty when {@link #provenanceHeaders()} is off. */
+    /** The mark of stash {@code stashId} for the records emitted, when {@code loop.header} is on. */
+    Optional<LoopMark> loopMark(java.util.UUID stashId) {
+        return getBoolean(LOOP_HEADER_CONFIG) ? Optional.of(new LoopMark(stashId)) : Optional.empty();
+    }
+
     Optional<ProvenanceHeaders> provenance() {
         return provenanceHeaders() ? Optional.of(new ProvenanceHeaders(provenanceHeaderPrefix())) : Optional.empty();
     }

@@ -1,6 +1,7 @@
 package io.durastash.source;
 
 import io.durastash.connect.PluginMetricsGroup;
+import io.durastash.connect.StashOwners;
 import io.durastash.connect.StashInput;
 import io.durastash.connect.StashInputs;
 import io.durastash.stash.BatchMetadata;
@@ -68,14 +69,19 @@ public class StashSourceTask extends SourceTask {
     @Override
     public void start(Map<String, String> props) {
         config = new StashSourceConfig(props);
+        if (config.connectorName() == null || config.connectorName().isBlank()) {
+            throw new ConnectException("The task config has no connector name ('name'), which owns the stash with its "
+                + "sink's. Start this task through StashSourceConnector. This task will be stopped.");
+        }
         this.props = Map.copyOf(props);
         lastAcknowledgeNanos = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(ACKNOWLEDGE_INTERVAL_MS);
         lease = StashRegistry.jvm().acquire(config.stashPath(), config.stashOptions());
         try {
             stash = lease.stash();
+            StashOwners.claim(stash.path(), StashOwners.Role.SOURCE, config.connectorName());
             sourcePartition = SourceOffsets.partition(stash.id());
             mapper = new SourceRecordMapper(sourcePartition, config.topicTemplate(), config.preservePartition(),
-                config.provenance());
+                config.provenance(), config.loopMark(stash.id()));
             drainer = stash.drainer(toString(), config.pollMaxRecords(), config.loadHoldMs());
             transactions = context.transactionContext();
             limits = new OutputLimits(props, () -> StashInputs.jvm().of(stash.path()).map(StashInput::clientConfig)

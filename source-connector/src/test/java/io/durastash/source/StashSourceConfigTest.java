@@ -122,7 +122,8 @@ class StashSourceConfigTest {
         ConfigDef def = StashSourceConfig.configDef();
         assertSame(def, StashSourceConfig.configDef(), "built once");
         assertEquals(Set.of("stash.dir", "stash.name", "stash.memory.bytes", "topic", "preserve.partition",
-            "provenance.headers", "provenance.header.prefix", "poll.max.records", "poll.wait.ms", "load.hold.ms"),
+            "provenance.headers", "provenance.header.prefix", "loop.header", "poll.max.records", "poll.wait.ms",
+            "load.hold.ms"),
             def.names());
         for (ConfigDef.ConfigKey key : def.configKeys().values()) {
             assertNotNull(key.documentation, key.name);
@@ -142,7 +143,8 @@ class StashSourceConfigTest {
 
     @Test
     void booleansRenderTheirValuesInTheReference() {
-        for (String key : List.of(StashSourceConfig.PRESERVE_PARTITION_CONFIG, StashSourceConfig.PROVENANCE_HEADERS_CONFIG)) {
+        for (String key : List.of(StashSourceConfig.PRESERVE_PARTITION_CONFIG, StashSourceConfig.PROVENANCE_HEADERS_CONFIG,
+            StashSourceConfig.LOOP_HEADER_CONFIG)) {
             assertEquals("[true, false]", StashSourceConfig.configDef().configKeys().get(key).validator.toString(), key);
         }
     }

@@ -1,5 +1,6 @@
 package io.durastash.source;
 
+import io.durastash.connect.LoopMark;
 import io.durastash.stash.testing.TestDrainer;
 
 import io.durastash.connect.StashLocationConfig;
@@ -173,7 +174,8 @@ class StashSourceTaskTest {
         assertArrayEquals(TestStash.value(100), (byte[]) first.value());
         assertEquals(1_000_100L, first.timestamp());
         assertEquals("in/0/100", first.headers().lastWithName("origin").value());
-        assertEquals(1, first.headers().size(), "no provenance headers unless enabled");
+        assertEquals(2, first.headers().size(), "the loop mark, and no provenance headers unless enabled");
+        assertTrue(new LoopMark(stash.stash().id()).marks(first.headers()), "the loop mark names this stash");
         assertEquals("in-1-200", all.get(5).key());
         assertNull(task.poll(), "an empty stash yields null");
     }
@@ -635,9 +637,32 @@ class StashSourceTaskTest {
         StashSourceTask task = new StashSourceTask();
         task.initialize(new FakeSourceTaskContext(Map.of(), false));
         ConnectException e = assertThrows(ConnectException.class, () -> task.start(Map.of(
-            StashLocationConfig.STASH_DIR_CONFIG, file.toString())));
+            StashLocationConfig.CONNECTOR_NAME, TestStash.SOURCE_NAME, StashLocationConfig.STASH_DIR_CONFIG, file.toString())));
         assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
         assertEquals(0, StashRegistry.jvm().holders(file.resolve("default")));
+    }
+
+    @Test
+    void aSourceOfAnotherNameIsRefusedOnAStashThatHasASourceAndDrainsNothing() throws Exception {
+        stash.append("in", 0, 100, 5);
+        StashSourceTask owner = start();
+        owner.stop();
+        StashSourceTask thief = new StashSourceTask();
+        thief.initialize(new FakeSourceTaskContext(Map.of(), false));
+        ConnectException e = assertThrows(ConnectException.class,
+            () -> thief.start(stash.taskProps(StashLocationConfig.CONNECTOR_NAME, "thief")));
+        assertTrue(e.getMessage().contains("belongs to the pair sink '(none yet)' and source '" + TestStash.SOURCE_NAME
+            + "', not to the source connector 'thief'"), e.getMessage());
+        assertEquals(5, stash.stats().liveRecords(), "nothing drained");
+        assertEquals(1, StashRegistry.jvm().holders(stash.stash().path()), "the thief released the stash it opened");
+    }
+
+    @Test
+    void withoutTheLoopHeaderRecordsLeaveAsStashed() throws Exception {
+        stash.append("in", 0, 100, 1);
+        StashSourceTask task = start(StashSourceConfig.LOOP_HEADER_CONFIG, "false");
+        List<SourceRecord> records = poll(task);
+        assertEquals(1, records.get(0).headers().size(), records.get(0).headers().toString());
     }
 
     @Test

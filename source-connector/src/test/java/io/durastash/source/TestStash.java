@@ -28,6 +28,8 @@ import java.util.Map;
  */
 final class TestStash implements AutoCloseable {
     static final String NAME = "test-stash";
+    /** The source connector the tasks run for, which owns the stash with its sink. */
+    static final String SOURCE_NAME = "test-source";
 
     final Path dir;
     final Path path;
@@ -51,6 +53,7 @@ final class TestStash implements AutoCloseable {
     /** The task config naming this stash, with short waits, plus {@code overrides} (key, value, key, value...). */
     Map<String, String> taskProps(String... overrides) {
         Map<String, String> props = new HashMap<>();
+        props.put(StashLocationConfig.CONNECTOR_NAME, SOURCE_NAME);
         props.put(StashLocationConfig.STASH_DIR_CONFIG, dir.toString());
         props.put(StashLocationConfig.STASH_NAME_CONFIG, NAME);
         props.put(StashLocationConfig.STASH_MEMORY_BYTES_CONFIG, Long.toString(StashOptions.MIN_MEMORY_BYTES));

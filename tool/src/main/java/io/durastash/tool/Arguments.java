@@ -9,7 +9,8 @@ import java.util.Set;
 
 /** The parsed command line: {@code --name value} (or {@code --name=value}) options, flags, and positionals in order. */
 final class Arguments {
-    static final Set<String> VALUE_OPTIONS = Set.of("--dir", "--format", "--from", "--limit", "--max-listed", "--output", "--into");
+    static final Set<String> VALUE_OPTIONS = Set.of("--dir", "--format", "--from", "--limit", "--max-listed", "--output", "--into",
+        "--sink", "--source");
     static final Set<String> FLAGS = Set.of("--all", "--dry-run", "--help", "-h", "--version");
 
     private final List<String> positionals = new ArrayList<>();

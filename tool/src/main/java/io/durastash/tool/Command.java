@@ -14,6 +14,14 @@ interface Command {
     /** Rejects arguments the command does not take, before the stash is opened. */
     void check(Arguments args) throws UsageException;
 
+    /**
+     * Whether the command, with these arguments, changes the stash; when not, the stash is opened read-only, and no
+     * file in its directory changes.
+     */
+    default boolean changesStash(Arguments args) {
+        return false;
+    }
+
     /** Runs the command; returns the exit code. */
     int run(Invocation invocation) throws UsageException, IOException;
 }

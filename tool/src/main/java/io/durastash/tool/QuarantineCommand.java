@@ -41,6 +41,12 @@ final class QuarantineCommand implements Command {
         }
     }
 
+    /** Requeue and purge change the stash, but for a dry run. */
+    @Override
+    public boolean changesStash(Arguments args) {
+        return !args.positionals().get(1).equals("list") && !args.flag("--dry-run");
+    }
+
     @Override
     public int run(Invocation in) throws UsageException {
         String sub = in.args().positionals().get(1);

@@ -3,6 +3,7 @@ package io.durastash.tool;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.durastash.stash.EncodedRecord;
 import io.durastash.stash.NewBatch;
+import io.durastash.connect.StashOwners;
 import io.durastash.stash.LockHolder;
 import io.durastash.stash.Stash;
 import io.durastash.stash.StashOptions;
@@ -21,17 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,23 +41,11 @@ class StashToolTest {
     Path dir;
     private final TestRecords records = new TestRecords();
 
-    /** What one run printed and returned. */
-    record Run(int code, String out, String err) {
-        JsonNode json() throws Exception {
-            return Output.JSON.readTree(out);
-        }
+    private static ToolRun run(String... args) {
+        return ToolRun.of(args);
     }
 
-    private Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Clock clock = Clock.fixed(Instant.ofEpochMilli(System.currentTimeMillis()), ZoneOffset.UTC);
-        int code = new StashTool(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-            clock).run(args);
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
-    private Run tool(String... args) {
+    private ToolRun tool(String... args) {
         List<String> all = new ArrayList<>(List.of("--dir", dir.toString()));
         all.addAll(List.of(args));
         return run(all.toArray(new String[0]));
@@ -82,7 +63,7 @@ class StashToolTest {
 
     @Test
     void helpAndUsageErrors() {
-        Run help = run("--help");
+        ToolRun help = run("--help");
         assertEquals(StashTool.OK, help.code());
         assertTrue(help.out().startsWith("Usage: durastash --dir <stash directory>"), help.out());
         assertTrue(help.out().contains("quarantine requeue (--all | BATCH...) [--dry-run]"));
@@ -90,7 +71,7 @@ class StashToolTest {
         assertTrue(run("--version").out().startsWith("durastash "));
 
         assertEquals(StashTool.USAGE, run("--dir", dir.toString(), "frobnicate").code());
-        Run noDir = run("stats");
+        ToolRun noDir = run("stats");
         assertEquals(StashTool.USAGE, noDir.code());
         assertTrue(noDir.err().contains("--dir"), noDir.err());
         assertEquals(StashTool.USAGE, tool("stats", "--limit", "3").code(), "an option stats does not take");
@@ -106,7 +87,7 @@ class StashToolTest {
     @Test
     void aMissingStashIsNamedAndNotCreated() {
         Path missing = dir.resolve("no-such-stash");
-        Run run = run("--dir", missing.toString(), "stats");
+        ToolRun run = run("--dir", missing.toString(), "stats");
         assertEquals(StashTool.FAILED, run.code());
         assertTrue(run.err().contains("there is no stash at " + missing), run.err());
         assertFalse(Files.exists(missing));
@@ -115,7 +96,7 @@ class StashToolTest {
     @Test
     void statsShowsCountersAndStashedOffsets() throws Exception {
         threeBatches();
-        Run text = tool("stats");
+        ToolRun text = tool("stats");
         assertEquals(StashTool.OK, text.code(), text.err());
         assertTrue(text.out().contains("pending          3 batches, 6 records"), text.out());
         assertTrue(text.out().contains("orders: t-0=5"), text.out());
@@ -132,7 +113,7 @@ class StashToolTest {
     @Test
     void listPagesThroughTheBatches() throws Exception {
         threeBatches();
-        Run page = tool("list", "--limit", "2");
+        ToolRun page = tool("list", "--limit", "2");
         assertEquals(StashTool.OK, page.code(), page.err());
         List<String> lines = page.out().lines().toList();
         assertTrue(lines.get(0).startsWith("BATCH"));
@@ -167,7 +148,7 @@ class StashToolTest {
             stash.append("s", List.of(new NewBatch("orders", encoded)), Map.of(), true);
         }
 
-        Run text = tool("show", "1");
+        ToolRun text = tool("show", "1");
         assertEquals(StashTool.OK, text.code(), text.err());
         assertTrue(text.out().contains("#0 orders-1@7  timestamp=2023-11-14T22:13:20Z (CreateTime)"), text.out());
         assertTrue(text.out().contains("headers: source=web, raw=base64:AAEC"), text.out());
@@ -188,7 +169,7 @@ class StashToolTest {
         assertEquals("base64", record.get("headers").get(1).get("format").asText());
         assertEquals(1, json.get("next").asInt(), "the next page starts at index 1");
 
-        Run missing = tool("show", "9");
+        ToolRun missing = tool("show", "9");
         assertEquals(StashTool.FAILED, missing.code());
         assertTrue(missing.err().contains("no batch 9"), missing.err());
     }
@@ -201,7 +182,7 @@ class StashToolTest {
             raw.flipRecordBit(2, 1);
             raw.spoilMetadataChecksum(3);
         }
-        Run text = tool("verify");
+        ToolRun text = tool("verify");
         assertEquals(StashTool.DAMAGED, text.code(), text.out() + text.err());
         assertTrue(text.out().contains("DAMAGED: 2 entries fail"), text.out());
         assertTrue(text.out().contains("RECORD batch 2 record 1: record checksum mismatch"), text.out());
@@ -212,9 +193,9 @@ class StashToolTest {
         assertEquals(2, json.get("damageCount").asInt());
         assertEquals("RECORD", json.get("damages").get(0).get("kind").asText());
 
-        Run list = tool("list");
+        ToolRun list = tool("list");
         assertTrue(list.out().contains("DAMAGED  metadata: metadata checksum mismatch"), list.out());
-        Run show = tool("show", "2");
+        ToolRun show = tool("show", "2");
         assertEquals(StashTool.DAMAGED, show.code());
         assertTrue(show.out().contains("#1 DAMAGED"), show.out());
         assertEquals(StashTool.DAMAGED, tool("verify").code(), "inspection changed nothing");
@@ -233,7 +214,7 @@ class StashToolTest {
             TestDrainer.active(stash).drainAll();
         }
 
-        Run list = tool("quarantine", "list");
+        ToolRun list = tool("quarantine", "list");
         assertEquals(StashTool.OK, list.code(), list.err());
         List<String> lines = list.out().lines().toList();
         assertEquals(3, lines.size(), "a header, batch 2's metadata entry, batch 3's record:\n" + list.out());
@@ -245,7 +226,7 @@ class StashToolTest {
         assertEquals(1, record.get("records").asInt());
         assertEquals("t", record.get("offsets").get(0).get("topic").asText(), "with its batch's input offsets: " + record);
 
-        Run dryRun = tool("quarantine", "requeue", "--all", "--dry-run");
+        ToolRun dryRun = tool("quarantine", "requeue", "--all", "--dry-run");
         assertEquals(StashTool.OK, dryRun.code());
         assertTrue(dryRun.out().contains("batch 3: nothing passes again; 1 still damaged"), dryRun.out());
 
@@ -268,7 +249,7 @@ class StashToolTest {
         threeBatches();
         Path file = dir.getParent().resolve(dir.getFileName() + "-export.jsonl");
         try {
-            Run run = tool("export", "--output", file.toString());
+            ToolRun run = tool("export", "--output", file.toString());
             assertEquals(StashTool.OK, run.code(), run.err());
             assertTrue(run.out().contains("exported 6 records of 3 batches"), run.out());
             List<String> lines = Files.readAllLines(file);
@@ -281,7 +262,7 @@ class StashToolTest {
             assertEquals("utf8", first.get("valueFormat").asText());
             assertEquals(5, Output.JSON.readTree(lines.get(5)).get("offset").asInt());
 
-            Run again = tool("export", "--output", file.toString());
+            ToolRun again = tool("export", "--output", file.toString());
             assertEquals(StashTool.FAILED, again.code());
             assertTrue(again.err().contains("exists"), again.err());
         } finally {
@@ -290,7 +271,7 @@ class StashToolTest {
         try (RawStash raw = new RawStash(dir)) {
             raw.flipRecordBit(1, 0);
         }
-        Run stdout = tool("export", "--output", "-");
+        ToolRun stdout = tool("export", "--output", "-");
         assertEquals(StashTool.DAMAGED, stdout.code());
         assertEquals(5, stdout.out().lines().count());
         assertTrue(stdout.err().contains("skipped 1 damaged records"), stdout.err());
@@ -303,21 +284,21 @@ class StashToolTest {
             raw.flipRecordBit(2, 1);
         }
         Path into = dir.getParent().resolve(dir.getFileName() + "-salvaged");
-        Run run = tool("salvage", "--into", into.toString());
+        ToolRun run = tool("salvage", "--into", into.toString());
         assertEquals(StashTool.DAMAGED, run.code(), run.out() + run.err());
         assertTrue(run.out().contains("salvaged 5 records of 3 batches"), run.out());
         assertTrue(run.out().contains("NOT COPIED: 1 records of batch 2 (record 1: record checksum mismatch"), run.out());
         assertTrue(run.out().contains("fetch these input offsets again") && run.out().contains("t-0[2..4]"), run.out());
 
         List<String> offsets = new ArrayList<>();
-        Run export = run("--dir", into.toString(), "export", "--output", "-");
+        ToolRun export = run("--dir", into.toString(), "export", "--output", "-");
         assertEquals(StashTool.OK, export.code(), export.err());
         export.out().lines().forEach(line -> offsets.add(line.replaceAll(".*\"offset\":(\\d+).*", "$1")));
         assertEquals(List.of("0", "1", "2", "4", "5"), offsets);
         JsonNode stats = run("--dir", into.toString(), "--format", "json", "stats").json();
         assertEquals(5, stats.get("stashedOffsets").get("orders").get("t-0").asInt(), stats.toString());
 
-        Run again = tool("salvage", "--into", into.toString());
+        ToolRun again = tool("salvage", "--into", into.toString());
         assertEquals(StashTool.FAILED, again.code());
         assertTrue(again.err().contains("not empty"), again.err());
         assertEquals(StashTool.DAMAGED, tool("verify").code(), "the old stash is only read");
@@ -326,27 +307,36 @@ class StashToolTest {
     @Test
     void aStashOpenInAWorkerIsRefusedWithAClearMessage() throws Exception {
         threeBatches();
-        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        Process holder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), LockHolder.class.getName(),
-            dir.toString()).redirectErrorStream(true).start();
-        try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
-            String line;
-            do {
-                line = out.readLine();
-            } while (line != null && !line.startsWith("OPEN "));
-            assertTrue(line != null, "the holder process opened the stash");
-
-            Run run = tool("stats");
+        try (LockHolder.Held holder = LockHolder.start(dir, 0)) {
+            ToolRun run = tool("stats");
             assertEquals(StashTool.FAILED, run.code());
             assertTrue(run.err().contains(dir.toAbsolutePath().normalize().toString()), run.err());
             assertTrue(run.err().contains("locked by another process"), run.err());
             assertTrue(run.err().contains("Stop the connectors that use it"), run.err());
             assertFalse(run.err().contains("Exception"), "no stack trace: " + run.err());
             assertTrue(run.out().isEmpty());
-        } finally {
-            holder.destroyForcibly();
-            holder.waitFor(30, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void ownersShowsThePairAndHandsTheStashOverOnlyWhenAsked() throws Exception {
+        threeBatches();
+        StashOwners.claim(dir, StashOwners.Role.SINK, "orders-sink");
+        StashOwners.claim(dir, StashOwners.Role.SOURCE, "orders-source");
+
+        ToolRun shown = tool("owners");
+        assertEquals(0, shown.code(), shown.err());
+        assertTrue(shown.out().contains("sink     orders-sink"), shown.out());
+        assertTrue(shown.out().contains("source   orders-source"), shown.out());
+
+        ToolRun renamed = tool("--format", "json", "owners", "--source", "orders-source-v2");
+        assertEquals(0, renamed.code(), renamed.err());
+        assertTrue(renamed.json().path("changed").asBoolean(), renamed.out());
+        assertEquals(new StashOwners.Owners("orders-sink", "orders-source-v2"), StashOwners.read(dir));
+        assertTrue(StashOwners.refusal(dir, StashOwners.Role.SOURCE, "orders-source").isPresent(), "the old name is refused");
+
+        ToolRun blank = tool("owners", "--sink", " ");
+        assertEquals(StashTool.USAGE, blank.code());
+        assertTrue(blank.err().contains("--sink needs a connector name"), blank.err());
     }
 }

@@ -42,8 +42,10 @@ final class StashVerifier {
 
     VerifyReport verify(long nextBatchId) {
         if (db.walDamage() != null) {
-            damage(VerifyReport.Kind.WAL, -1, -1, "the write-ahead log is damaged; opening the stash dropped the writes "
-                + "after the damage, and the quarantine records it: " + db.walDamage());
+            damage(VerifyReport.Kind.WAL, -1, -1, "the write-ahead log is damaged; " + (db.readOnly()
+                ? "the writes after the damage were not read, and stay in the log until the next read-write open (a "
+                + "worker's) drops them and records that in the quarantine: "
+                : "opening the stash dropped the writes after the damage, and the quarantine records it: ") + db.walDamage());
         }
         String files = db.verifyFileChecksums();
         if (files != null) {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -15,6 +16,10 @@ import java.nio.file.StandardOpenOption;
  * two copies of DuraStash in one worker (two plugins, or two versions on {@code plugin.path}, each with
  * its own class loader and native library) would both open the stash. The JDK tracks file locks per
  * JVM, whatever the class loader, so the second copy fails here with a message that says why.
+ *
+ * <p>A read-only open takes the lock shared ({@link #acquireShared}): read-only opens in other processes go along
+ * with it, a read-write open does not, either way round. RocksDB would let a read-only handle open beside a live
+ * writer, but its view would go stale, and files it has yet to read may be compacted away under it.
  */
 public final class DirectoryLock implements AutoCloseable {
     public static final String FILE_NAME = "durastash.lock";
@@ -47,6 +52,38 @@ public final class DirectoryLock implements AutoCloseable {
             throw new StashException("The stash directory " + directory + " is already open in this JVM by another copy "
                 + "of DuraStash. Install the sink and source connectors as ONE plugin (one directory or archive on "
                 + "plugin.path) and keep only one version of it there, so that all tasks share one stash handle.", e);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(channel);
+            throw e instanceof StashException ? (StashException) e : lockedByAnotherProcess(directory, e);
+        }
+    }
+
+    /**
+     * Takes the lock shared, for a read-only open, through a channel that only reads, so that the directory does not
+     * change. Without a lock file nothing is locked: no DuraStash holds the directory, since every read-write open
+     * creates the file, and none is created here.
+     */
+    public static AutoCloseable acquireShared(Path directory) {
+        Path file = directory.resolve(FILE_NAME);
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            return () -> { };
+        } catch (IOException e) {
+            throw new StashException("Cannot read the lock file " + file + " (" + e + "). Give this user read access to "
+                + "the stash directory.", e);
+        }
+        try {
+            FileLock lock = channel.tryLock(0, Long.MAX_VALUE, true);
+            if (lock == null) {
+                throw lockedByAnotherProcess(directory, null);
+            }
+            return new DirectoryLock(channel, lock);
+        } catch (OverlappingFileLockException e) {
+            closeQuietly(channel);
+            throw new StashException("The stash directory " + directory + " is already open in this JVM. Close that "
+                + "handle before opening the stash read-only.", e);
         } catch (IOException | RuntimeException e) {
             closeQuietly(channel);
             throw e instanceof StashException ? (StashException) e : lockedByAnotherProcess(directory, e);

@@ -13,9 +13,10 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * What a stash does as it opens: checks the format version, reads or creates its identity, and rebuilds the
- * {@link DrainQueue} from {@code meta}, where every batch on disk, LOADED or not, is deliverable again. The next
- * batch id is set past every id ever stored, so ids are never reused.
+ * What a stash does as it opens: checks the format version (and records a newer one, unless the stash is opened
+ * read-only), reads or creates its identity, and rebuilds the {@link DrainQueue} from {@code meta}, where every batch
+ * on disk, LOADED or not, is deliverable again. The next batch id is set past every id ever stored, so ids are never
+ * reused.
  */
 public final class Recovery {
     private static final Logger log = LoggerFactory.getLogger(Recovery.class);
@@ -67,7 +68,7 @@ public final class Recovery {
                 throw new StashException("The stash at " + db.path() + " has format version " + version + " but this "
                     + "DuraStash reads version " + FORMAT_VERSION + ". Upgrade DuraStash to open it.");
             }
-            if (version < FORMAT_VERSION) {
+            if (version < FORMAT_VERSION && !db.readOnly()) {
                 upgrade(version);
             }
         }

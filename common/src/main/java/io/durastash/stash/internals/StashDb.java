@@ -3,7 +3,9 @@ package io.durastash.stash.internals;
 import io.durastash.stash.StashException;
 import io.durastash.stash.StashOptions;
 import io.durastash.stash.StashUnavailableException;
+import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.DBOptions;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.LRUCache;
 import org.rocksdb.ReadOptions;
@@ -36,7 +38,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <p>Lock order: the lifecycle lock (read for every call, write for {@link #close}) before a cursor's monitor.
  * After an I/O failure RocksDB takes no more writes on the handle: {@link #hardFailure()} then says why, and the
- * registry opens a new handle when a task acquires the stash again. Thread-safe.
+ * registry opens a new handle when a task acquires the stash again.
+ *
+ * <p>A handle opened read-only ({@link StashOptions#readOnly()}) changes nothing in the stash directory: RocksDB opens
+ * it read-only, the directory lock is taken shared, every write fails with a {@link StashException} that says so, and
+ * close writes nothing. Thread-safe.
  */
 public final class StashDb {
     private static final Logger log = LoggerFactory.getLogger(StashDb.class);
@@ -58,13 +64,15 @@ public final class StashDb {
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final Set<FamilyCursor> openCursors = ConcurrentHashMap.newKeySet();
     private final String walDamage;
+    private final boolean readOnly;
     private volatile boolean closed;
     private volatile StashException hardFailure;
 
     private StashDb(Path path, RocksDB db, List<ColumnFamilyHandle> handles, List<AutoCloseable> resources,
-                    String walDamage) {
+                    String walDamage, boolean readOnly) {
         this.path = path;
         this.walDamage = walDamage;
+        this.readOnly = readOnly;
         this.db = db;
         this.handles = handles;
         this.resources = resources;
@@ -76,12 +84,18 @@ public final class StashDb {
     }
 
     /**
-     * Opens (creating if needed) the database in {@code path}, locking the directory first.
+     * Opens (creating if needed, unless read-only) the database in {@code path}, locking the directory first.
      *
      * @throws StashException naming the directory when it cannot be created or written, or is locked
      */
     public static StashDb open(Path path, StashOptions options) {
-        prepareDirectory(path);
+        if (!options.readOnly()) {
+            prepareDirectory(path);
+        } else if (!Files.isDirectory(path)) {
+            // RocksDB's read-only open would create it.
+            throw new StashException("Cannot open the stash at " + path + " read-only: there is no such directory. Name "
+                + "the stash's directory: stash.dir followed by stash.name.");
+        }
         RocksDB.loadLibrary();
         try {
             return open(path, options, WALRecoveryMode.TolerateCorruptedTailRecords, null);
@@ -90,24 +104,35 @@ public final class StashDb {
                 throw e;
             }
             // Damage in the WAL, not a record cut short by a crash: keep everything written before it.
-            log.error("Stash {}: its write-ahead log is damaged ({}); opening it with what was written before the damage. "
-                + "Writes after it are lost from the stash: with input.commit=delivered the sink consumes their records "
-                + "again from the input topic, with input.commit=stashed they are lost.", path, e.getMessage());
+            String lost = "with input.commit=delivered the sink consumes their records again from the input topic, with "
+                + "input.commit=stashed they are lost.";
+            if (options.readOnly()) {
+                log.error("Stash {}: its write-ahead log is damaged ({}); opening it read-only with what was written before "
+                    + "the damage, and leaving the log as it is. The next read-write open (a worker's) drops the writes "
+                    + "after the damage and records that in the quarantine; they are then lost from the stash: {}", path,
+                    e.getMessage(), lost);
+            } else {
+                log.error("Stash {}: its write-ahead log is damaged ({}); opening it with what was written before the "
+                    + "damage. Writes after it are lost from the stash: {}", path, e.getMessage(), lost);
+            }
             return open(path, options, WALRecoveryMode.PointInTimeRecovery, e.getMessage());
         }
     }
 
     private static StashDb open(Path path, StashOptions options, WALRecoveryMode walRecovery, String walDamage) {
         List<AutoCloseable> resources = new ArrayList<>();
-        resources.add(DirectoryLock.acquire(path));
+        resources.add(options.readOnly() ? DirectoryLock.acquireShared(path) : DirectoryLock.acquire(path));
         List<ColumnFamilyHandle> handles = new ArrayList<>();
         RocksDB db = null;
         try {
             LRUCache cache = new LRUCache(options.memoryBytes());
             resources.add(cache);
-            db = RocksDB.open(StashDbOptions.dbOptions(options, cache, walRecovery, resources), path.toString(),
-                StashDbOptions.descriptors(cache, resources), handles);
-            return new StashDb(path, db, handles, resources, walDamage);
+            DBOptions dbOptions = StashDbOptions.dbOptions(path, options, cache, walRecovery, resources);
+            List<ColumnFamilyDescriptor> descriptors = StashDbOptions.descriptors(cache, resources);
+            db = options.readOnly()
+                ? RocksDB.openReadOnly(dbOptions, path.toString(), descriptors, handles)
+                : RocksDB.open(dbOptions, path.toString(), descriptors, handles);
+            return new StashDb(path, db, handles, resources, walDamage, options.readOnly());
         } catch (RocksDBException e) {
             release(handles, db, resources);
             throw StashFailures.openFailure(path, e);
@@ -137,14 +162,23 @@ public final class StashDb {
         return path;
     }
 
-    /** The damage found in the WAL when this handle opened, whose writes after it were dropped; null when none. */
+    /**
+     * The damage found in the WAL when this handle opened, whose writes after it were dropped (read-write) or not read
+     * (read-only); null when none.
+     */
     public String walDamage() {
         return walDamage;
     }
 
+    /** Whether this handle was opened read-only: every write fails, and nothing in the directory changes. */
+    public boolean readOnly() {
+        return readOnly;
+    }
+
     /**
      * Runs {@code work} holding the lifecycle lock's read side, once the handle is checked open; a RocksDB error
-     * becomes a {@link StashException} saying "could not {@code what}".
+     * becomes a {@link StashException} saying "could not {@code what}". Work that changes the stash goes through
+     * {@link #change}.
      */
     public <T> T call(String what, Work<T> work) {
         Lock readLock = lifecycle.readLock();
@@ -157,6 +191,15 @@ public final class StashDb {
         } finally {
             readLock.unlock();
         }
+    }
+
+    /** Runs {@code work}, which changes the stash, as {@link #call} does, once the handle is checked writable. */
+    private <T> T change(String what, Work<T> work) {
+        if (readOnly) {
+            throw new StashException("Could not " + what + " at " + path + ": the stash is open read-only, for inspection, "
+                + "and nothing in it was changed. Open it read-write to change it.");
+        }
+        return call(what, work);
     }
 
     /** The value under {@code key}, or null. */
@@ -203,7 +246,7 @@ public final class StashDb {
 
     /** Applies {@code write} atomically, syncing the WAL first when {@code sync}. */
     public void write(String what, StashWrite write, boolean sync) {
-        call(what, () -> {
+        change(what, () -> {
             db.write(sync ? syncedWrites : unsyncedWrites, write.batch());
             return null;
         });
@@ -211,7 +254,7 @@ public final class StashDb {
 
     /** Syncs the WAL: everything written so far, synced or not, is durable when this returns. */
     public void syncWal() {
-        call("sync the WAL", () -> {
+        change("sync the WAL", () -> {
             db.syncWal();
             return null;
         });
@@ -222,7 +265,7 @@ public final class StashDb {
      * the memtable holds under a deletion do not reach the files.
      */
     public void flush() {
-        call("write the memtables to files", () -> {
+        change("write the memtables to files", () -> {
             try (FlushOptions options = new FlushOptions().setWaitForFlush(true)) {
                 db.flush(options, handles);
             }
@@ -235,7 +278,7 @@ public final class StashDb {
      * there and leaves the files above alone.
      */
     public void compactBelow(Family family, byte[] end) {
-        call("compact " + family.columnFamily(), () -> {
+        change("compact " + family.columnFamily(), () -> {
             db.compactRange(families.get(family), null, end);
             return null;
         });
@@ -243,7 +286,7 @@ public final class StashDb {
 
     /** Compacts all of {@code family}'s files, which drops what its deletions cover. */
     public void compact(Family family) {
-        call("compact " + family.columnFamily(), () -> {
+        change("compact " + family.columnFamily(), () -> {
             db.compactRange(families.get(family));
             return null;
         });
@@ -323,9 +366,10 @@ public final class StashDb {
     }
 
     /**
-     * Closes the handle, once: waits for calls in progress, runs {@code lastWrites} (skipped after a hard failure),
-     * closes the cursors still open, syncs the WAL (RocksDB's close does not) and releases everything, the
-     * directory lock last. Do not rearrange: the last writes need the open handle, and the sync must follow them.
+     * Closes the handle, once: waits for calls in progress, runs {@code lastWrites} (skipped after a hard failure and on
+     * a read-only handle), closes the cursors still open, syncs the WAL (RocksDB's close does not; a read-only handle
+     * has nothing to sync) and releases everything, the directory lock last. Do not rearrange: the last writes need the
+     * open handle, and the sync must follow them.
      */
     public void close(Runnable lastWrites) {
         lifecycle.writeLock().lock();
@@ -333,17 +377,19 @@ public final class StashDb {
             if (closed) {
                 return;
             }
-            if (hardFailure == null) {
+            if (hardFailure == null && !readOnly) {
                 lastWrites.run();
             }
             closed = true;
             for (FamilyCursor cursor : List.copyOf(openCursors)) {
                 cursor.close();
             }
-            try {
-                db.syncWal();
-            } catch (RocksDBException e) {
-                log.warn("Stash {}: could not sync the WAL on close; unsynced writes may be lost in a power failure", path, e);
+            if (!readOnly) {
+                try {
+                    db.syncWal();
+                } catch (RocksDBException e) {
+                    log.warn("Stash {}: could not sync the WAL on close; unsynced writes may be lost in a power failure", path, e);
+                }
             }
             release(handles, db, resources);
         } finally {

@@ -12,6 +12,7 @@ import org.rocksdb.TablePropertiesCollectorFactory;
 import org.rocksdb.WALRecoveryMode;
 import org.rocksdb.WriteBufferManager;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -40,7 +41,8 @@ final class StashDbOptions {
      *                    short by a crash is dropped, damage fails the open), then, after damage,
      *                    {@link WALRecoveryMode#PointInTimeRecovery} (everything before the damage is kept)
      */
-    static DBOptions dbOptions(StashOptions options, LRUCache cache, WALRecoveryMode walRecovery, List<AutoCloseable> resources) {
+    static DBOptions dbOptions(Path path, StashOptions options, LRUCache cache, WALRecoveryMode walRecovery,
+                               List<AutoCloseable> resources) {
         WriteBufferManager writeBuffers = new WriteBufferManager(options.memoryBytes() / 2, cache);
         resources.add(writeBuffers);
         DBOptions dbOptions = new DBOptions()
@@ -55,6 +57,11 @@ final class StashDbOptions {
             .setMaxTotalWalSize(options.memoryBytes())
             .setWalRecoveryMode(walRecovery);
         resources.add(dbOptions);
+        if (options.readOnly()) {
+            RocksLog rocksLog = new RocksLog(path);
+            resources.add(rocksLog);
+            dbOptions.setLogger(rocksLog);
+        }
         return dbOptions;
     }
 

@@ -53,6 +53,7 @@ class StashHealthRestTest {
         try (ProcessStack stack = ProcessStack.start(root)) {
             WorkerProcess worker = stack.startWorker(WorkerSpec.standalone("connect")
                 .property("rest.extension.classes", "io.durastash.rest.StashHealthExtension")
+                .property("durastash.health.detail", "full")
                 .property("durastash.health.no.drainer.after.ms", String.valueOf(NO_DRAINER_AFTER_MS)));
             ConnectRest rest = worker.rest();
             Pair pair = Pair.local().named("stranded").both("stash.name", "stranded")
