@@ -24,15 +24,20 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.zip.ZipFile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -105,10 +110,32 @@ class PluginArchiveTest {
             assertFalse(manifest.path(field).asText().isBlank(), "manifest.json " + field);
         }
         assertFalse(manifest.path("owner").path("username").asText().isBlank(), "manifest.json owner.username");
+        for (String url : List.of("owner", "support")) {
+            assertTrue(manifest.path(url).path("url").asText().startsWith("https://"), "manifest.json " + url + ".url");
+        }
         assertTrue(manifest.path("license").isArray() && manifest.path("license").size() > 0, "manifest.json license");
         List<String> types = new ArrayList<>();
         manifest.path("component_types").forEach(type -> types.add(type.asText()));
         assertEquals(Set.of("sink", "source"), Set.copyOf(types), "manifest.json component_types");
+    }
+
+    /**
+     * The archive is reproducible: every entry carries the release's date (the build's
+     * {@code project.build.outputTimestamp}), which is also the manifest's {@code release_date}, not the day it was built.
+     */
+    @Test
+    void everyEntryCarriesTheReleaseDateOfTheManifest() throws IOException {
+        Instant release = LocalDate.parse(archive.manifest().path("release_date").asText()).atStartOfDay(ZoneOffset.UTC)
+            .toInstant();
+        // A zip entry's time is local time without a zone: allow for the offset of the zone the build ran in.
+        Duration zones = Duration.ofHours(14);
+        try (ZipFile zip = new ZipFile(archive.path().toFile())) {
+            List<String> otherDates = zip.stream()
+                .filter(entry -> Duration.between(release, entry.getLastModifiedTime().toInstant()).abs().compareTo(zones) > 0)
+                .map(entry -> entry.getName() + " " + entry.getLastModifiedTime())
+                .toList();
+            assertEquals(List.of(), otherDates, "entries not dated " + release);
+        }
     }
 
     @Test

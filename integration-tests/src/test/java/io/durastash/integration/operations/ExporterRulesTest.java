@@ -7,11 +7,6 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import javax.management.Attribute;
-import javax.management.AttributeList;
-import javax.management.DynamicMBean;
-import javax.management.MBeanAttributeInfo;
-import javax.management.MBeanInfo;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
@@ -65,45 +60,7 @@ class ExporterRulesTest {
 
     private void register(String name, double value) throws Exception {
         ObjectName objectName = new ObjectName(name);
-        SERVER.registerMBean(new OneMetric("stash-pending-records", value), objectName);
+        SERVER.registerMBean(new MetricsMBean(Map.of("stash-pending-records", value)), objectName);
         registered.add(objectName);
-    }
-
-    /** A plugin metrics MBean as Connect registers one (KIP-877): one attribute per metric. */
-    private record OneMetric(String attribute, double value) implements DynamicMBean {
-        @Override
-        public Object getAttribute(String name) {
-            return value;
-        }
-
-        @Override
-        public void setAttribute(Attribute attribute) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public AttributeList getAttributes(String[] names) {
-            AttributeList list = new AttributeList();
-            for (String name : names) {
-                list.add(new Attribute(name, value));
-            }
-            return list;
-        }
-
-        @Override
-        public AttributeList setAttributes(AttributeList attributes) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Object invoke(String action, Object[] params, String[] signature) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public MBeanInfo getMBeanInfo() {
-            return new MBeanInfo(OneMetric.class.getName(), "a plugin metric", new MBeanAttributeInfo[] {
-                new MBeanAttributeInfo(attribute, "double", attribute, true, false, false)}, null, null, null);
-        }
     }
 }

@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
 
 /**
  * A Grafana dashboard (JSON) as Grafana runs it on a Prometheus data source: its query variables, each a
- * {@code label_values(selector, label)}, and every query of its panels, with the variables substituted as Grafana
- * substitutes them.
+ * {@code label_values(selector, label)} whose selector may use the variables before it (chained), and every query of
+ * its panels, with the variables substituted as Grafana substitutes them.
  */
 final class GrafanaDashboard {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -67,6 +67,13 @@ final class GrafanaDashboard {
 
     List<Query> queries() {
         return List.copyOf(queries);
+    }
+
+    /** The query variable that lists {@code label}'s values. */
+    Variable variableOf(String label) {
+        return variables.stream().filter(v -> v.label().equals(label)).findFirst()
+            .orElseThrow(() -> new AssertionError("No variable of the dashboard lists the label " + label + ": "
+                + variables));
     }
 
     /**
