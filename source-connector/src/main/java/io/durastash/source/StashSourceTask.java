@@ -47,6 +47,10 @@ public class StashSourceTask extends SourceTask {
      * write in progress, so the drainer deletes a tenth of a second's worth at a time, not every poll.
      */
     static final long ACKNOWLEDGE_INTERVAL_MS = 100;
+    /** The {@code input.commit} value whose records leave only in the sink side's transactions. */
+    private static final String TRANSACTIONAL_MODE = "transactional";
+    /** How long records wait for a transactional sink side to come back: as long as a stash waits for a sink task. */
+    static final long INPUT_AWAITED_MS = 60_000;
 
     private StashSourceConfig config;
     private StashLease lease;
@@ -60,6 +64,8 @@ public class StashSourceTask extends SourceTask {
     private TransactionalDelivery transactional;
     private OutputLimits limits;
     private volatile long lastAcknowledgeNanos;
+    /** Since when records have waited for the transactional sink side to come back; 0 while they do not. */
+    private long inputAwaitedSince;
 
     @Override
     public String version() {
@@ -114,9 +120,14 @@ public class StashSourceTask extends SourceTask {
         }
         StashInput input = StashInputs.jvm().of(stash.path()).orElse(null);
         if (input != null && input.transactional()) {
+            inputAwaitedSince = 0;
             if (transactional().deliver(drainer, input, mapper) == 0) {
                 drainer.awaitWork(config.pollWaitMs());
             }
+            return null;
+        }
+        if (input == null && awaitsTransactionalInput()) {
+            drainer.awaitWork(config.pollWaitMs());
             return null;
         }
         List<SourceRecord> records = drain(input);
@@ -124,6 +135,25 @@ public class StashSourceTask extends SourceTask {
             records = drain(input);
         }
         return records.isEmpty() ? null : records;
+    }
+
+    /**
+     * Whether records wait for the sink side because its sink writes with {@code input.commit=transactional} and has no
+     * task in this worker now (it is restarting, or its partitions move): its records leave only in the transactions
+     * that commit their input offsets, never through Connect's producer. For {@link #INPUT_AWAITED_MS} at most; after
+     * that the stash's gate decides, as for any stash no sink task claims.
+     */
+    private boolean awaitsTransactionalInput() {
+        String sink = StashOwners.read(stash.path()).sink();
+        if (sink == null || !TRANSACTIONAL_MODE.equals(stash.ledger(sink).mode())) {
+            inputAwaitedSince = 0;
+            return false;
+        }
+        long now = System.currentTimeMillis();
+        if (inputAwaitedSince == 0) {
+            inputAwaitedSince = now;
+        }
+        return now - inputAwaitedSince < INPUT_AWAITED_MS;
     }
 
     private TransactionalDelivery transactional() {

@@ -69,6 +69,8 @@ final class TransactionalDelivery implements AutoCloseable {
     /** Records the output refused in a transaction that then aborted, with the reason: set aside when next emitted. */
     private final Map<RecordId, String> refusedBefore = new HashMap<>();
     private Producer<byte[], byte[]> producer;
+    /** A transaction left open because the delivery gate held back the rest of its last batch: the next call goes on. */
+    private Transaction held;
 
     /** A record of the stash: its batch and its index there. */
     private record RecordId(long batchId, int index) {
@@ -190,20 +192,29 @@ final class TransactionalDelivery implements AutoCloseable {
 
     /**
      * Delivers the next whole stash batches in one transaction, about {@code poll.max.records} records of them: a batch
-     * is never split between transactions, unless the delivery gate holds back the rest of it (then the rest goes in a
-     * transaction of its own). A transaction costs two round trips to the coordinators whatever it holds, so small
-     * batches share one. Returns how many records it made visible: 0 when nothing was loadable, or when the transaction
+     * is never split between transactions. When the delivery gate holds back the rest of a batch (a rebalance of the
+     * sink's group is deciding where its partitions go), the transaction stays open and the next call goes on with it;
+     * should the group have moved on meanwhile, the commit of its input offsets is refused and it aborts whole. A
+     * transaction costs two round trips to the coordinators whatever it holds, so small batches share one. Returns how
+     * many records it made visible: 0 when nothing was loadable, while a batch is held back, or when the transaction
      * aborted (its batches are handed out again, by what the delivery gate lets through then).
      */
     int deliver(Drainer drainer, StashInput input, SourceRecordMapper mapper) {
         if (!ready(input)) {
             return 0;
         }
-        Transaction txn = new Transaction(mapper, input);
+        Transaction txn = held != null ? held : new Transaction(mapper, input);
+        held = null;
         try {
             // Whole batches while they fit; a batch larger than that is finished in the same transaction.
             while (drainer.drain(config.pollMaxRecords(), txn) > 0 && txn.inBatch) {
                 log.trace("Stash {}: batch continues past {} records in one transaction", stash.path(), txn.records);
+            }
+            if (txn.inBatch && txn.open) {
+                log.debug("Stash {}: the delivery gate holds back the rest of batch {}; its transaction stays open",
+                    stash.path(), txn.batchIds.get(txn.batchIds.size() - 1));
+                held = txn;
+                return 0;
             }
             if (txn.offsets.isEmpty() && !txn.open) {
                 return 0;
@@ -337,6 +348,7 @@ final class TransactionalDelivery implements AutoCloseable {
     }
 
     private void closeProducer() {
+        held = null;
         if (producer != null) {
             producer.close(Duration.ZERO);
             producer = null;
