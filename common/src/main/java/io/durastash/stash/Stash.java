@@ -3,10 +3,10 @@ package io.durastash.stash;
 import io.durastash.stash.inspect.StashInspector;
 import io.durastash.stash.internals.DiskUsage;
 import io.durastash.stash.internals.Family;
+import io.durastash.stash.internals.StashDb;
 import io.durastash.stash.internals.StashKeys;
 import io.durastash.stash.quarantine.Quarantine;
 import org.apache.kafka.common.TopicPartition;
-import org.rocksdb.RocksDBException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -261,9 +261,9 @@ public final class Stash implements AutoCloseable {
         return engine().inspector;
     }
 
-    /** For tests that simulate an I/O failure: records {@code e} as the handle's failure, as a failed write would. */
-    StashException failure(String what, RocksDBException e) {
-        return engine.db.failure(what, e);
+    /** The current handle, for tests that record an I/O failure on it as a failed write would. */
+    StashDb db() {
+        return engine.db;
     }
 
     boolean isClosed() {

@@ -68,8 +68,7 @@ class DrainerTest {
         assertThrows(StashUnavailableException.class, () -> drainer.drainer().drain(count, (batch, record, last) -> {
             before.add(record.index()); // what it had read ahead before the reopen still goes out
             if (record.index() == 1) {
-                stash.failure("append 1 batches", new org.rocksdb.RocksDBException("No space left on device",
-                    new org.rocksdb.Status(org.rocksdb.Status.Code.IOError, org.rocksdb.Status.SubCode.NoSpace, "")));
+                IoFailures.noSpace(stash, "append 1 batches");
                 records.appendBatch(stash, "t", 0, count, 1);
             }
         }));
@@ -85,8 +84,7 @@ class DrainerTest {
         TestDrainer drainer = TestDrainer.active(stash);
         List<TestDrainer.Emitted> before = drainer.drain(3);
         // The sink's append finds the disk full; its next one reopens the stash in place.
-        stash.failure("append 1 batches", new org.rocksdb.RocksDBException("No space left on device",
-            new org.rocksdb.Status(org.rocksdb.Status.Code.IOError, org.rocksdb.Status.SubCode.NoSpace, "")));
+        IoFailures.noSpace(stash, "append 1 batches");
         records.appendBatch(stash, "u", 1, 0, 1);
 
         List<TestDrainer.Emitted> after = drainer.drain(3);
@@ -114,8 +112,7 @@ class DrainerTest {
             drainer.drainer().acknowledged(emitted.record().batchId(), false);
         }
         // The batch's deletion is due on stop, but the handle fails on I/O first and another call replaces it.
-        stash.failure("delete 1 batches", new org.rocksdb.RocksDBException("Input/output error",
-            new org.rocksdb.Status(org.rocksdb.Status.Code.IOError, org.rocksdb.Status.SubCode.None, "")));
+        IoFailures.ioError(stash, "delete 1 batches");
         stash.nextBatchId();
 
         drainer.drainer().stop();

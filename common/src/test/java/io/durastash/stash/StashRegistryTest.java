@@ -143,8 +143,7 @@ class StashRegistryTest {
             TestDrainer drainer = new TestDrainer(source.stash().drainer("source", 1, 0));
             drainer.drainer().activate(() -> null);
             List<TestDrainer.Emitted> inFlight = drainer.drain(3);
-            StashException full = stash.failure("append 1 batches", new org.rocksdb.RocksDBException("No space left on device",
-                new org.rocksdb.Status(org.rocksdb.Status.Code.IOError, org.rocksdb.Status.SubCode.NoSpace, "No space left on device")));
+            StashException full = IoFailures.noSpace(stash, "append 1 batches");
             assertTrue(full.getMessage().contains("filesystem is full") && full.getMessage().contains("retry"), full.getMessage());
 
             records.appendBatch(stash, "t", 0, 4, 1); // the next use opens a new handle, in place

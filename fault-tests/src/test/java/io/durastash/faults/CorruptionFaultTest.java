@@ -2,8 +2,6 @@ package io.durastash.faults;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.durastash.stash.internals.Family;
-import io.durastash.stash.internals.StashKeys;
 import io.durastash.stash.testing.RawStash;
 import io.durastash.testkit.connect.Pair;
 import io.durastash.testkit.connect.WorkerMetrics;
@@ -64,7 +62,7 @@ class CorruptionFaultTest {
             int metaRecords;
             int batches;
             try (RawStash raw = new RawStash(stash)) {
-                List<Long> ids = raw.keys(Family.META).stream().map(StashKeys::batchId).toList();
+                List<Long> ids = raw.batchIds();
                 batches = ids.size();
                 assertTrue(batches >= 6, "expected several batches, got " + ids);
                 metaVictim = ids.get(batches / 3);
@@ -78,7 +76,7 @@ class CorruptionFaultTest {
             assertEquals(0, show.exitCode(), show.toString());
             JsonNode shown = JSON.readTree(show.output()).path("records").path(0);
             try (RawStash raw = new RawStash(stash)) {
-                int metaByte = raw.flipBit(Family.META, StashKeys.batch(metaVictim));
+                int metaByte = raw.flipMetadataBit(metaVictim);
                 int recordByte = raw.flipRecordBit(recordBatch, recordIndex);
                 report.line("%d batches on disk; flipped a bit at byte %d of batch %d's metadata (%d records) and at "
                     + "byte %d of record %d of batch %d (input partition %d offset %d)", batches, metaByte, metaVictim,
@@ -140,6 +138,6 @@ class CorruptionFaultTest {
 
     /** A batch's metadata JSON as stored. */
     private static JsonNode metadata(RawStash raw, long batchId) throws Exception {
-        return JSON.readTree(raw.get(Family.META, StashKeys.batch(batchId)));
+        return JSON.readTree(raw.metadataBytes(batchId));
     }
 }

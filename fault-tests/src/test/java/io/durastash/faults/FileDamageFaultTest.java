@@ -2,7 +2,6 @@ package io.durastash.faults;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.durastash.stash.internals.Family;
 import io.durastash.stash.testing.RawStash;
 import io.durastash.testkit.Deadline;
 import io.durastash.testkit.Directories;
@@ -75,8 +74,8 @@ class FileDamageFaultTest {
             long produced = stack.kafka().written(in);
 
             // 2. Damage, while no process has the stash open.
-            Path dataFile = largest(RawStash.sstFiles(stash, Family.DATA));
-            Path metaFile = largest(RawStash.sstFiles(stash, Family.META));
+            Path dataFile = largest(RawStash.recordSstFiles(stash));
+            Path metaFile = largest(RawStash.metadataSstFiles(stash));
             Path wal = RawStash.wal(stash);
             long walBytes = Files.size(wal);
             RawStash.damage(dataFile, Files.size(dataFile) / 2, 8);

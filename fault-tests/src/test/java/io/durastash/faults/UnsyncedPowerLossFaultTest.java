@@ -1,7 +1,5 @@
 package io.durastash.faults;
 
-import io.durastash.stash.internals.Family;
-import io.durastash.stash.internals.StashKeys;
 import io.durastash.stash.testing.RawStash;
 import io.durastash.testkit.Await;
 import io.durastash.testkit.Deadline;
@@ -130,10 +128,7 @@ class UnsyncedPowerLossFaultTest {
     private static long[] batchIds(Path copy, Path scratch) {
         Directories.copy(copy, scratch);
         try (RawStash raw = new RawStash(scratch)) {
-            byte[] next = raw.get(Family.DEFAULT, StashKeys.NEXT_BATCH_ID);
-            byte[] reserved = raw.get(Family.DEFAULT, StashKeys.IDS_RESERVED);
-            return new long[] {next == null ? 1 : StashKeys.longValue(next),
-                reserved == null ? 0 : StashKeys.longValue(reserved)};
+            return new long[] {raw.nextBatchId(), raw.idsReserved()};
         }
     }
 

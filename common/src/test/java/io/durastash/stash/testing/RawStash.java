@@ -178,6 +178,43 @@ public final class RawStash implements AutoCloseable {
         editMetadata(batchId, json -> json.replaceFirst("\"byteSize\":", "\"byteSize\":1"));
     }
 
+    /** The id the next batch appended would get, as stored (1 when none is). */
+    public long nextBatchId() {
+        byte[] next = get(Family.DEFAULT, StashKeys.NEXT_BATCH_ID);
+        return next == null ? 1 : StashKeys.longValue(next);
+    }
+
+    /** The end of the batch id reservation, as stored (0 when none is). */
+    public long idsReserved() {
+        byte[] reserved = get(Family.DEFAULT, StashKeys.IDS_RESERVED);
+        return reserved == null ? 0 : StashKeys.longValue(reserved);
+    }
+
+    /** The ids of the batches whose metadata is stored, in order. */
+    public List<Long> batchIds() {
+        return keys(Family.META).stream().map(StashKeys::batchId).toList();
+    }
+
+    /** Batch {@code batchId}'s metadata as stored: JSON bytes. */
+    public byte[] metadataBytes(long batchId) {
+        return get(Family.META, StashKeys.batch(batchId));
+    }
+
+    /** Flips one bit of batch {@code batchId}'s metadata; returns the byte it flipped. */
+    public int flipMetadataBit(long batchId) {
+        return flipBit(Family.META, StashKeys.batch(batchId));
+    }
+
+    /** The SST files of a closed stash that hold records, as {@link #sstFiles(Path, Family)} finds them. */
+    public static List<Path> recordSstFiles(Path directory) {
+        return sstFiles(directory, Family.DATA);
+    }
+
+    /** The SST files of a closed stash that hold batch metadata, as {@link #sstFiles(Path, Family)} finds them. */
+    public static List<Path> metadataSstFiles(Path directory) {
+        return sstFiles(directory, Family.META);
+    }
+
     /** Writes every memtable to SST files, so that what the stash holds is in {@code family}'s files. */
     public void flush() {
         try (FlushOptions options = new FlushOptions().setWaitForFlush(true)) {
