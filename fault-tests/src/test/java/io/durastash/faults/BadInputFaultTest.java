@@ -96,6 +96,7 @@ class BadInputFaultTest {
         Map.entry("stash.memory.bytes", List.of("1", "lots")),
         Map.entry("stash.max.bytes", List.of("1024", "-5", "ten")),
         Map.entry("stash.min.free.bytes", List.of("-1", "plenty")),
+        Map.entry("stash.volume.bytes", List.of("-1", "big")),
         Map.entry("input.commit", List.of("sometimes")),
         Map.entry("stash.resume.percent", List.of("100", "0")),
         Map.entry("stash.sync", List.of("maybe")),

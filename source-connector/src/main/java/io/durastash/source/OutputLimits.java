@@ -29,7 +29,8 @@ import java.util.function.Supplier;
  * The sizes the output accepts, checked before a record leaves the stash, so that one record the output would refuse
  * is set aside instead of failing the task or holding up every record behind it. A record is refused when its size as
  * the producer counts it (uncompressed, with the record batch around it) exceeds the producer's
- * {@code max.request.size} (the connector's {@code producer.override.max.request.size}, else Kafka's default), or,
+ * {@code max.request.size} where it is known (the connector's {@code producer.override.max.request.size}; for the
+ * task's own transactional producer, else Kafka's default), or,
  * when the connector's producer does not compress, the output topic's {@code max.message.bytes}. The topic's limit is
  * read with an {@code Admin} client on the sink's settings (with the connector's producer overrides of the address and
  * security on top), once per topic every {@link #TOPIC_LIMIT_TTL_MS}; a limit that cannot be read is not checked (the
@@ -49,7 +50,8 @@ final class OutputLimits implements AutoCloseable {
     static final int HEADER_OVERHEAD = 10;
     private static final long ADMIN_TIMEOUT_MS = 10_000;
 
-    private final int maxRequestSize;
+    /** The connector's {@code producer.override.max.request.size}; null when it sets none. */
+    private final Integer maxRequestSizeOverride;
     private final boolean compressed;
     private final Supplier<Map<String, Object>> adminConfig;
     private final Clock clock;
@@ -67,8 +69,8 @@ final class OutputLimits implements AutoCloseable {
      */
     OutputLimits(Map<String, String> connectorConfig, Supplier<Map<String, Object>> adminConfig, Clock clock) {
         String override = "producer.override.";
-        this.maxRequestSize = Integer.parseInt(connectorConfig.getOrDefault(override
-            + ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(DEFAULT_MAX_REQUEST_SIZE)).trim());
+        String maxRequestSize = connectorConfig.get(override + ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        this.maxRequestSizeOverride = maxRequestSize == null ? null : Integer.valueOf(maxRequestSize.trim());
         String compression = connectorConfig.getOrDefault(override + ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
         this.compressed = !"none".equalsIgnoreCase(compression.trim());
         this.adminConfig = adminConfig;
@@ -135,13 +137,29 @@ final class OutputLimits implements AutoCloseable {
 
     /**
      * Why the output refuses a record of {@code sizeInBytes} for {@code topic}; null when it accepts it, or when the
-     * size is not known (negative).
+     * size is not known (negative). For Connect's producer, whose {@code max.request.size} the worker may set
+     * ({@code producer.max.request.size}) out of the connector's sight: it is checked only when the connector overrides
+     * it, else the producer's answer decides (the topic's limit is checked all the same).
      */
     String refusal(String topic, long sizeInBytes) {
+        return refusal(topic, sizeInBytes, maxRequestSizeOverride == null ? 0 : maxRequestSizeOverride);
+    }
+
+    /**
+     * {@link #refusal(String, long)} for a producer of the task's own, built from the connector's overrides: its
+     * {@code max.request.size} is Kafka's default unless the connector overrides it.
+     */
+    String refusalByOwnProducer(String topic, long sizeInBytes) {
+        return refusal(topic, sizeInBytes, maxRequestSizeOverride == null ? DEFAULT_MAX_REQUEST_SIZE
+            : maxRequestSizeOverride);
+    }
+
+    /** @param maxRequestSize the producer's {@code max.request.size}; 0 when it is not known here */
+    private String refusal(String topic, long sizeInBytes, int maxRequestSize) {
         if (sizeInBytes < 0) {
             return null;
         }
-        if (sizeInBytes > maxRequestSize) {
+        if (maxRequestSize > 0 && sizeInBytes > maxRequestSize) {
             return "RecordTooLarge: the record is " + sizeInBytes + " bytes, more than the producer's max.request.size ("
                 + maxRequestSize + ")";
         }

@@ -129,7 +129,7 @@ final class TransactionalDelivery implements AutoCloseable {
             if (reason == null) {
                 checked = record;
                 converted = converter.apply(mapper.toSourceRecord(batch, record, partition));
-                reason = limits.refusal(converted.topic(), OutputLimits.sizeInBytes(converted));
+                reason = limits.refusalByOwnProducer(converted.topic(), OutputLimits.sizeInBytes(converted));
             }
             if (reason != null) {
                 handled(batch, partition, record);

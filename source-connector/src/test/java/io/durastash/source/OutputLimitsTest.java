@@ -45,15 +45,18 @@ class OutputLimitsTest {
     @Test
     void aRecordLargerThanTheProducerTakesIsRefusedWithTheLimitNamed() {
         OutputLimits limits = new OutputLimits(Map.of(), () -> null, Clock.systemUTC());
-        assertNull(limits.refusal("out", OutputLimits.DEFAULT_MAX_REQUEST_SIZE));
-        String refusal = limits.refusal("out", OutputLimits.DEFAULT_MAX_REQUEST_SIZE + 1);
+        assertNull(limits.refusalByOwnProducer("out", OutputLimits.DEFAULT_MAX_REQUEST_SIZE));
+        String refusal = limits.refusalByOwnProducer("out", OutputLimits.DEFAULT_MAX_REQUEST_SIZE + 1);
         assertTrue(refusal.startsWith("RecordTooLarge") && refusal.contains("max.request.size ("
             + OutputLimits.DEFAULT_MAX_REQUEST_SIZE + ")"), refusal);
         assertNull(limits.refusal("out", -1), "a size not known is not checked");
+        assertNull(limits.refusal("out", 10 * OutputLimits.DEFAULT_MAX_REQUEST_SIZE), "Connect's producer takes the "
+            + "worker's producer.max.request.size, which the connector cannot see: its answer decides");
 
         OutputLimits raised = new OutputLimits(Map.of("producer.override.max.request.size", "4194304"), () -> null,
             Clock.systemUTC());
         assertNull(raised.refusal("out", 3_000_000), "the connector's producer override counts");
         assertTrue(raised.refusal("out", 5_000_000).contains("4194304"));
+        assertTrue(raised.refusalByOwnProducer("out", 5_000_000).contains("4194304"));
     }
 }
