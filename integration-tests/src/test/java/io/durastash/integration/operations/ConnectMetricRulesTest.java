@@ -9,9 +9,6 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,29 +78,28 @@ class ConnectMetricRulesTest {
             type: GAUGE
         """;
     private static final Set<String> DASHBOARD_NAMES = Set.of(TASK_STATUS, CONNECTOR_CLASS, SINK_LAG);
-    private static final MBeanServer SERVER = ManagementFactory.getPlatformMBeanServer();
-    private final List<ObjectName> registered = new ArrayList<>();
+    private final StandInMBeans mbeans = new StandInMBeans();
 
     @AfterEach
     void unregister() throws Exception {
-        for (ObjectName name : registered) {
-            SERVER.unregisterMBean(name);
-        }
+        mbeans.close();
     }
 
     @Test
     void theDashboardReadsTheSameConnectSeriesWithStrimzisRulesFirstOrWithOursAlone() throws Exception {
-        register("kafka.connect:type=connector-metrics,connector=rules-sink", Map.of("connector-class",
+        mbeans.register("kafka.connect:type=connector-metrics,connector=rules-sink", Map.of("connector-class",
             "io.durastash.sink.StashSinkConnector", "connector-type", "sink", "status", "running"));
-        register("kafka.connect:type=connector-task-metrics,connector=rules-sink,task=0", Map.of("status", "running",
-            "running-ratio", 1.0));
-        register("kafka.connect:type=connector-task-metrics,connector=rules-sink,task=1", Map.of("status", "failed"));
+        mbeans.register("kafka.connect:type=connector-task-metrics,connector=rules-sink,task=0",
+            Map.of("status", "running", "running-ratio", 1.0));
+        mbeans.register("kafka.connect:type=connector-task-metrics,connector=rules-sink,task=1",
+            Map.of("status", "failed"));
         // A connector name ending in a number: the task is the client id's last number.
-        register("kafka.consumer:type=consumer-fetch-manager-metrics,client-id=connector-consumer-rules-sink-2-10",
-            Map.of("records-lag-max", 42.0, "records-consumed-total", 1000.0));
-        register("kafka.consumer:type=consumer-fetch-manager-metrics,client-id=connector-consumer-rules-sink-2-10,"
-            + "topic=orders,partition=3", Map.of("records-lag-max", 40.0, "records-lag", 40.0));
-        register("kafka.consumer:type=consumer-fetch-manager-metrics,client-id=consumer-app-1",
+        String sinkConsumer = "kafka.consumer:type=consumer-fetch-manager-metrics,"
+            + "client-id=connector-consumer-rules-sink-2-10";
+        mbeans.register(sinkConsumer, Map.of("records-lag-max", 42.0, "records-consumed-total", 1000.0));
+        mbeans.register(sinkConsumer + ",topic=orders,partition=3",
+            Map.of("records-lag-max", 40.0, "records-lag", 40.0));
+        mbeans.register("kafka.consumer:type=consumer-fetch-manager-metrics,client-id=consumer-app-1",
             Map.of("records-lag-max", 7.0));
 
         String ours = Files.readString(OperationsFiles.monitoring("durastash-jmx-exporter.yaml"));
@@ -135,11 +131,5 @@ class ConnectMetricRulesTest {
             }
         }
         return series;
-    }
-
-    private void register(String name, Map<String, Object> attributes) throws Exception {
-        ObjectName objectName = new ObjectName(name);
-        SERVER.registerMBean(new MetricsMBean(attributes), objectName);
-        registered.add(objectName);
     }
 }

@@ -7,12 +7,7 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -25,14 +20,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * DuraStash's become {@code durastash_*}, with the task as it is.
  */
 class ExporterRulesTest {
-    private static final MBeanServer SERVER = ManagementFactory.getPlatformMBeanServer();
-    private final List<ObjectName> registered = new ArrayList<>();
+    private final StandInMBeans mbeans = new StandInMBeans();
 
     @AfterEach
     void unregister() throws Exception {
-        for (ObjectName name : registered) {
-            SERVER.unregisterMBean(name);
-        }
+        mbeans.close();
     }
 
     @Test
@@ -59,8 +51,6 @@ class ExporterRulesTest {
     }
 
     private void register(String name, double value) throws Exception {
-        ObjectName objectName = new ObjectName(name);
-        SERVER.registerMBean(new MetricsMBean(Map.of("stash-pending-records", value)), objectName);
-        registered.add(objectName);
+        mbeans.register(name, Map.of("stash-pending-records", value));
     }
 }
