@@ -79,7 +79,10 @@ public final class StashOwners {
      * that role. Empty when the role is free or {@code name} holds it.
      */
     public static Optional<String> refusal(Path stash, Role role, String name) {
-        Owners owners = read(stash);
+        return refusal(stash, read(stash), role, name);
+    }
+
+    private static Optional<String> refusal(Path stash, Owners owners, Role role, String name) {
         String owner = owners.of(role);
         if (owner == null || owner.equals(name)) {
             return Optional.empty();
@@ -97,11 +100,11 @@ public final class StashOwners {
      */
     public static void claim(Path stash, Role role, String name) {
         synchronized (LOCK) {
-            Optional<String> refusal = refusal(stash, role, name);
+            Owners owners = read(stash);
+            Optional<String> refusal = refusal(stash, owners, role, name);
             if (refusal.isPresent()) {
                 throw new StashException(refusal.get() + ". This task will be stopped.");
             }
-            Owners owners = read(stash);
             if (owners.of(role) == null) {
                 write(stash, owners.with(role, name));
             }

@@ -319,7 +319,7 @@ public class StashSinkTask extends SinkTask {
         if (held != null) {
             held.close();
             log.info("Sink task of connector {} stopped; released stash {} at {}", config.connectorName(),
-                released == null ? null : released.id(), config.stashPath());
+                released == null ? null : released.id(), released == null ? null : released.path());
         }
     }
 

@@ -64,8 +64,10 @@ public class StashSourceTask extends SourceTask {
     private TransactionalDelivery transactional;
     private OutputLimits limits;
     private volatile long lastAcknowledgeNanos;
-    /** Since when records have waited for the transactional sink side to come back; 0 while they do not. */
-    private long inputAwaitedSince;
+    /** Since when the sink side has been gone from this worker; 0 while it is here. */
+    private long inputGoneSince;
+    /** Whether the sink side that went wrote with input.commit=transactional; null while it is here. */
+    private Boolean inputWasTransactional;
 
     @Override
     public String version() {
@@ -119,8 +121,11 @@ public class StashSourceTask extends SourceTask {
             return null;
         }
         StashInput input = StashInputs.jvm().of(stash.path()).orElse(null);
+        if (input != null) {
+            inputGoneSince = 0;
+            inputWasTransactional = null;
+        }
         if (input != null && input.transactional()) {
-            inputAwaitedSince = 0;
             if (transactional().deliver(drainer, input, mapper) == 0) {
                 drainer.awaitWork(config.pollWaitMs());
             }
@@ -141,19 +146,17 @@ public class StashSourceTask extends SourceTask {
      * Whether records wait for the sink side because its sink writes with {@code input.commit=transactional} and has no
      * task in this worker now (it is restarting, or its partitions move): its records leave only in the transactions
      * that commit their input offsets, never through Connect's producer. For {@link #INPUT_AWAITED_MS} at most; after
-     * that the stash's gate decides, as for any stash no sink task claims.
+     * that the stash's gate decides, as for any stash no sink task claims. Decided once when the sink side goes: only
+     * the sink records its name and its mode, and it is not here.
      */
     private boolean awaitsTransactionalInput() {
-        String sink = StashOwners.read(stash.path()).sink();
-        if (sink == null || !TRANSACTIONAL_MODE.equals(stash.ledger(sink).mode())) {
-            inputAwaitedSince = 0;
-            return false;
-        }
         long now = System.currentTimeMillis();
-        if (inputAwaitedSince == 0) {
-            inputAwaitedSince = now;
+        if (inputWasTransactional == null) {
+            String sink = StashOwners.read(stash.path()).sink();
+            inputWasTransactional = sink != null && TRANSACTIONAL_MODE.equals(stash.ledger(sink).mode());
+            inputGoneSince = now;
         }
-        return now - inputAwaitedSince < INPUT_AWAITED_MS;
+        return inputWasTransactional && now - inputGoneSince < INPUT_AWAITED_MS;
     }
 
     private TransactionalDelivery transactional() {
