@@ -41,21 +41,9 @@ public final class DirectoryLock implements AutoCloseable {
             throw new StashException("Cannot create the lock file " + file + " (" + e + "). Give the worker's user write "
                 + "access to the stash directory, or point stash.dir at a writable directory.", e);
         }
-        try {
-            FileLock lock = channel.tryLock();
-            if (lock == null) {
-                throw lockedByAnotherProcess(directory, null);
-            }
-            return new DirectoryLock(channel, lock);
-        } catch (OverlappingFileLockException e) {
-            closeQuietly(channel);
-            throw new StashException("The stash directory " + directory + " is already open in this JVM by another copy "
-                + "of DuraStash. Install the sink and source connectors as ONE plugin (one directory or archive on "
-                + "plugin.path) and keep only one version of it there, so that all tasks share one stash handle.", e);
-        } catch (IOException | RuntimeException e) {
-            closeQuietly(channel);
-            throw e instanceof StashException ? (StashException) e : lockedByAnotherProcess(directory, e);
-        }
+        return lock(directory, channel, false, "The stash directory " + directory + " is already open in this JVM by "
+            + "another copy of DuraStash. Install the sink and source connectors as ONE plugin (one directory or archive "
+            + "on plugin.path) and keep only one version of it there, so that all tasks share one stash handle.");
     }
 
     /**
@@ -74,16 +62,24 @@ public final class DirectoryLock implements AutoCloseable {
             throw new StashException("Cannot read the lock file " + file + " (" + e + "). Give this user read access to "
                 + "the stash directory.", e);
         }
+        return lock(directory, channel, true, "The stash directory " + directory + " is already open in this JVM. "
+            + "Close that handle before opening the stash read-only.");
+    }
+
+    /**
+     * Takes the lock on {@code channel}'s whole file, {@code shared} or not, without waiting; closes the channel when it
+     * cannot. {@code openInThisJvm}: the error when this JVM holds the lock already.
+     */
+    private static DirectoryLock lock(Path directory, FileChannel channel, boolean shared, String openInThisJvm) {
         try {
-            FileLock lock = channel.tryLock(0, Long.MAX_VALUE, true);
+            FileLock lock = channel.tryLock(0, Long.MAX_VALUE, shared);
             if (lock == null) {
                 throw lockedByAnotherProcess(directory, null);
             }
             return new DirectoryLock(channel, lock);
         } catch (OverlappingFileLockException e) {
             closeQuietly(channel);
-            throw new StashException("The stash directory " + directory + " is already open in this JVM. Close that "
-                + "handle before opening the stash read-only.", e);
+            throw new StashException(openInThisJvm, e);
         } catch (IOException | RuntimeException e) {
             closeQuietly(channel);
             throw e instanceof StashException ? (StashException) e : lockedByAnotherProcess(directory, e);
