@@ -1,12 +1,13 @@
 package io.durastash.bench;
 
 import io.durastash.stash.Drainer;
-import io.durastash.stash.EncodedRecord;
-import io.durastash.stash.NewBatch;
+import io.durastash.stash.SinkLedger;
 import io.durastash.stash.Stash;
-import io.durastash.stash.StashOptions;
-import io.durastash.stash.StashRecord;
 import io.durastash.stash.codec.RecordCodec;
+import io.durastash.stash.model.EncodedRecord;
+import io.durastash.stash.model.NewBatch;
+import io.durastash.stash.model.StashOptions;
+import io.durastash.stash.model.StashRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.connect.data.Schema;
@@ -115,11 +116,11 @@ public final class EngineBenchmark {
         long total = (long) batches * RECORDS_PER_BATCH;
         try (Stash stash = Stash.open(dir, StashOptions.defaults())) {
             TopicPartition partition = new TopicPartition("bench", 0);
+            SinkLedger sink = stash.ledger("bench-sink");
             long start = System.nanoTime();
             for (int b = 0; b < batches; b++) {
-                stash.append("bench-sink", List.of(new NewBatch("bench", records)),
-                    Map.of(partition, (long) b * RECORDS_PER_BATCH), true);
-                stash.sync(); // durable before the next, as the raw peer's synced write
+                sink.append(List.of(new NewBatch("bench", records)), Map.of(partition, (long) b * RECORDS_PER_BATCH), true);
+                sink.sync(); // durable before the next, as the raw peer's synced write
             }
             double append = total / seconds(start);
             Drainer drainer = stash.drainer("bench", RECORDS_PER_BATCH, 0);

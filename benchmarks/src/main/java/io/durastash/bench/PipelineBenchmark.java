@@ -1,6 +1,6 @@
 package io.durastash.bench;
 
-import io.durastash.stash.StashOptions;
+import io.durastash.stash.model.StashOptions;
 import io.durastash.testkit.Directories;
 import io.durastash.testkit.cli.CommandLine;
 import io.durastash.testkit.embedded.EmbeddedStack;

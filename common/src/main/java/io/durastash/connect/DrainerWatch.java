@@ -1,6 +1,6 @@
 package io.durastash.connect;
 
-import io.durastash.stash.StashStats;
+import io.durastash.stash.model.StashStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,7 +2,7 @@ package io.durastash.connect;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.durastash.stash.StashException;
+import io.durastash.stash.model.StashException;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -5,6 +5,14 @@ import io.durastash.stash.internals.Acknowledgements;
 import io.durastash.stash.internals.BatchStream;
 import io.durastash.stash.internals.RecordCursor;
 import io.durastash.stash.internals.ResumePoint;
+import io.durastash.stash.model.BatchMetadata;
+import io.durastash.stash.model.BatchRecord;
+import io.durastash.stash.model.DeliveryGate;
+import io.durastash.stash.model.OffsetRange;
+import io.durastash.stash.model.RecordEmitter;
+import io.durastash.stash.model.StashPosition;
+import io.durastash.stash.model.StashRecord;
+import io.durastash.stash.model.StashUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +56,7 @@ public final class Drainer {
 
     private final String name;
     private final Clock clock;
-    private final Stash stash;
+    private final StashCore core;
     private final int claimRecords;
     private final long holdMillis;
     private final RecordCodec codec = new RecordCodec();
@@ -64,21 +72,22 @@ public final class Drainer {
     private Supplier<StashPosition> committed;
     private boolean standbyLogged;
 
-    Drainer(String name, Clock clock, Stash stash, int claimRecords, long holdMillis) {
+    Drainer(String name, StashCore core, int claimRecords, long holdMillis) {
         this.name = name;
-        this.clock = clock;
-        this.stash = stash;
+        this.clock = core.clock();
+        this.core = core;
         this.claimRecords = claimRecords;
         this.holdMillis = holdMillis;
-        this.bound = stash.engine();
+        this.bound = core.engine();
         this.stream = newStream();
+        core.drainerStarted();
     }
 
     /** A stream on the engine this drainer is bound to, whichever that is when it claims or reads. */
     private BatchStream newStream() {
         return new BatchStream(() -> claim(bound), (batch, from) -> read(bound, batch, from),
             (batch, record, reason) -> setAside(bound, batch, record, reason), acknowledgements,
-            stash::gate, () -> bound.refetch.restashes());
+            core::gate, () -> bound.refetch().restashes());
     }
 
     public State state() {
@@ -106,23 +115,23 @@ public final class Drainer {
                 return draining();
             }
             StashEngine engine = engine();
-            if (!engine.queue.takeRole(this)) {
+            if (!engine.queue().takeRole(this)) {
                 if (!standbyLogged) {
                     standbyLogged = true;
                     log.info("Stash {} is drained by another task; {} stands by and takes over when it stops",
-                        stash.path(), name);
+                        core.path(), name);
                 }
                 return false;
             }
             try {
                 stream.resumeFrom(ResumePoint.after(resumable(committed.get(), engine)));
             } catch (RuntimeException e) {
-                engine.queue.handBack(this);
+                engine.queue().handBack(this);
                 throw e;
             }
             this.committed = committed;
             state.set(State.DRAINING);
-            log.info("Stash {}: {} is now its drainer", stash.path(), name);
+            log.info("Stash {}: {} is now its drainer", core.path(), name);
             return true;
         } finally {
             lock.unlock();
@@ -137,7 +146,7 @@ public final class Drainer {
      * acknowledged. When another drainer took the reopened stash first, this one stands by. Under the lock.
      */
     private StashEngine engine() {
-        StashEngine current = stash.engine();
+        StashEngine current = core.engine();
         if (current == bound) {
             return current;
         }
@@ -146,7 +155,7 @@ public final class Drainer {
             bound = current;
             return current;
         }
-        if (!current.queue.takeRole(this)) {
+        if (!current.queue().takeRole(this)) {
             stream.close();
             supersededBefore += stream.superseded();
             acknowledgements = new Acknowledgements();
@@ -155,13 +164,13 @@ public final class Drainer {
             state.set(State.STANDBY);
             return current;
         }
-        List<Long> claimed = current.queue.pendingAtHead(bound.queue.claimedIds());
+        List<Long> claimed = current.queue().pendingAtHead(bound.queue().claimedIds());
         if (!claimed.isEmpty()) {
-            current.queue.claimed(claimed, current.batchLog.claim(claimed, clock.millis())); // retried if it throws
+            current.queue().claimed(claimed, current.batchLog().claim(claimed, clock.millis())); // retried if it throws
         }
         bound = current;
         stream.reopen();
-        log.info("Stash {}: {} drains the reopened stash on from where it was ({} batches in flight)", stash.path(), name,
+        log.info("Stash {}: {} drains the reopened stash on from where it was ({} batches in flight)", core.path(), name,
             claimed.size());
         return current;
     }
@@ -172,13 +181,13 @@ public final class Drainer {
      * already delivered by an id that now names other records.
      */
     private StashPosition resumable(StashPosition position, StashEngine engine) {
-        long next = engine.queue.nextBatchId();
+        long next = engine.queue().nextBatchId();
         if (position == null || position.batchId() < next) {
             return position;
         }
         log.warn("Stash {}: the committed source offset ({}) lies past every batch this stash holds (next batch id {}): "
             + "it lost writes, or was restored from an older copy. Delivering every batch it holds again; the output may "
-            + "see duplicates, nothing is skipped.", stash.path(), position, next);
+            + "see duplicates, nothing is skipped.", core.path(), position, next);
         return null;
     }
 
@@ -200,30 +209,30 @@ public final class Drainer {
     }
 
     private List<BatchMetadata> claim(StashEngine engine) {
-        List<Long> ids = engine.queue.claimable(claimRecords, holdMillis);
+        List<Long> ids = engine.queue().claimable(claimRecords, holdMillis);
         if (ids.isEmpty()) {
-            if (engine.queue.awaitsSyncAtHead()) {
-                engine.walSync.syncWaiting(); // the group commit: one sync for every append since the last
+            if (engine.queue().awaitsSyncAtHead()) {
+                engine.walSync().syncWaiting(); // the group commit: one sync for every append since the last
             }
-            ids = engine.queue.claimable(claimRecords, holdMillis); // another sync may have covered it meanwhile
+            ids = engine.queue().claimable(claimRecords, holdMillis); // another sync may have covered it meanwhile
         }
         if (ids.isEmpty()) {
             return List.of();
         }
-        List<BatchMetadata> claimed = engine.batchLog.claim(ids, clock.millis());
-        engine.queue.claimed(ids, claimed);
+        List<BatchMetadata> claimed = engine.batchLog().claim(ids, clock.millis());
+        engine.queue().claimed(ids, claimed);
         return claimed;
     }
 
     private void setAside(StashEngine engine, BatchMetadata batch, BatchRecord record, String reason) {
         StashRecord refused = record.record();
-        engine.quarantineStore.refused(batch, record.index(), codec.encode(refused), reason,
+        engine.quarantineStore().refused(batch, record.index(), codec.encode(refused), reason,
             new OffsetRange(refused.topic(), refused.partition(), refused.offset(), refused.offset()));
         refusedRecords.incrementAndGet();
     }
 
     private static RecordCursor read(StashEngine engine, BatchMetadata batch, int fromIndex) {
-        return new RecordCursor(engine.db, batch, fromIndex, new RecordCodec(), engine.quarantineStore);
+        return new RecordCursor(engine.db(), batch, fromIndex, new RecordCodec(), engine.quarantineStore());
     }
 
     /**
@@ -254,24 +263,21 @@ public final class Drainer {
     }
 
     private int deleteCompleted(StashEngine engine) {
-        if (engine.db.isClosed()) {
-            log.debug("Stash {} is closed; acknowledged batches are not deleted and will be delivered again", stash.path());
+        if (engine.db().isClosed()) {
+            log.debug("Stash {} is closed; acknowledged batches are not deleted and will be delivered again", core.path());
             return 0;
         }
         List<Long> completed = acknowledgements.takeCompleted();
-        List<Long> deleted = engine.queue.claimedAmong(completed);
+        List<Long> deleted = engine.queue().claimedAmong(completed);
         try {
-            StashUnavailableException.whenFull(() -> {
-                engine.batchLog.delete(deleted);
-                return null;
-            });
+            StashEngine.write(() -> engine.batchLog().delete(deleted));
         } catch (RuntimeException e) {
             acknowledgements.completedAgain(completed); // deleted at the next call
             throw e;
         }
-        engine.queue.acknowledged(deleted);
+        engine.queue().acknowledged(deleted);
         if (!deleted.isEmpty()) {
-            log.debug("Deleted {} acknowledged batches from stash {}: {}", deleted.size(), stash.path(), deleted);
+            log.debug("Deleted {} acknowledged batches from stash {}: {}", deleted.size(), core.path(), deleted);
         }
         return deleted.size();
     }
@@ -284,9 +290,9 @@ public final class Drainer {
         StashEngine engine = bound;
         return switch (state.get()) {
             case DRAINING -> waitingOnGate()
-                ? engine.queue.awaitWakeUp(Math.min(timeoutMs, GATE_RECHECK_MS)) && draining()
-                : engine.queue.awaitLoadable(timeoutMs, holdMillis) && draining();
-            case STANDBY -> engine.queue.awaitRoleFree(timeoutMs) && state.get() == State.STANDBY;
+                ? engine.queue().awaitWakeUp(Math.min(timeoutMs, GATE_RECHECK_MS)) && draining()
+                : engine.queue().awaitLoadable(timeoutMs, holdMillis) && draining();
+            case STANDBY -> engine.queue().awaitRoleFree(timeoutMs) && state.get() == State.STANDBY;
             default -> false;
         };
     }
@@ -314,16 +320,16 @@ public final class Drainer {
             StashEngine engine = bound;
             stream.close();
             supersededBefore += stream.superseded();
-            List<BatchMetadata> handedBack = engine.queue.handBack(this);
-            engine.batchLog.handedBack(handedBack);
+            List<BatchMetadata> handedBack = engine.queue().handBack(this);
+            engine.batchLog().handedBack(handedBack);
             acknowledgements = new Acknowledgements();
             stream = newStream();
-            if (!engine.queue.takeRole(this)) {
+            if (!engine.queue().takeRole(this)) {
                 state.set(State.STANDBY);
                 return;
             }
             log.info("Stash {}: {} starts over; {} batches handed out and not acknowledged are delivered again",
-                stash.path(), name, handedBack.size());
+                core.path(), name, handedBack.size());
         } finally {
             lock.unlock();
         }
@@ -343,7 +349,7 @@ public final class Drainer {
     public void requestStop() {
         State before = state.getAndUpdate(s -> s == State.STOPPED ? s : State.STOPPING);
         if (before != State.STOPPED) {
-            bound.queue.wakeUp();
+            bound.queue().wakeUp();
         }
     }
 
@@ -363,15 +369,15 @@ public final class Drainer {
                 stream.close();
                 deleteCompleted(engine);
             } finally {
-                List<BatchMetadata> handedBack = engine.queue.handBack(this);
-                engine.batchLog.handedBack(handedBack);
+                List<BatchMetadata> handedBack = engine.queue().handBack(this);
+                engine.batchLog().handedBack(handedBack);
                 int inFlight = acknowledgements.batchesInFlight();
                 acknowledgements.clear();
                 state.set(State.STOPPED);
-                stash.drainerStopped();
+                core.drainerStopped();
                 if (!handedBack.isEmpty() || inFlight > 0) {
                     log.info("Stash {}: {} stopped draining; {} unacknowledged batches will be delivered again, {} records "
-                        + "were dropped by the framework", stash.path(), name, handedBack.size(), droppedRecords());
+                        + "were dropped by the framework", core.path(), name, handedBack.size(), droppedRecords());
                 }
             }
         } finally {

@@ -3,8 +3,15 @@ package io.durastash.stash;
 import io.durastash.stash.codec.CorruptEntryException;
 import io.durastash.stash.internals.StashJson;
 import io.durastash.stash.internals.StoredBatches;
-import io.durastash.stash.internals.SurvivingRecords;
 import io.durastash.stash.internals.SurvivingRecords.Stored;
+import io.durastash.stash.internals.SurvivingRecords;
+import io.durastash.stash.model.BatchMetadata;
+import io.durastash.stash.model.EncodedRecord;
+import io.durastash.stash.model.NewBatch;
+import io.durastash.stash.model.OffsetRange;
+import io.durastash.stash.model.SalvageReport;
+import io.durastash.stash.model.StashException;
+import io.durastash.stash.model.StashOptions;
 import org.apache.kafka.common.TopicPartition;
 
 import java.io.IOException;
@@ -78,31 +85,31 @@ public final class Salvage {
 
     private SalvageReport copy() {
         StashEngine old = from.engine();
-        Set<String> sinks = new TreeSet<>(old.sinkOffsets.readAll().keySet());
-        sinks.addAll(old.sinkOffsets.modes().keySet());
+        Set<String> sinks = new TreeSet<>(old.sinkOffsets().readAll().keySet());
+        sinks.addAll(old.sinkOffsets().modes().keySet());
         for (String sink : sinks) {
-            old.sinkOffsets.runStarts(sink).forEach((partition, first) -> runStarts.merge(partition, first, Math::max));
+            old.sinkOffsets().runStarts(sink).forEach((partition, first) -> runStarts.merge(partition, first, Math::max));
         }
-        for (Map.Entry<Long, byte[]> entry : StoredBatches.find(old.db).entrySet()) {
+        for (Map.Entry<Long, byte[]> entry : StoredBatches.find(old.db()).entrySet()) {
             copyBatch(old, entry.getKey(), entry.getValue());
         }
         writeBatches();
-        old.sinkOffsets.readAll().forEach(into.engine().sinkOffsets::reset);
+        old.sinkOffsets().readAll().forEach(into.engine().sinkOffsets()::reset);
         for (String sink : sinks) {
-            into.ledger(sink).noteInputTopicIds(old.sinkOffsets.topicIds(sink));
+            into.ledger(sink).noteInputTopicIds(old.sinkOffsets().topicIds(sink));
         }
-        old.sinkOffsets.modes().forEach((sink, mode) -> into.ledger(sink).noteMode(mode));
-        List<OffsetRange> refetch = new ArrayList<>(old.refetch.all());
+        old.sinkOffsets().modes().forEach((sink, mode) -> into.ledger(sink).noteMode(mode));
+        List<OffsetRange> refetch = new ArrayList<>(old.refetch().all());
         losses.forEach(loss -> refetch.addAll(loss.offsets()));
-        into.engine().refetch.add(refetch);
-        into.sync();
+        into.engine().refetch().add(refetch);
+        into.engine().sync();
         return new SalvageReport(into.path(), into.id(), batches, records, recordBytes, List.copyOf(losses),
-            into.engine().refetch.all(), old.quarantineStore.size());
+            into.engine().refetch().all(), old.quarantineStore().size());
     }
 
     private void copyBatch(StashEngine old, long batchId, byte[] metadataEntry) {
         BatchMetadata metadata = metadata(batchId, metadataEntry);
-        List<Stored> stored = SurvivingRecords.read(old.db, batchId,
+        List<Stored> stored = SurvivingRecords.read(old.db(), batchId,
             metadata == null ? SurvivingRecords.UNKNOWN_COUNT_REACH : metadata.recordCount());
         List<EncodedRecord> copied = new ArrayList<>(stored.size());
         int damaged = 0;
@@ -155,7 +162,7 @@ public final class Salvage {
 
     private void writeBatches() {
         if (!unwritten.isEmpty()) {
-            into.append("", unwritten, Map.of(), false);
+            into.engine().append("", unwritten, Map.of(), false);
             unwritten.clear();
         }
     }

@@ -1,13 +1,13 @@
 package io.durastash.stash;
 
-/** One holder's share of a stash handed out by {@link StashRegistry}; closing it releases that share once. */
+/** One holder's share of a stash the JVM's registry handed out; closing it releases that share once. */
 public final class StashLease implements AutoCloseable {
-    private final StashRegistry registry;
+    private final Runnable release;
     private final Stash stash;
     private boolean released;
 
-    StashLease(StashRegistry registry, Stash stash) {
-        this.registry = registry;
+    StashLease(Stash stash, Runnable release) {
+        this.release = release;
         this.stash = stash;
     }
 
@@ -22,7 +22,7 @@ public final class StashLease implements AutoCloseable {
     public synchronized void close() {
         if (!released) {
             released = true;
-            registry.release(stash);
+            release.run();
         }
     }
 }

@@ -1,5 +1,8 @@
 package io.durastash.stash;
 
+import io.durastash.stash.model.LeftBehindStash;
+import io.durastash.stash.model.StashOptions;
+import io.durastash.stash.model.StashStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,7 +69,8 @@ public final class StashRegistry {
         entry.holders++;
         leftBehind.remove(key);
         log.debug("Stash {} acquired; {} holders", key, entry.holders);
-        return new StashLease(this, entry.stash);
+        Stash stash = entry.stash;
+        return new StashLease(stash, () -> release(stash));
     }
 
     synchronized void release(Stash stash) {

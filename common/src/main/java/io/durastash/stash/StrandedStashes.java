@@ -1,5 +1,6 @@
 package io.durastash.stash;
 
+import io.durastash.stash.model.LeftBehindStash;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,14 +1,17 @@
 package io.durastash.stash;
 
+import io.durastash.stash.model.DeliveryGate;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The gate of a stash that no sink task in this worker speaks for (the worker restarted and Connect placed its sink
@@ -26,14 +29,16 @@ final class UnclaimedGate implements DeliveryGate {
     /** The one commit mode in which the stash may hold the only copy of what it holds undelivered. */
     static final String ONLY_COPY_MODE = "stashed";
 
-    private final Stash stash;
+    private final Path path;
+    private final Supplier<StashEngine> engine;
     private final Clock clock;
     private final long since;
     private final Set<TopicPartition> ended = new HashSet<>();
     private Boolean supersedable;
 
-    UnclaimedGate(Stash stash, Clock clock) {
-        this.stash = stash;
+    UnclaimedGate(Path path, Supplier<StashEngine> engine, Clock clock) {
+        this.path = path;
+        this.engine = engine;
         this.clock = clock;
         this.since = clock.millis();
     }
@@ -47,11 +52,12 @@ final class UnclaimedGate implements DeliveryGate {
             return Verdict.WAIT;
         }
         if (ended.add(partition)) {
-            for (String sink : stash.engine().sinkOffsets.modes().keySet()) {
-                stash.ledger(sink).startRuns(List.of(partition));
+            StashEngine current = engine.get();
+            for (String sink : current.sinkOffsets().modes().keySet()) {
+                current.startRuns(sink, List.of(partition));
             }
             log.info("Stash {}: no sink task in this worker has claimed input partition {} for {} s; its records here "
-                + "are not delivered from this stash: the partition's owner consumes them again", stash.path(),
+                + "are not delivered from this stash: the partition's owner consumes them again", path,
                 partition, GRACE_MS / 1000);
         }
         return Verdict.SUPERSEDED;
@@ -59,7 +65,7 @@ final class UnclaimedGate implements DeliveryGate {
 
     private boolean supersedable() {
         if (supersedable == null) {
-            Map<String, String> modes = stash.engine().sinkOffsets.modes();
+            Map<String, String> modes = engine.get().sinkOffsets().modes();
             supersedable = !modes.isEmpty() && !modes.containsValue(ONLY_COPY_MODE);
         }
         return supersedable;

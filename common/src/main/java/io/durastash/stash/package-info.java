@@ -2,9 +2,9 @@
  * The stash engine's API: {@link io.durastash.stash.Stash} (append, stats, sink offsets, and a door to the quarantine
  * and inspection), {@link io.durastash.stash.Drainer} (one task's claim on draining a stash, with its state),
  * {@link io.durastash.stash.StashRegistry} (one shared handle per directory per JVM), and the values that cross the
- * API: {@link io.durastash.stash.NewBatch} and {@link io.durastash.stash.EncodedRecord} going in,
- * {@link io.durastash.stash.BatchMetadata}, {@link io.durastash.stash.BatchRecord} and
- * {@link io.durastash.stash.StashPosition} coming out. Nothing here touches RocksDB; that is in
+ * API: {@link io.durastash.stash.model.NewBatch} and {@link io.durastash.stash.model.EncodedRecord} going in,
+ * {@link io.durastash.stash.model.BatchMetadata}, {@link io.durastash.stash.model.BatchRecord} and
+ * {@link io.durastash.stash.model.StashPosition} coming out. Nothing here touches RocksDB; that is in
  * {@code io.durastash.stash.internals}.
  *
  * <p>Lock order, outermost first: the registry's monitor; a drainer's lock; the group commit's monitor

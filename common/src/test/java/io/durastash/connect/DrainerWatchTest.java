@@ -1,8 +1,8 @@
 package io.durastash.connect;
 
-import io.durastash.stash.Stash;
-import io.durastash.stash.StashOptions;
 import io.durastash.stash.Drainer;
+import io.durastash.stash.Stash;
+import io.durastash.stash.model.StashOptions;
 import io.durastash.stash.testing.TestDrainer;
 import io.durastash.stash.testing.TestRecords;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package io.durastash.connect;
 
 import io.durastash.connect.StashOwners.Owners;
 import io.durastash.connect.StashOwners.Role;
-import io.durastash.stash.StashException;
+import io.durastash.stash.model.StashException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

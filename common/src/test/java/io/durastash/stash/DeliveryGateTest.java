@@ -1,5 +1,10 @@
 package io.durastash.stash;
 
+import io.durastash.stash.model.BatchMetadata;
+import io.durastash.stash.model.DeliveryGate;
+import io.durastash.stash.model.EncodedRecord;
+import io.durastash.stash.model.NewBatch;
+import io.durastash.stash.model.StashOptions;
 import io.durastash.stash.testing.ManualClock;
 import io.durastash.stash.testing.TestDrainer;
 import io.durastash.stash.testing.TestRecords;
@@ -36,7 +41,7 @@ class DeliveryGateTest {
     @BeforeEach
     void open() {
         stash = Stash.open(dir, StashOptions.defaults().withClock(clock));
-        stash.gate((partition, batchId, offset) -> offset < floors.getOrDefault(partition, -1L)
+        stash.ledger("sink").gate((partition, batchId, offset) -> offset < floors.getOrDefault(partition, -1L)
             ? DeliveryGate.Verdict.SUPERSEDED : verdicts.getOrDefault(partition, DeliveryGate.Verdict.DELIVER));
     }
 
@@ -50,7 +55,7 @@ class DeliveryGateTest {
         List<EncodedRecord> mixed = new ArrayList<>(records.batch("t", 0, from, count).records());
         mixed.addAll(records.batch("t", 1, from, count).records());
         Map<TopicPartition, Long> offsets = Map.of(T0, from + count - 1, T1, from + count - 1);
-        return stash.append(TestRecords.SINK, List.of(new NewBatch("t", mixed)), offsets, false).get(0);
+        return stash.ledger(TestRecords.SINK).append(List.of(new NewBatch("t", mixed)), offsets, false).get(0);
     }
 
     private static List<String> positions(List<TestDrainer.Emitted> emitted) {
@@ -141,7 +146,7 @@ class DeliveryGateTest {
     void anUnclaimedStashOfADeliveredModeSinkWaitsForATaskThenSupersedesAndEndsTheRuns() {
         records.appendBatch(stash, "t", 0, 0, 2);
         stash.ledger(TestRecords.SINK).noteMode("delivered");
-        stash.gate(null);
+        stash.ledger("sink").gate(null);
         TestDrainer drainer = TestDrainer.active(stash);
 
         assertEquals(List.of(), drainer.drainAll(), "a sink task may claim it");
@@ -156,7 +161,7 @@ class DeliveryGateTest {
     void anUnclaimedStashThatMayHoldTheOnlyCopyDeliversEverything() {
         records.appendBatch(stash, "t", 0, 0, 2);
         stash.ledger(TestRecords.SINK).noteMode("stashed");
-        stash.gate(null);
+        stash.ledger("sink").gate(null);
         assertEquals(2, TestDrainer.active(stash).drainAll().size());
     }
 }

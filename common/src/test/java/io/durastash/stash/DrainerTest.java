@@ -2,6 +2,12 @@ package io.durastash.stash;
 
 import io.durastash.stash.internals.LoadedMarks;
 import io.durastash.stash.internals.RecordReadAhead;
+import io.durastash.stash.model.BatchMetadata;
+import io.durastash.stash.model.BatchStatus;
+import io.durastash.stash.model.StashException;
+import io.durastash.stash.model.StashOptions;
+import io.durastash.stash.model.StashPosition;
+import io.durastash.stash.model.StashUnavailableException;
 import io.durastash.stash.testing.ManualClock;
 import io.durastash.stash.testing.TestDrainer;
 import io.durastash.stash.testing.TestRecords;

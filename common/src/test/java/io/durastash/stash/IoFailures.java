@@ -1,5 +1,6 @@
 package io.durastash.stash;
 
+import io.durastash.stash.model.StashException;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.Status;
 

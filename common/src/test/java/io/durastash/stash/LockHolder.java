@@ -1,5 +1,6 @@
 package io.durastash.stash;
 
+import io.durastash.stash.model.StashOptions;
 import io.durastash.stash.testing.TestRecords;
 
 import java.io.BufferedReader;
@@ -58,7 +59,7 @@ public final class LockHolder {
             TestRecords records = new TestRecords();
             int batches = args.length > 1 ? Integer.parseInt(args[1]) : 0;
             for (int i = 0; i < batches; i++) {
-                stash.append(TestRecords.SINK, List.of(records.batch("t", 0, i, 1)), Map.of(), false);
+                stash.ledger(TestRecords.SINK).append(List.of(records.batch("t", 0, i, 1)), Map.of(), false);
             }
             System.out.println("OPEN " + stash.id());
             System.out.flush();

@@ -1,6 +1,10 @@
 package io.durastash.stash;
 
 import io.durastash.stash.internals.Family;
+import io.durastash.stash.model.OffsetRange;
+import io.durastash.stash.model.SalvageReport;
+import io.durastash.stash.model.StashException;
+import io.durastash.stash.model.StashOptions;
 import io.durastash.stash.testing.RawStash;
 import io.durastash.stash.testing.TestDrainer;
 import io.durastash.stash.testing.TestRecords;
@@ -49,7 +53,7 @@ class SalvageTest {
             for (int b = 0; b < batches; b++) {
                 records.appendBatch(stash, "t", 0, (long) b * RECORDS, RECORDS);
             }
-            stash.append("orders", List.of(), Map.of(T0, (long) batches * RECORDS - 1), true);
+            stash.ledger("orders").append(List.of(), Map.of(T0, (long) batches * RECORDS - 1), true);
             stash.ledger("orders").noteMode("stashed");
         }
     }

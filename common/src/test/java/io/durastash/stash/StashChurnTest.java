@@ -1,6 +1,8 @@
 package io.durastash.stash;
 
 import io.durastash.stash.internals.Family;
+import io.durastash.stash.model.StashOptions;
+import io.durastash.stash.model.StashStats;
 import io.durastash.stash.testing.RawStash;
 import io.durastash.stash.testing.TestDrainer;
 import io.durastash.stash.testing.TestRecords;

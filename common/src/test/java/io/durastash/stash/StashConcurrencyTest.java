@@ -1,5 +1,9 @@
 package io.durastash.stash;
 
+import io.durastash.stash.model.EncodedRecord;
+import io.durastash.stash.model.NewBatch;
+import io.durastash.stash.model.StashOptions;
+import io.durastash.stash.model.StashRecord;
 import io.durastash.stash.testing.TestDrainer;
 import io.durastash.stash.testing.TestRecords;
 
@@ -48,7 +52,7 @@ class StashConcurrencyTest {
                         for (long offset = first; offset < first + RECORDS_PER_BATCH; offset++) {
                             batch.add(records.encode(TestRecords.bytesRecord(topic, 0, offset, topic + ":" + offset)));
                         }
-                        stash.append("sink", List.of(new NewBatch(topic, batch)), Map.of(new TopicPartition(topic, 0), first + RECORDS_PER_BATCH - 1), b % 2 == 0);
+                        stash.ledger("sink").append(List.of(new NewBatch(topic, batch)), Map.of(new TopicPartition(topic, 0), first + RECORDS_PER_BATCH - 1), b % 2 == 0);
                     }
                     return null;
                 }));

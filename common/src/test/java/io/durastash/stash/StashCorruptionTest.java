@@ -2,12 +2,13 @@ package io.durastash.stash;
 
 import io.durastash.stash.internals.Family;
 import io.durastash.stash.internals.StashKeys;
+import io.durastash.stash.model.BatchMetadata;
+import io.durastash.stash.model.OffsetRange;
+import io.durastash.stash.model.StashOptions;
+import io.durastash.stash.quarantine.QuarantinedEntry;
 import io.durastash.stash.testing.RawStash;
 import io.durastash.stash.testing.TestDrainer;
 import io.durastash.stash.testing.TestRecords;
-import io.durastash.stash.quarantine.QuarantinedEntry;
-
-import io.durastash.stash.codec.RecordCodec;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

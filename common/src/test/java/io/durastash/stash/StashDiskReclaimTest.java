@@ -1,5 +1,6 @@
 package io.durastash.stash;
 
+import io.durastash.stash.model.StashOptions;
 import io.durastash.stash.testing.TestDrainer;
 import io.durastash.stash.testing.TestRecords;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,7 @@ class StashDiskReclaimTest {
             assertEquals(0, stash.stats().liveBatches());
             long held = storedBytes();
 
-            stash.reclaimDisk();
+            stash.ledger("sink").reclaimDisk();
 
             long after = storedBytes();
             System.out.println("stash files: " + held + " bytes drained, " + after + " after reclaimDisk");
@@ -51,8 +52,8 @@ class StashDiskReclaimTest {
             drainer.acknowledge(drainer.drain(BATCHES * RECORDS * 3 / 2)); // 30 of the 40 batches
             long held = storedBytes();
 
-            assertFalse(stash.reclaimDrained(Long.MAX_VALUE), "not before that many bytes were drained");
-            assertTrue(stash.reclaimDrained(1));
+            assertFalse(stash.ledger("sink").reclaimDrained(Long.MAX_VALUE), "not before that many bytes were drained");
+            assertTrue(stash.ledger("sink").reclaimDrained(1));
 
             long after = storedBytes();
             System.out.println("stash files: " + held + " bytes with 10 of 40 batches left, " + after + " after reclaim");

@@ -1,5 +1,7 @@
 package io.durastash.stash;
 
+import io.durastash.stash.model.StashDisk;
+import io.durastash.stash.model.StashOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +36,7 @@ class StashDiskTest {
     void aStashToldItsVolumeReportsTheFreeBytesWithinIt(@TempDir Path dir) {
         try (Stash stash = Stash.open(dir, StashOptions.defaults())) {
             assertTrue(stash.disk().freeBytes() > 64 * MIB, "this filesystem has more room than the volume below");
-            stash.volume(64 * MIB);
+            stash.ledger("sink").volume(64 * MIB);
             StashDisk disk = stash.disk();
             assertTrue(disk.stashBytes() > 0, "RocksDB's files");
             assertEquals(64 * MIB - disk.stashBytes(), disk.freeBytes(), "what the sink's floor and the gauges see");

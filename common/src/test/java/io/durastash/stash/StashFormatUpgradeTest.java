@@ -3,6 +3,8 @@ package io.durastash.stash;
 import io.durastash.stash.internals.Family;
 import io.durastash.stash.internals.Recovery;
 import io.durastash.stash.internals.StashKeys;
+import io.durastash.stash.model.StashOptions;
+import io.durastash.stash.model.StashRecord;
 import io.durastash.stash.testing.RawStash;
 import io.durastash.stash.testing.TestDrainer;
 import io.durastash.stash.testing.TestRecords;

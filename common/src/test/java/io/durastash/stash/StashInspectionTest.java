@@ -1,13 +1,15 @@
 package io.durastash.stash;
 
-import io.durastash.stash.internals.Family;
-import io.durastash.stash.internals.StashKeys;
-import io.durastash.stash.testing.RawStash;
-import io.durastash.stash.testing.TestRecords;
 import io.durastash.stash.inspect.InspectedBatch;
 import io.durastash.stash.inspect.InspectedRecord;
 import io.durastash.stash.inspect.RecordScan;
 import io.durastash.stash.inspect.VerifyReport;
+import io.durastash.stash.internals.Family;
+import io.durastash.stash.internals.StashKeys;
+import io.durastash.stash.model.BatchStatus;
+import io.durastash.stash.model.StashOptions;
+import io.durastash.stash.testing.RawStash;
+import io.durastash.stash.testing.TestRecords;
 
 import io.durastash.stash.codec.RecordCodec;
 import org.apache.kafka.common.TopicPartition;
@@ -164,8 +166,8 @@ class StashInspectionTest {
     @Test
     void allStashedOffsetsAreListedPerSink() {
         try (Stash stash = Stash.open(dir, StashOptions.defaults())) {
-            stash.append("sink-a", List.of(), Map.of(new TopicPartition("t", 0), 41L, new TopicPartition("t", 1), 7L), true);
-            stash.append("sink-b", List.of(), Map.of(new TopicPartition("u.v", 3), 99L), true);
+            stash.ledger("sink-a").append(List.of(), Map.of(new TopicPartition("t", 0), 41L, new TopicPartition("t", 1), 7L), true);
+            stash.ledger("sink-b").append(List.of(), Map.of(new TopicPartition("u.v", 3), 99L), true);
             Map<String, Map<TopicPartition, Long>> all = stash.inspect().stashedOffsets();
             assertEquals(List.of("sink-a", "sink-b"), new ArrayList<>(all.keySet()));
             assertEquals(Map.of(new TopicPartition("t", 0), 41L, new TopicPartition("t", 1), 7L), all.get("sink-a"));

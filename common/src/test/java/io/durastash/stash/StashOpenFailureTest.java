@@ -1,5 +1,7 @@
 package io.durastash.stash;
 
+import io.durastash.stash.model.StashException;
+import io.durastash.stash.model.StashOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -3,6 +3,8 @@ package io.durastash.stash;
 import io.durastash.stash.internals.Family;
 import io.durastash.stash.internals.StashJson;
 import io.durastash.stash.internals.StashKeys;
+import io.durastash.stash.model.BatchMetadata;
+import io.durastash.stash.model.StashOptions;
 import io.durastash.stash.quarantine.QuarantinedEntry;
 import io.durastash.stash.quarantine.RequeueOutcome;
 import io.durastash.stash.testing.RawStash;

@@ -2,6 +2,8 @@ package io.durastash.stash;
 
 import io.durastash.stash.internals.Family;
 import io.durastash.stash.internals.StashKeys;
+import io.durastash.stash.model.StashException;
+import io.durastash.stash.model.StashOptions;
 import io.durastash.stash.testing.RawStash;
 import io.durastash.stash.testing.TestRecords;
 import org.junit.jupiter.api.Test;
@@ -36,8 +38,8 @@ class StashReadOnlyTest {
         try (Stash stash = Stash.open(dir, readOnly())) {
             assertEquals(1, stash.stats().liveBatches());
             assertRefused(stash, () -> records.appendBatch(stash, "t", 0, 2, 1));
-            assertRefused(stash, stash::sync);
-            assertRefused(stash, stash::reclaimDisk);
+            assertRefused(stash, stash.ledger(TestRecords.SINK)::sync);
+            assertRefused(stash, stash.ledger(TestRecords.SINK)::reclaimDisk);
             assertRefused(stash, () -> stash.ledger(TestRecords.SINK).noteMode("delivered"));
         }
         try (Stash stash = Stash.open(dir, StashOptions.defaults())) {

@@ -1,5 +1,11 @@
 package io.durastash.stash;
 
+import io.durastash.stash.model.BatchMetadata;
+import io.durastash.stash.model.BatchRecord;
+import io.durastash.stash.model.DeliveryGate;
+import io.durastash.stash.model.OffsetRange;
+import io.durastash.stash.model.RecordEmitter;
+import io.durastash.stash.model.StashOptions;
 import io.durastash.stash.quarantine.QuarantinedEntry;
 import io.durastash.stash.quarantine.RequeueOutcome;
 import io.durastash.stash.testing.TestDrainer;
@@ -82,7 +88,7 @@ class StashRefusedRecordTest {
             assertTrue(requeued.get(0).newBatch().requeued());
             assertEquals(0, stash.stats().refusedEntries());
             assertEquals(0, stash.stats().quarantinedEntries());
-            stash.gate(SUPERSEDE_ALL); // its input offset is committed: no consumer of the partition takes it again
+            stash.ledger("sink").gate(SUPERSEDE_ALL); // its input offset is committed: no consumer of the partition takes it again
             assertEquals(List.of("value-1"), TestDrainer.values(TestDrainer.active(stash).drainAll()),
                 "delivered once the output takes it, whoever consumes its input partition now");
         }

@@ -1,5 +1,8 @@
 package io.durastash.stash;
 
+import io.durastash.stash.model.LeftBehindStash;
+import io.durastash.stash.model.StashException;
+import io.durastash.stash.model.StashOptions;
 import io.durastash.stash.testing.TestDrainer;
 import io.durastash.stash.testing.TestRecords;
 

@@ -1,5 +1,7 @@
 package io.durastash.stash;
 
+import io.durastash.stash.model.StashException;
+import io.durastash.stash.model.StashOptions;
 import io.durastash.stash.testing.TestRecords;
 
 import org.junit.jupiter.api.Test;

@@ -3,6 +3,13 @@ package io.durastash.stash;
 import io.durastash.stash.internals.Family;
 import io.durastash.stash.internals.Recovery;
 import io.durastash.stash.internals.StashKeys;
+import io.durastash.stash.model.BatchMetadata;
+import io.durastash.stash.model.BatchStatus;
+import io.durastash.stash.model.NewBatch;
+import io.durastash.stash.model.OffsetRange;
+import io.durastash.stash.model.StashException;
+import io.durastash.stash.model.StashOptions;
+import io.durastash.stash.model.StashStats;
 import io.durastash.stash.testing.ManualClock;
 import io.durastash.stash.testing.RawStash;
 import io.durastash.stash.testing.TestDrainer;
@@ -55,12 +62,12 @@ class StashTest {
         records.appendBatch(stash, "t", 0, 0, 3);
         records.appendBatch(stash, "t", 0, 3, 3);
         records.appendBatch(stash, "u", 0, 0, 3);
-        long before = stash.walSyncs().syncs();
+        long before = stash.ledger("sink").walSyncs().syncs();
 
         List<TestDrainer.Emitted> drained = TestDrainer.active(stash).drainAll();
 
         assertEquals(9, drained.size());
-        assertEquals(before + 1, stash.walSyncs().syncs(), "the group commit: one sync for the three appends");
+        assertEquals(before + 1, stash.ledger("sink").walSyncs().syncs(), "the group commit: one sync for the three appends");
     }
 
     @Test
@@ -72,7 +79,7 @@ class StashTest {
         Map<TopicPartition, Long> offsets = Map.of(new TopicPartition("a", 0), 10L, new TopicPartition("a", 1), 20L,
             new TopicPartition("b", 0), 5L);
 
-        List<BatchMetadata> batches = stash.append("sink", List.of(a, empty, b), offsets, true);
+        List<BatchMetadata> batches = stash.ledger("sink").append(List.of(a, empty, b), offsets, true);
 
         assertEquals(2, batches.size());
         BatchMetadata first = batches.get(0);
@@ -91,7 +98,7 @@ class StashTest {
 
     @Test
     void anEmptyAppendWritesNothing() {
-        assertEquals(List.of(), stash.append("sink", List.of(new NewBatch("a", List.of())), Map.of(), true));
+        assertEquals(List.of(), stash.ledger("sink").append(List.of(new NewBatch("a", List.of())), Map.of(), true));
         assertEquals(0, stash.stats().liveBatches());
     }
 
@@ -156,7 +163,7 @@ class StashTest {
     void aNewRunForgetsTheStashedOffsetAndStartsWithTheNextBatch() {
         TopicPartition p0 = new TopicPartition("t", 0);
         TopicPartition p1 = new TopicPartition("t", 1);
-        stash.append("sink", List.of(), Map.of(p0, 10L, p1, 20L), true);
+        stash.ledger("sink").append(List.of(), Map.of(p0, 10L, p1, 20L), true);
         records.appendBatch(stash, "t", 1, 21, 3);
         long next = stash.nextBatchId();
         SinkLedger ledger = stash.ledger("sink");

@@ -2,7 +2,7 @@ package io.durastash.faults;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.durastash.stash.OffsetRange;
+import io.durastash.stash.model.OffsetRange;
 import io.durastash.testkit.process.CommandRun;
 
 import java.io.IOException;

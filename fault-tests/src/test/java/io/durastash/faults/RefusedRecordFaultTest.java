@@ -1,7 +1,7 @@
 package io.durastash.faults;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.durastash.stash.OffsetRange;
+import io.durastash.stash.model.OffsetRange;
 import io.durastash.testkit.Await;
 import io.durastash.testkit.connect.ConnectorStatus;
 import io.durastash.testkit.connect.Pair;

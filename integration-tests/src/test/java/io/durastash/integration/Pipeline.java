@@ -1,9 +1,9 @@
 package io.durastash.integration;
 
 import io.durastash.stash.StashLease;
-import io.durastash.stash.StashOptions;
 import io.durastash.stash.StashRegistry;
-import io.durastash.stash.StashStats;
+import io.durastash.stash.model.StashOptions;
+import io.durastash.stash.model.StashStats;
 import io.durastash.testkit.Deadline;
 import io.durastash.testkit.KafkaCluster;
 import io.durastash.testkit.connect.Pair;

@@ -1,6 +1,6 @@
 package io.durastash.integration;
 
-import io.durastash.stash.StashStats;
+import io.durastash.stash.model.StashStats;
 import io.durastash.testkit.Await;
 import io.durastash.testkit.connect.ConnectorConfig;
 import io.durastash.testkit.connect.WorkerMetrics;

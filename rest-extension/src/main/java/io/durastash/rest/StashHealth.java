@@ -2,11 +2,11 @@ package io.durastash.rest;
 
 import io.durastash.connect.StashOwners;
 import io.durastash.sink.placement.SinkGroup;
-import io.durastash.stash.LeftBehindStash;
 import io.durastash.stash.Stash;
-import io.durastash.stash.StashDisk;
-import io.durastash.stash.StashException;
-import io.durastash.stash.StashStats;
+import io.durastash.stash.model.LeftBehindStash;
+import io.durastash.stash.model.StashDisk;
+import io.durastash.stash.model.StashException;
+import io.durastash.stash.model.StashStats;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -2,10 +2,10 @@ package io.durastash.rest;
 
 import io.durastash.sink.placement.SinkGroup;
 import io.durastash.sink.placement.SinkGroups;
-import io.durastash.stash.LeftBehindStash;
 import io.durastash.stash.Stash;
 import io.durastash.stash.StashRegistry;
 import io.durastash.stash.Version;
+import io.durastash.stash.model.LeftBehindStash;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;

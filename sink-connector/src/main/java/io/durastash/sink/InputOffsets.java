@@ -1,7 +1,7 @@
 package io.durastash.sink;
 
 import io.durastash.connect.StashInput;
-import io.durastash.stash.OffsetRange;
+import io.durastash.stash.model.OffsetRange;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 

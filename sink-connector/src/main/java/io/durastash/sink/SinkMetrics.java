@@ -4,7 +4,7 @@ import io.durastash.connect.PluginMetricsGroup;
 import io.durastash.connect.StashGauges;
 import io.durastash.sink.placement.SinkGroup;
 import io.durastash.stash.Stash;
-import io.durastash.stash.WalSyncTotals;
+import io.durastash.stash.model.WalSyncTotals;
 
 /**
  * The sink task's metrics: what it stashes, how long the WAL syncs take, whether backpressure pauses it, and the

@@ -1,6 +1,6 @@
 package io.durastash.sink;
 
-import io.durastash.stash.NewBatch;
+import io.durastash.stash.model.NewBatch;
 import org.apache.kafka.common.TopicPartition;
 
 import java.util.List;

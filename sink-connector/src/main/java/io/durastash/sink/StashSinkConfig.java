@@ -3,13 +3,13 @@ package io.durastash.sink;
 import io.durastash.connect.StashLocationConfig;
 import io.durastash.connect.StashOwners;
 import io.durastash.sink.placement.DrainerAssignor;
-import io.durastash.stash.StashOptions;
+import io.durastash.stash.model.StashOptions;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.Config;
-import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
 

@@ -108,7 +108,7 @@ public class StashSinkConnector extends SinkConnector {
                 partitions.addAll(ledger.runStarts().keySet());
             }
             long run = ledger.startRuns(partitions);
-            lease.stash().sync();
+            ledger.sync();
             log.info("Connector {}: offsets altered; stash {} starts new runs of {} at batch {}: their records are "
                 + "stashed again from the new offsets", name, path, partitions, run);
         }

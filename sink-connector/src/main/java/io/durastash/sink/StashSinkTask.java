@@ -8,15 +8,15 @@ import io.durastash.sink.placement.DrainerAssignor;
 import io.durastash.sink.placement.PartitionOwnership;
 import io.durastash.sink.placement.SinkGroup;
 import io.durastash.sink.placement.SinkGroups;
-import io.durastash.stash.OffsetRange;
 import io.durastash.stash.SinkLedger;
 import io.durastash.stash.Stash;
-import io.durastash.stash.StashException;
 import io.durastash.stash.StashLease;
 import io.durastash.stash.StashRegistry;
-import io.durastash.stash.StashStats;
-import io.durastash.stash.StashUnavailableException;
 import io.durastash.stash.Version;
+import io.durastash.stash.model.OffsetRange;
+import io.durastash.stash.model.StashException;
+import io.durastash.stash.model.StashStats;
+import io.durastash.stash.model.StashUnavailableException;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -84,7 +84,7 @@ public class StashSinkTask extends SinkTask {
             StashOwners.claim(path, StashOwners.Role.SINK, name);
             CommitMode mode = config.commitMode();
             ledger = stash.ledger(name);
-            stash.volume(config.volumeBytes());
+            ledger.volume(config.volumeBytes());
             ledger.noteMode(mode.configValue());
             offsets = new InputOffsets(mode);
             backpressure = new Backpressure(path.toString(), config.maxBytes(), config.minFreeBytes(), config.resumePercent(),
@@ -102,7 +102,7 @@ public class StashSinkTask extends SinkTask {
         }
         log.info("Sink task of connector {} started on stash {} at {} (group.by={}, stash.max.bytes={}, stash.sync={}, "
             + "input.commit={}{})", name, stash.id(), path, config.grouping(), config.maxBytes(), config.sync(),
-            config.commitMode().configValue(), stash.hasDrainer() ? "" : "; no source task on the stash in this worker yet");
+            config.commitMode().configValue(), ledger.hasDrainer() ? "" : "; no source task on the stash in this worker yet");
         if (!group.guarded()) {
             log.warn("Sink task of connector {}: the input partitions are assigned without regard to where stashes are "
                 + "drained{}. Set \"consumer.override.partition.assignment.strategy\": \"{}\" in the connector's "
@@ -164,7 +164,7 @@ public class StashSinkTask extends SinkTask {
         applyBackpressure(stats);
         long now = System.currentTimeMillis();
         drainerWatch.check(stats, now);
-        group.check(stash.hasDrainer(), !context.assignment().isEmpty(), now);
+        group.check(ledger.hasDrainer(), !context.assignment().isEmpty(), now);
         group.paused(this, backpressure.paused(), backpressure.diskLow());
         if (!records.isEmpty()) {
             try {
@@ -176,7 +176,7 @@ public class StashSinkTask extends SinkTask {
             }
             applyBackpressure(stash.stats());
         }
-        metrics.recordWalSyncs(stash.walSyncs());
+        metrics.recordWalSyncs(ledger.walSyncs());
         refetchDamage();
     }
 
@@ -225,9 +225,9 @@ public class StashSinkTask extends SinkTask {
         boolean lowDisk = backpressure.reclaimDue(stats.liveBytes());
         try {
             if (lowDisk) {
-                stash.reclaimDisk();
+                ledger.reclaimDisk();
             } else {
-                stash.reclaimDrained(Backpressure.drainedBytesPerReclaim(config.maxBytes()));
+                ledger.reclaimDrained(Backpressure.drainedBytesPerReclaim(config.maxBytes()));
             }
         } catch (StashUnavailableException e) {
             log.debug("Stash {}: could not give back the space of drained batches yet: {}", stash.path(), e.getMessage());
@@ -254,7 +254,7 @@ public class StashSinkTask extends SinkTask {
             case TRANSACTIONAL:
                 return Map.of(); // the deliveries commit the input offsets, in their transactions
             case STASHED:
-                stash.sync(); // what is committed must be durable: the sink's appends do not wait for the disk
+                ledger.sync(); // what is committed must be durable: the sink's appends do not wait for the disk
                 break;
             default:
                 settle(currentOffsets.keySet());

@@ -1,13 +1,13 @@
 package io.durastash.sink;
 
 import io.durastash.connect.LoopMark;
-import io.durastash.stash.BatchMetadata;
-import io.durastash.stash.EncodedRecord;
+import io.durastash.sink.placement.InputLookup;
 import io.durastash.stash.SinkLedger;
 import io.durastash.stash.Stash;
-import io.durastash.stash.StashRecord;
-import io.durastash.sink.placement.InputLookup;
 import io.durastash.stash.codec.RecordCodec;
+import io.durastash.stash.model.BatchMetadata;
+import io.durastash.stash.model.EncodedRecord;
+import io.durastash.stash.model.StashRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.DataException;
@@ -48,6 +48,7 @@ public final class StashWriter {
     }
 
     private final Stash stash;
+    private final SinkLedger ledger;
     private final String sinkName;
     private final Grouping grouping;
     private final boolean durableFirst;
@@ -71,6 +72,7 @@ public final class StashWriter {
     public StashWriter(Stash stash, SinkLedger ledger, Grouping grouping, boolean durableFirst, InputOffsets offsets,
                        ErrantRecordReporter reporter, Supplier<InputLookup> input, RunListener runs) {
         this.stash = stash;
+        this.ledger = ledger;
         this.sinkName = ledger.sinkName();
         this.grouping = grouping;
         this.durableFirst = durableFirst;
@@ -171,7 +173,7 @@ public final class StashWriter {
         if (!poll.isEmpty()) {
             StashAppend append = poll.append();
             long appendStart = System.nanoTime();
-            List<BatchMetadata> appended = stash.append(sinkName, append.batches(), append.offsets(), durableFirst);
+            List<BatchMetadata> appended = ledger.append(append.batches(), append.offsets(), durableFirst);
             appendNanos = System.nanoTime() - appendStart;
             offsets.advance(append.offsets());
             for (BatchMetadata batch : appended) {

@@ -1,6 +1,6 @@
 package io.durastash.sink;
 
-import io.durastash.stash.OffsetRange;
+import io.durastash.stash.model.OffsetRange;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;

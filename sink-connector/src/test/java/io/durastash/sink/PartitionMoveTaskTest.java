@@ -5,7 +5,7 @@ import io.durastash.connect.StashInputs;
 import io.durastash.sink.SinkFixture.ReadBatch;
 import io.durastash.sink.SinkFixture.Started;
 import io.durastash.sink.placement.PartitionOwnership;
-import io.durastash.stash.StashRecord;
+import io.durastash.stash.model.StashRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.sink.SinkRecord;

@@ -1,7 +1,7 @@
 package io.durastash.sink;
 
-import io.durastash.stash.NewBatch;
-import io.durastash.stash.EncodedRecord;
+import io.durastash.stash.model.EncodedRecord;
+import io.durastash.stash.model.NewBatch;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,6 @@
 package io.durastash.sink;
 
-import io.durastash.stash.OffsetRange;
+import io.durastash.stash.model.OffsetRange;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -2,8 +2,8 @@ package io.durastash.sink;
 
 import io.durastash.sink.SinkFixture.ReadBatch;
 import io.durastash.sink.SinkFixture.Started;
-import io.durastash.stash.StashException;
-import io.durastash.stash.StashRecord;
+import io.durastash.stash.model.StashException;
+import io.durastash.stash.model.StashRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.TimestampType;
@@ -315,13 +315,13 @@ class StashSinkTaskTest {
         fixture.with(StashSinkConfig.STASH_SYNC_CONFIG, "false");
         Started sink = fixture.start(null, ORDERS_0, ORDERS_1);
         sink.task().put(List.of(bytesRecord("orders", 0, 4, "a", "1"), bytesRecord("orders", 0, 5, "b", "2")));
-        long syncs = fixture.stash().walSyncs().syncs();
+        long syncs = fixture.stash().ledger("sink").walSyncs().syncs();
 
         // Offsets 6 and 7 were consumed but filtered by a transform; orders-1 saw nothing.
         Map<TopicPartition, OffsetAndMetadata> committed = sink.task().preCommit(Map.of(
             ORDERS_0, new OffsetAndMetadata(8), ORDERS_1, new OffsetAndMetadata(3)));
         assertEquals(Map.of(ORDERS_0, committed(6)), committed);
-        assertEquals(syncs + 1, fixture.stash().walSyncs().syncs(), "the offsets committed are durable: one sync first");
+        assertEquals(syncs + 1, fixture.stash().ledger("sink").walSyncs().syncs(), "the offsets committed are durable: one sync first");
     }
 
     @Test

@@ -2,7 +2,7 @@ package io.durastash.sink;
 
 import io.durastash.sink.placement.InputLookup;
 import io.durastash.stash.Stash;
-import io.durastash.stash.StashOptions;
+import io.durastash.stash.model.StashOptions;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.data.Schema;

@@ -1,6 +1,6 @@
 package io.durastash.source;
 
-import io.durastash.stash.StashRecord;
+import io.durastash.stash.model.StashRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;

@@ -1,8 +1,8 @@
 package io.durastash.source;
 
-import io.durastash.stash.BatchMetadata;
-import io.durastash.stash.BatchRecord;
-import io.durastash.stash.StashRecord;
+import io.durastash.stash.model.BatchMetadata;
+import io.durastash.stash.model.BatchRecord;
+import io.durastash.stash.model.StashRecord;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.header.Headers;
 

@@ -1,9 +1,9 @@
 package io.durastash.source;
 
 import io.durastash.connect.LoopMark;
-import io.durastash.stash.BatchMetadata;
-import io.durastash.stash.BatchRecord;
-import io.durastash.stash.StashRecord;
+import io.durastash.stash.model.BatchMetadata;
+import io.durastash.stash.model.BatchRecord;
+import io.durastash.stash.model.StashRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.source.SourceRecord;
 

@@ -3,13 +3,13 @@ package io.durastash.source;
 import io.durastash.connect.LoopMark;
 import io.durastash.connect.StashLocationConfig;
 import io.durastash.connect.StashOwners;
-import io.durastash.stash.StashOptions;
+import io.durastash.stash.model.StashOptions;
 import org.apache.kafka.common.config.AbstractConfig;
-import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.connect.source.SourceTask;
 

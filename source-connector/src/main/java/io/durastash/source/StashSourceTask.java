@@ -1,19 +1,19 @@
 package io.durastash.source;
 
 import io.durastash.connect.PluginMetricsGroup;
-import io.durastash.connect.StashOwners;
 import io.durastash.connect.StashInput;
 import io.durastash.connect.StashInputs;
-import io.durastash.stash.BatchMetadata;
-import io.durastash.stash.BatchRecord;
+import io.durastash.connect.StashOwners;
 import io.durastash.stash.Drainer;
-import io.durastash.stash.InputPartitions;
-import io.durastash.stash.RecordEmitter;
 import io.durastash.stash.Stash;
 import io.durastash.stash.StashLease;
-import io.durastash.stash.StashPosition;
 import io.durastash.stash.StashRegistry;
 import io.durastash.stash.Version;
+import io.durastash.stash.model.BatchMetadata;
+import io.durastash.stash.model.BatchRecord;
+import io.durastash.stash.model.InputPartitions;
+import io.durastash.stash.model.RecordEmitter;
+import io.durastash.stash.model.StashPosition;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;

@@ -1,6 +1,6 @@
 package io.durastash.source;
 
-import io.durastash.stash.StashRecord;
+import io.durastash.stash.model.StashRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;

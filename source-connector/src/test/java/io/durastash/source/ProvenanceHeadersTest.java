@@ -1,10 +1,10 @@
 package io.durastash.source;
 
-import io.durastash.stash.BatchMetadata;
-import io.durastash.stash.BatchRecord;
-import io.durastash.stash.testing.TestDrainer;
-import io.durastash.stash.StashRecord;
 import io.durastash.stash.StashRegistry;
+import io.durastash.stash.model.BatchMetadata;
+import io.durastash.stash.model.BatchRecord;
+import io.durastash.stash.model.StashRecord;
+import io.durastash.stash.testing.TestDrainer;
 import org.apache.kafka.connect.converters.ByteArrayConverter;
 import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.header.ConnectHeaders;

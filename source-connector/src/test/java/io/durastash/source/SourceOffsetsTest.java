@@ -1,6 +1,6 @@
 package io.durastash.source;
 
-import io.durastash.stash.StashPosition;
+import io.durastash.stash.model.StashPosition;
 
 import org.apache.kafka.connect.errors.ConnectException;
 import org.junit.jupiter.api.Test;

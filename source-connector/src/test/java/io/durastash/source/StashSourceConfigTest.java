@@ -1,7 +1,7 @@
 package io.durastash.source;
 
 import io.durastash.connect.StashLocationConfig;
-import io.durastash.stash.StashOptions;
+import io.durastash.stash.model.StashOptions;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;

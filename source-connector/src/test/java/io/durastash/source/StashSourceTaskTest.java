@@ -4,11 +4,11 @@ import io.durastash.connect.LoopMark;
 import io.durastash.stash.testing.TestDrainer;
 
 import io.durastash.connect.StashLocationConfig;
-import io.durastash.stash.BatchMetadata;
 import io.durastash.stash.Stash;
-import io.durastash.stash.StashOptions;
-import io.durastash.stash.StashRecord;
 import io.durastash.stash.StashRegistry;
+import io.durastash.stash.model.BatchMetadata;
+import io.durastash.stash.model.StashOptions;
+import io.durastash.stash.model.StashRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.data.Schema;

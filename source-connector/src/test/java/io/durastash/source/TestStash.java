@@ -1,16 +1,16 @@
 package io.durastash.source;
 
 import io.durastash.connect.StashLocationConfig;
-import io.durastash.stash.BatchMetadata;
-import io.durastash.stash.EncodedRecord;
-import io.durastash.stash.NewBatch;
 import io.durastash.stash.Stash;
 import io.durastash.stash.StashLease;
-import io.durastash.stash.StashOptions;
-import io.durastash.stash.StashRecord;
 import io.durastash.stash.StashRegistry;
-import io.durastash.stash.StashStats;
 import io.durastash.stash.codec.RecordCodec;
+import io.durastash.stash.model.BatchMetadata;
+import io.durastash.stash.model.EncodedRecord;
+import io.durastash.stash.model.NewBatch;
+import io.durastash.stash.model.StashOptions;
+import io.durastash.stash.model.StashRecord;
+import io.durastash.stash.model.StashStats;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.connect.data.Schema;
@@ -79,7 +79,7 @@ final class TestStash implements AutoCloseable {
             encoded.add(new EncodedRecord(new TopicPartition(record.topic(), record.partition()), record.offset(),
                 codec.encode(record)));
         }
-        List<BatchMetadata> batches = stash().append("test-sink", List.of(new NewBatch("group", encoded)), Map.of(), true);
+        List<BatchMetadata> batches = stash().ledger("test-sink").append(List.of(new NewBatch("group", encoded)), Map.of(), true);
         return batches.get(0);
     }
 

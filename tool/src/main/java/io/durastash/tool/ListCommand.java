@@ -1,8 +1,8 @@
 package io.durastash.tool;
 
-import io.durastash.stash.BatchMetadata;
-import io.durastash.stash.OffsetRange;
 import io.durastash.stash.inspect.InspectedBatch;
+import io.durastash.stash.model.BatchMetadata;
+import io.durastash.stash.model.OffsetRange;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,7 +1,7 @@
 package io.durastash.tool;
 
 import io.durastash.stash.inspect.InspectedRecord;
-import io.durastash.stash.StashRecord;
+import io.durastash.stash.model.StashRecord;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.header.Header;
 

@@ -1,9 +1,9 @@
 package io.durastash.tool;
 
-import io.durastash.stash.OffsetRange;
 import io.durastash.stash.Salvage;
-import io.durastash.stash.SalvageReport;
-import io.durastash.stash.StashOptions;
+import io.durastash.stash.model.OffsetRange;
+import io.durastash.stash.model.SalvageReport;
+import io.durastash.stash.model.StashOptions;
 
 import java.nio.file.Paths;
 import java.util.ArrayList;

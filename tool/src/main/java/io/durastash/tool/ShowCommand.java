@@ -1,10 +1,10 @@
 package io.durastash.tool;
 
-import io.durastash.stash.BatchMetadata;
-import io.durastash.stash.inspect.RecordScan;
-import io.durastash.stash.inspect.InspectedRecord;
-import io.durastash.stash.inspect.InspectedBatch;
 import io.durastash.stash.codec.RecordCodec;
+import io.durastash.stash.inspect.InspectedBatch;
+import io.durastash.stash.inspect.InspectedRecord;
+import io.durastash.stash.inspect.RecordScan;
+import io.durastash.stash.model.BatchMetadata;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,9 +1,9 @@
 package io.durastash.tool;
 
 import io.durastash.stash.Stash;
-import io.durastash.stash.StashException;
-import io.durastash.stash.StashOptions;
 import io.durastash.stash.Version;
+import io.durastash.stash.model.StashException;
+import io.durastash.stash.model.StashOptions;
 
 import java.io.IOException;
 import java.io.PrintStream;

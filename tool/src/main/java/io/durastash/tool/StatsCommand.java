@@ -1,8 +1,8 @@
 package io.durastash.tool;
 
 import io.durastash.stash.Stash;
-import io.durastash.stash.StashStats;
 import io.durastash.stash.Version;
+import io.durastash.stash.model.StashStats;
 import org.apache.kafka.common.TopicPartition;
 
 import java.io.IOException;

@@ -2,7 +2,7 @@ package io.durastash.tool;
 
 import io.durastash.stash.LockHolder;
 import io.durastash.stash.Stash;
-import io.durastash.stash.StashOptions;
+import io.durastash.stash.model.StashOptions;
 import io.durastash.stash.testing.RawStash;
 import io.durastash.stash.testing.TestDrainer;
 import io.durastash.stash.testing.TestRecords;

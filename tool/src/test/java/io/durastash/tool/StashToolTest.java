@@ -1,17 +1,17 @@
 package io.durastash.tool;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.durastash.stash.EncodedRecord;
-import io.durastash.stash.NewBatch;
 import io.durastash.connect.StashOwners;
 import io.durastash.stash.LockHolder;
 import io.durastash.stash.Stash;
-import io.durastash.stash.StashOptions;
-import io.durastash.stash.StashRecord;
+import io.durastash.stash.codec.RecordCodec;
+import io.durastash.stash.model.EncodedRecord;
+import io.durastash.stash.model.NewBatch;
+import io.durastash.stash.model.StashOptions;
+import io.durastash.stash.model.StashRecord;
 import io.durastash.stash.testing.RawStash;
 import io.durastash.stash.testing.TestDrainer;
 import io.durastash.stash.testing.TestRecords;
-import io.durastash.stash.codec.RecordCodec;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.connect.data.Schema;
@@ -57,7 +57,7 @@ class StashToolTest {
             records.appendBatch(stash, "t", 0, 0, 2);
             records.appendBatch(stash, "t", 0, 2, 3);
             records.appendBatch(stash, "t", 0, 5, 1);
-            stash.append("orders", List.of(), Map.of(new TopicPartition("t", 0), 5L), true);
+            stash.ledger("orders").append(List.of(), Map.of(new TopicPartition("t", 0), 5L), true);
         }
     }
 
@@ -145,7 +145,7 @@ class StashToolTest {
             encoded.add(new EncodedRecord(new TopicPartition(record.topic(), record.partition()), record.offset(), codec.encode(record)));
         }
         try (Stash stash = Stash.open(dir, StashOptions.defaults())) {
-            stash.append("s", List.of(new NewBatch("orders", encoded)), Map.of(), true);
+            stash.ledger("s").append(List.of(new NewBatch("orders", encoded)), Map.of(), true);
         }
 
         ToolRun text = tool("show", "1");

@@ -1,6 +1,6 @@
 package io.durastash.stash.codec;
 
-import io.durastash.stash.StashRecord;
+import io.durastash.stash.model.StashRecord;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.header.ConnectHeaders;

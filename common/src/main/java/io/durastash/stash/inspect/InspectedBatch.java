@@ -1,6 +1,6 @@
 package io.durastash.stash.inspect;
 
-import io.durastash.stash.BatchMetadata;
+import io.durastash.stash.model.BatchMetadata;
 
 /**
  * A batch's metadata as stored on disk, read for inspection: the metadata when it passes its checksum, otherwise

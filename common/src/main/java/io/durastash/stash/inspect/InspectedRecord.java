@@ -1,6 +1,6 @@
 package io.durastash.stash.inspect;
 
-import io.durastash.stash.StashRecord;
+import io.durastash.stash.model.StashRecord;
 
 /**
  * A record read for inspection: decoded, or left where it is with the reason it does not pass.

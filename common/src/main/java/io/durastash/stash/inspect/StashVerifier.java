@@ -1,6 +1,5 @@
 package io.durastash.stash.inspect;
 
-import io.durastash.stash.BatchMetadata;
 import io.durastash.stash.codec.CorruptEntryException;
 import io.durastash.stash.codec.RecordBlock;
 import io.durastash.stash.codec.RecordCodec;
@@ -9,6 +8,7 @@ import io.durastash.stash.internals.FamilyCursor;
 import io.durastash.stash.internals.StashDb;
 import io.durastash.stash.internals.StashFailures;
 import io.durastash.stash.internals.StashKeys;
+import io.durastash.stash.model.BatchMetadata;
 import io.durastash.stash.quarantine.QuarantineStore;
 import io.durastash.stash.quarantine.QuarantinedEntry;
 

@@ -1,11 +1,11 @@
 package io.durastash.stash.internals;
 
-import io.durastash.stash.BatchMetadata;
-import io.durastash.stash.EncodedRecord;
-import io.durastash.stash.NewBatch;
-import io.durastash.stash.OffsetRange;
 import io.durastash.stash.codec.CorruptEntryException;
 import io.durastash.stash.codec.RecordBlock;
+import io.durastash.stash.model.BatchMetadata;
+import io.durastash.stash.model.EncodedRecord;
+import io.durastash.stash.model.NewBatch;
+import io.durastash.stash.model.OffsetRange;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

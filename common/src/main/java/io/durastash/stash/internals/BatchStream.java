@@ -1,11 +1,11 @@
 package io.durastash.stash.internals;
 
-import io.durastash.stash.BatchMetadata;
-import io.durastash.stash.BatchRecord;
-import io.durastash.stash.DeliveryGate;
-import io.durastash.stash.InputPartitions;
-import io.durastash.stash.OffsetRange;
-import io.durastash.stash.RecordEmitter;
+import io.durastash.stash.model.BatchMetadata;
+import io.durastash.stash.model.BatchRecord;
+import io.durastash.stash.model.DeliveryGate;
+import io.durastash.stash.model.InputPartitions;
+import io.durastash.stash.model.OffsetRange;
+import io.durastash.stash.model.RecordEmitter;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,6 +1,6 @@
 package io.durastash.stash.internals;
 
-import io.durastash.stash.StashException;
+import io.durastash.stash.model.StashException;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -21,7 +21,7 @@ import java.nio.file.StandardOpenOption;
  * with it, a read-write open does not, either way round. RocksDB would let a read-only handle open beside a live
  * writer, but its view would go stale, and files it has yet to read may be compacted away under it.
  */
-public final class DirectoryLock implements AutoCloseable {
+final class DirectoryLock implements AutoCloseable {
     public static final String FILE_NAME = "durastash.lock";
 
     private final FileChannel channel;

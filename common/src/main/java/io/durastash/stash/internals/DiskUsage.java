@@ -1,6 +1,6 @@
 package io.durastash.stash.internals;
 
-import io.durastash.stash.StashDisk;
+import io.durastash.stash.model.StashDisk;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

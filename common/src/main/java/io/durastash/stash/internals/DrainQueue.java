@@ -1,8 +1,8 @@
 package io.durastash.stash.internals;
 
-import io.durastash.stash.BatchMetadata;
-import io.durastash.stash.NewBatch;
-import io.durastash.stash.StashStats;
+import io.durastash.stash.model.BatchMetadata;
+import io.durastash.stash.model.NewBatch;
+import io.durastash.stash.model.StashStats;
 
 import java.time.Clock;
 import java.util.ArrayList;

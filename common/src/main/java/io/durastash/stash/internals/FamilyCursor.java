@@ -53,7 +53,7 @@ public final class FamilyCursor implements AutoCloseable {
      * Hands up to {@code maxEntries} entries to {@code visitor}, stopping early once {@code maxBytes} of values were
      * read, all under one hold of the lock. Returns how many it visited: 0 only at the end of the range.
      *
-     * @throws io.durastash.stash.StashException when the stash closed under the cursor, or RocksDB fails to read
+     * @throws io.durastash.stash.model.StashException when the stash closed under the cursor, or RocksDB fails to read
      */
     public int read(int maxEntries, long maxBytes, Visitor visitor) {
         Lock readLock = db.readLock();

@@ -1,6 +1,6 @@
 package io.durastash.stash.internals;
 
-import io.durastash.stash.BatchMetadata;
+import io.durastash.stash.model.BatchMetadata;
 
 import java.util.ArrayList;
 import java.util.Collection;

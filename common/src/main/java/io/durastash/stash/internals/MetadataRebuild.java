@@ -1,8 +1,8 @@
 package io.durastash.stash.internals;
 
-import io.durastash.stash.BatchMetadata;
-import io.durastash.stash.OffsetRange;
 import io.durastash.stash.internals.SurvivingRecords.Stored;
+import io.durastash.stash.model.BatchMetadata;
+import io.durastash.stash.model.OffsetRange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +15,7 @@ import java.util.List;
  * reason, records that fail their own checksum too; the batch keeps flowing. The group is what the damaged entry
  * still says, or empty.
  */
-public final class MetadataRebuild {
+final class MetadataRebuild {
     private static final Logger log = LoggerFactory.getLogger(MetadataRebuild.class);
 
     private MetadataRebuild() {

@@ -1,11 +1,11 @@
 package io.durastash.stash.internals;
 
-import io.durastash.stash.BatchMetadata;
-import io.durastash.stash.BatchRecord;
-import io.durastash.stash.OffsetRange;
-import io.durastash.stash.StashRecord;
 import io.durastash.stash.codec.CorruptEntryException;
 import io.durastash.stash.codec.RecordCodec;
+import io.durastash.stash.model.BatchMetadata;
+import io.durastash.stash.model.BatchRecord;
+import io.durastash.stash.model.OffsetRange;
+import io.durastash.stash.model.StashRecord;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,9 +1,9 @@
 package io.durastash.stash.internals;
 
-import io.durastash.stash.BatchMetadata;
-import io.durastash.stash.BatchStatus;
-import io.durastash.stash.StashException;
 import io.durastash.stash.codec.CorruptEntryException;
+import io.durastash.stash.model.BatchMetadata;
+import io.durastash.stash.model.BatchStatus;
+import io.durastash.stash.model.StashException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

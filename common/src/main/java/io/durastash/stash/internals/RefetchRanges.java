@@ -1,6 +1,6 @@
 package io.durastash.stash.internals;
 
-import io.durastash.stash.OffsetRange;
+import io.durastash.stash.model.OffsetRange;
 import org.apache.kafka.common.TopicPartition;
 
 import java.nio.charset.StandardCharsets;

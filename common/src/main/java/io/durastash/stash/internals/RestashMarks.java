@@ -1,8 +1,8 @@
 package io.durastash.stash.internals;
 
-import io.durastash.stash.BatchRecord;
-import io.durastash.stash.OffsetRange;
-import io.durastash.stash.StashRecord;
+import io.durastash.stash.model.BatchRecord;
+import io.durastash.stash.model.OffsetRange;
+import io.durastash.stash.model.StashRecord;
 import org.apache.kafka.common.TopicPartition;
 
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package io.durastash.stash.internals;
 
-import io.durastash.stash.BatchMetadata;
-import io.durastash.stash.StashPosition;
+import io.durastash.stash.model.BatchMetadata;
+import io.durastash.stash.model.StashPosition;
 
 import java.util.OptionalInt;
 

@@ -1,8 +1,8 @@
 package io.durastash.stash.internals;
 
-import io.durastash.stash.StashException;
-import io.durastash.stash.StashOptions;
-import io.durastash.stash.StashUnavailableException;
+import io.durastash.stash.model.StashException;
+import io.durastash.stash.model.StashOptions;
+import io.durastash.stash.model.StashUnavailableException;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.DBOptions;

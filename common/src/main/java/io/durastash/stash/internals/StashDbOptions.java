@@ -1,6 +1,6 @@
 package io.durastash.stash.internals;
 
-import io.durastash.stash.StashOptions;
+import io.durastash.stash.model.StashOptions;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyOptions;

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.durastash.stash.BatchMetadata;
 import io.durastash.stash.codec.CorruptEntryException;
+import io.durastash.stash.model.BatchMetadata;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

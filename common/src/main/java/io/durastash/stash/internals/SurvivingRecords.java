@@ -1,9 +1,9 @@
 package io.durastash.stash.internals;
 
-import io.durastash.stash.OffsetRange;
-import io.durastash.stash.StashRecord;
 import io.durastash.stash.codec.CorruptEntryException;
 import io.durastash.stash.codec.RecordCodec;
+import io.durastash.stash.model.OffsetRange;
+import io.durastash.stash.model.StashRecord;
 
 import org.apache.kafka.common.TopicPartition;
 

@@ -1,6 +1,6 @@
 package io.durastash.stash.internals;
 
-import io.durastash.stash.WalSyncTotals;
+import io.durastash.stash.model.WalSyncTotals;
 
 /**
  * The group commit: appends that must be durable before they are delivered are written without a sync and wait in

@@ -1,7 +1,5 @@
 package io.durastash.stash.quarantine;
 
-import io.durastash.stash.BatchMetadata;
-import io.durastash.stash.NewBatch;
 import io.durastash.stash.codec.CorruptEntryException;
 import io.durastash.stash.codec.RecordCodec;
 import io.durastash.stash.internals.BatchLog;
@@ -10,6 +8,8 @@ import io.durastash.stash.internals.StashDb;
 import io.durastash.stash.internals.StashJson;
 import io.durastash.stash.internals.StashKeys;
 import io.durastash.stash.internals.StashWrite;
+import io.durastash.stash.model.BatchMetadata;
+import io.durastash.stash.model.NewBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

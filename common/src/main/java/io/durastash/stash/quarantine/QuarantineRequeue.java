@@ -1,10 +1,10 @@
 package io.durastash.stash.quarantine;
 
-import io.durastash.stash.EncodedRecord;
 import io.durastash.stash.codec.CorruptEntryException;
 import io.durastash.stash.codec.RecordCodec;
 import io.durastash.stash.internals.Family;
 import io.durastash.stash.internals.StashJson;
+import io.durastash.stash.model.EncodedRecord;
 import org.apache.kafka.common.TopicPartition;
 
 import java.util.ArrayList;

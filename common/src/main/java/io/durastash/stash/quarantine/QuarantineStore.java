@@ -1,7 +1,5 @@
 package io.durastash.stash.quarantine;
 
-import io.durastash.stash.BatchMetadata;
-import io.durastash.stash.OffsetRange;
 import io.durastash.stash.codec.RecordBlock;
 import io.durastash.stash.internals.Family;
 import io.durastash.stash.internals.FamilyCursor;
@@ -12,6 +10,8 @@ import io.durastash.stash.internals.StashFailures;
 import io.durastash.stash.internals.StashJson;
 import io.durastash.stash.internals.StashKeys;
 import io.durastash.stash.internals.StashWrite;
+import io.durastash.stash.model.BatchMetadata;
+import io.durastash.stash.model.OffsetRange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

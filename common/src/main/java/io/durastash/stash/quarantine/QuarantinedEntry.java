@@ -1,7 +1,7 @@
 package io.durastash.stash.quarantine;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.durastash.stash.OffsetRange;
+import io.durastash.stash.model.OffsetRange;
 
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package io.durastash.stash.quarantine;
 
-import io.durastash.stash.BatchMetadata;
+import io.durastash.stash.model.BatchMetadata;
 
 /**
  * What requeueing did (or, in a dry run, would do) for the quarantined entries of one original batch.

@@ -1,8 +1,8 @@
 package io.durastash.stash.internals;
 
-import io.durastash.stash.EncodedRecord;
-import io.durastash.stash.NewBatch;
-import io.durastash.stash.StashOptions;
+import io.durastash.stash.model.EncodedRecord;
+import io.durastash.stash.model.NewBatch;
+import io.durastash.stash.model.StashOptions;
 import io.durastash.stash.testing.ManualClock;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;

@@ -1,10 +1,10 @@
 package io.durastash.stash.internals;
 
-import io.durastash.stash.BatchMetadata;
-import io.durastash.stash.EncodedRecord;
-import io.durastash.stash.NewBatch;
-import org.apache.kafka.common.TopicPartition;
+import io.durastash.stash.model.BatchMetadata;
+import io.durastash.stash.model.EncodedRecord;
+import io.durastash.stash.model.NewBatch;
 import io.durastash.stash.testing.ManualClock;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

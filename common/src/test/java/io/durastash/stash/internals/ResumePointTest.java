@@ -1,11 +1,11 @@
 package io.durastash.stash.internals;
 
-import io.durastash.stash.BatchMetadata;
-import io.durastash.stash.EncodedRecord;
-import io.durastash.stash.NewBatch;
 import io.durastash.stash.Stash;
-import io.durastash.stash.StashOptions;
-import io.durastash.stash.StashPosition;
+import io.durastash.stash.model.BatchMetadata;
+import io.durastash.stash.model.EncodedRecord;
+import io.durastash.stash.model.NewBatch;
+import io.durastash.stash.model.StashOptions;
+import io.durastash.stash.model.StashPosition;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,7 +34,7 @@ class ResumePointTest {
             for (int i = 0; i < size; i++) {
                 records.add(new EncodedRecord(new TopicPartition("t", 0), i, new byte[] {1}));
             }
-            batches.addAll(stash.append("sink", List.of(new NewBatch("g", records)), Map.of(), false));
+            batches.addAll(stash.ledger("sink").append(List.of(new NewBatch("g", records)), Map.of(), false));
         }
     }
 

@@ -1,6 +1,6 @@
 package io.durastash.stash.internals;
 
-import io.durastash.stash.StashException;
+import io.durastash.stash.model.StashException;
 import org.junit.jupiter.api.Test;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.Status;

@@ -1,7 +1,7 @@
 package io.durastash.stash.internals;
 
-import io.durastash.stash.BatchMetadata;
-import io.durastash.stash.OffsetRange;
+import io.durastash.stash.model.BatchMetadata;
+import io.durastash.stash.model.OffsetRange;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 

@@ -1,9 +1,9 @@
 package io.durastash.stash.testing;
 
-import io.durastash.stash.BatchMetadata;
-import io.durastash.stash.BatchRecord;
 import io.durastash.stash.Drainer;
 import io.durastash.stash.Stash;
+import io.durastash.stash.model.BatchMetadata;
+import io.durastash.stash.model.BatchRecord;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

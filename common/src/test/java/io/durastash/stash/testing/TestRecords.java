@@ -1,11 +1,11 @@
 package io.durastash.stash.testing;
 
-import io.durastash.stash.BatchMetadata;
-import io.durastash.stash.EncodedRecord;
-import io.durastash.stash.NewBatch;
 import io.durastash.stash.Stash;
-import io.durastash.stash.StashRecord;
 import io.durastash.stash.codec.RecordCodec;
+import io.durastash.stash.model.BatchMetadata;
+import io.durastash.stash.model.EncodedRecord;
+import io.durastash.stash.model.NewBatch;
+import io.durastash.stash.model.StashRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.connect.data.Schema;
@@ -46,7 +46,7 @@ public final class TestRecords {
 
     /** Appends one batch (group = topic) of {@code count} records from offset {@code from}, synced. */
     public BatchMetadata appendBatch(Stash stash, String topic, int partition, long from, int count) {
-        return stash.append(SINK, List.of(batch(topic, partition, from, count)),
+        return stash.ledger(SINK).append(List.of(batch(topic, partition, from, count)),
             Map.of(new TopicPartition(topic, partition), from + count - 1), true).get(0);
     }
 

@@ -1,6 +1,9 @@
 package io.durastash.integration.architecture;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaMethod;
+import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -9,15 +12,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The rules of {@code docs/architecture.md}, checked on the classes every module of this build compiled (main classes,
  * and the test classes of the modules that test the whole): only the engine's internals touch RocksDB, nothing outside
- * the engine reaches into its internals (its tests inside {@code common} may), and the top-level packages form no
- * cycle.
+ * the engine reaches into its internals (its tests inside {@code common} may), the engine's model depends on nothing
+ * above it, no two packages depend on each other, and the stash's facade keeps to a few doors.
  */
 class ArchitectureTest {
     /** Modules whose main classes ship or serve the tests. */
@@ -26,6 +33,7 @@ class ArchitectureTest {
     /** Modules of tests that run the pair end to end: they use the engine as the connectors do. */
     private static final List<String> TESTS = List.of("fault-tests", "integration-tests", "local-stack");
     private static final String INTERNALS = "io.durastash.stash.internals..";
+    private static final String MODEL = "io.durastash.stash.model..";
 
     private static JavaClasses main;
     private static JavaClasses all;
@@ -62,7 +70,30 @@ class ArchitectureTest {
     }
 
     @Test
-    void theTopLevelPackagesFormNoCycle() {
-        slices().matching("io.durastash.(*)..").should().beFreeOfCycles().check(all);
+    void theModelDependsOnNothingAboveIt() {
+        classes().that().resideInAPackage(MODEL)
+            .should().onlyDependOnClassesThat(resideInAPackage(MODEL).or(resideOutsideOfPackage("io.durastash..")))
+            .because("the values that cross the engine's API are the floor every other package stands on")
+            .check(main);
+    }
+
+    @Test
+    void noTwoPackagesDependOnEachOther() {
+        slices().matching("io.durastash.(**)").should().beFreeOfCycles().check(main);
+    }
+
+    @Test
+    void theStashKeepsAFewDoorsAndTheSinksAreOnItsLedger() {
+        JavaClass stash = main.get("io.durastash.stash.Stash");
+        List<String> doors = stash.getMethods().stream()
+            .filter(method -> method.getModifiers().contains(JavaModifier.PUBLIC))
+            .map(JavaMethod::getName)
+            .sorted()
+            .toList();
+        assertTrue(doors.size() <= 15, "Stash has " + doors.size() + " public methods: " + doors);
+        List<String> sinkOnly = List.of("append", "sync", "walSyncs", "reclaimDisk", "reclaimDrained", "volume", "gate",
+            "hasDrainer", "stashedOffsets", "startRuns", "refetch", "restash");
+        assertEquals(List.of(), doors.stream().filter(sinkOnly::contains).toList(),
+            "what only a sink calls belongs on its SinkLedger");
     }
 }

@@ -1,7 +1,7 @@
 package io.durastash.sink.placement;
 
 import io.durastash.connect.StashInput;
-import io.durastash.stash.DeliveryGate;
+import io.durastash.stash.model.DeliveryGate;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;

@@ -3,9 +3,9 @@ package io.durastash.sink.placement;
 import io.durastash.connect.StashInput;
 import io.durastash.connect.StashInputs;
 import io.durastash.connect.SwitchedOff;
-import io.durastash.stash.DeliveryGate;
 import io.durastash.stash.SinkLedger;
 import io.durastash.stash.Stash;
+import io.durastash.stash.model.DeliveryGate;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -38,6 +38,7 @@ public final class SinkGroup {
     private Map<String, Object> consumerConfig;
     private InputLookup input;
     private Stash stash;
+    private SinkLedger ledger;
     private PartitionOwnership ownership;
     private int tasks;
 
@@ -80,12 +81,13 @@ public final class SinkGroup {
      *
      * @throws IllegalStateException naming the other group, when another sink connector's group speaks for the stash
      */
-    synchronized void attach(Stash taskStash, SinkLedger ledger, boolean gated, boolean transactional) {
+    synchronized void attach(Stash taskStash, SinkLedger taskLedger, boolean gated, boolean transactional) {
         if (tasks == 0) {
             stash = taskStash;
+            ledger = taskLedger;
             if (gated) {
                 PartitionOwnership gate = new PartitionOwnership(groupId, transactional, Clock.systemUTC(),
-                    ledger::startRuns, this::consumerConfig);
+                    taskLedger::startRuns, this::consumerConfig);
                 StashInputs.jvm().register(taskStash.path(), gate).ifPresent(other -> {
                     throw new IllegalStateException("another sink connector's tasks in this worker write to stash "
                         + taskStash.path());
@@ -94,9 +96,9 @@ public final class SinkGroup {
                 if (SwitchedOff.GATE.isOff()) {
                     log.warn("Group {}: the delivery gate is switched off ({}): records leave stash {} whoever owns "
                         + "their partition", groupId, SwitchedOff.PROPERTY, taskStash.path());
-                    taskStash.gate(DeliveryGate.OPEN);
+                    taskLedger.gate(DeliveryGate.OPEN);
                 } else {
-                    taskStash.gate(gate);
+                    taskLedger.gate(gate);
                 }
             }
         }
@@ -110,10 +112,11 @@ public final class SinkGroup {
         if (tasks == 0) {
             if (ownership != null) {
                 StashInputs.jvm().unregister(stash.path(), ownership);
-                stash.gate(null);
+                ledger.gate(null);
                 ownership = null;
             }
             stash = null;
+            ledger = null;
             if (input instanceof AutoCloseable closeable) {
                 try {
                     closeable.close();
@@ -146,7 +149,7 @@ public final class SinkGroup {
         if (stash == null) {
             return DrainerPresence.UNKNOWN;
         }
-        return stash.hasDrainer() ? DrainerPresence.PRESENT : DrainerPresence.ABSENT;
+        return ledger.hasDrainer() ? DrainerPresence.PRESENT : DrainerPresence.ABSENT;
     }
 
     /** A member of the group in this worker ({@code member}: its assignor) got its assignment. */

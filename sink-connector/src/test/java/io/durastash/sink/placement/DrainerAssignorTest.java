@@ -2,7 +2,7 @@ package io.durastash.sink.placement;
 
 import io.durastash.stash.Drainer;
 import io.durastash.stash.Stash;
-import io.durastash.stash.StashOptions;
+import io.durastash.stash.model.StashOptions;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor.Assignment;
 import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor.GroupAssignment;

@@ -1,6 +1,6 @@
 package io.durastash.sink.placement;
 
-import io.durastash.stash.DeliveryGate.Verdict;
+import io.durastash.stash.model.DeliveryGate.Verdict;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;

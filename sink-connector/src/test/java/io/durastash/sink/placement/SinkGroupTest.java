@@ -1,7 +1,7 @@
 package io.durastash.sink.placement;
 
 import io.durastash.stash.Stash;
-import io.durastash.stash.StashOptions;
+import io.durastash.stash.model.StashOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,4 +1,4 @@
-package io.durastash.stash;
+package io.durastash.stash.model;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.durastash.stash;
+package io.durastash.stash.model;
 
 /**
  * The WAL syncs of a stash's handle since it opened: how many, and their time in all. Subtract two readings for the

@@ -1,4 +1,4 @@
-package io.durastash.stash;
+package io.durastash.stash.model;
 
 /**
  * A consistent snapshot of a stash's counters, taken without scanning it.

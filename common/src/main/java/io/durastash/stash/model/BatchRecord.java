@@ -1,4 +1,4 @@
-package io.durastash.stash;
+package io.durastash.stash.model;
 
 /** A record read back from a batch for delivery, with its position in that batch. */
 public record BatchRecord(long batchId, int index, StashRecord record) {

@@ -1,4 +1,4 @@
-package io.durastash.stash;
+package io.durastash.stash.model;
 
 /**
  * The stash on its disk: the bytes its directory holds (RocksDB's files, WAL included) and the bytes free on its

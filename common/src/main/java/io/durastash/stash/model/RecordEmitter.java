@@ -1,6 +1,6 @@
-package io.durastash.stash;
+package io.durastash.stash.model;
 
-/** Receives the records a {@link Drainer} hands out, in stash order. */
+/** Receives the records a stash's drainer hands out, in stash order. */
 @FunctionalInterface
 public interface RecordEmitter {
     /** @param lastOfBatch whether no record of {@code batch} follows this one */

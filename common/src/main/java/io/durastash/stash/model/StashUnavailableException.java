@@ -1,10 +1,8 @@
-package io.durastash.stash;
+package io.durastash.stash.model;
 
-import io.durastash.stash.internals.StashFailures;
 import org.apache.kafka.connect.errors.RetriableException;
 
 import java.nio.file.Path;
-import java.util.function.Supplier;
 
 /**
  * The stash cannot take writes now, because its filesystem is full, or a call used a handle the stash replaced after
@@ -17,21 +15,9 @@ public final class StashUnavailableException extends RetriableException {
         super(message, cause);
     }
 
-    /** Runs {@code write}; a failure for lack of space becomes this retriable exception. */
-    static <T> T whenFull(Supplier<T> write) {
-        try {
-            return write.get();
-        } catch (StashException e) {
-            if (StashFailures.isNoSpace(e)) {
-                throw new StashUnavailableException(e.getMessage(), e);
-            }
-            throw e;
-        }
-    }
-
-    /** Whether the handle failed, or could not be opened again, for lack of space. */
-    static boolean full(StashException failure, StashException reopen) {
-        return StashFailures.isNoSpace(failure) || StashFailures.isNoSpace(reopen);
+    /** A write failed for lack of space. */
+    public static StashUnavailableException noSpace(StashException failure) {
+        return new StashUnavailableException(failure.getMessage(), failure);
     }
 
     /** A call ran on a handle that failed on I/O and was replaced meanwhile (by another task's call). */
@@ -41,7 +27,8 @@ public final class StashUnavailableException extends RetriableException {
             + "on the new one.", failure);
     }
 
-    static StashUnavailableException reopening(Path path, StashException reopen) {
+    /** The handle failed on I/O and cannot be opened again for lack of space. */
+    public static StashUnavailableException reopening(Path path, StashException reopen) {
         return new StashUnavailableException("The stash at " + path + " cannot take writes: its filesystem is full ("
             + reopen.getMessage() + "). Nothing stashed is lost; the tasks retry and continue once there is space. "
             + "Free disk space, or lower stash.max.bytes and raise stash.min.free.bytes.", reopen);

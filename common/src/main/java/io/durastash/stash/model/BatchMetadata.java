@@ -1,4 +1,4 @@
-package io.durastash.stash;
+package io.durastash.stash.model;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;

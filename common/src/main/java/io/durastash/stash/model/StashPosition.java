@@ -1,4 +1,4 @@
-package io.durastash.stash;
+package io.durastash.stash.model;
 
 /** A record's place in the stash: batch ids start at 1, record indexes at 0. */
 public record StashPosition(long batchId, int index) {
