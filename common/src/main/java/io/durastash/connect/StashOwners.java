@@ -89,7 +89,7 @@ public final class StashOwners {
         }
         return Optional.of("The stash at " + stash + " belongs to the pair sink '" + nameOrNone(owners.sink())
             + "' and source '" + nameOrNone(owners.source()) + "', not to the " + role + " connector '" + name + "'. Name "
-            + "another " + StashLocationConfig.STASH_NAME_CONFIG + " for this connector. To hand the stash over on "
+            + "another " + StashConnectorConfig.STASH_NAME_CONFIG + " for this connector. To hand the stash over on "
             + "purpose (a renamed connector), stop the pair's connectors and run on this worker: durastash --dir "
             + stash + " owners --" + role + " " + name);
     }

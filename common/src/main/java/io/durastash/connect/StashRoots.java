@@ -84,7 +84,7 @@ public final class StashRoots {
         }
         String resolvedNote = real.equals(stashPath.toAbsolutePath().normalize()) ? "" : " (it resolves to " + real + ")";
         return Optional.of("the stash " + stashPath + resolvedNote + " is outside the directories this worker allows for "
-            + "stashes, " + roots + " (" + setting + "). Set " + StashLocationConfig.STASH_DIR_CONFIG + " to a directory "
+            + "stashes, " + roots + " (" + setting + "). Set " + StashConnectorConfig.STASH_DIR_CONFIG + " to a directory "
             + "inside one of them, or ask the worker's operator to add a root.");
     }
 

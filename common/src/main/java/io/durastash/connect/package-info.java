@@ -1,5 +1,5 @@
 /**
- * What both connectors share on the Connect side: the stash location keys ({@link io.durastash.connect.StashLocationConfig}),
+ * What both connectors share on the Connect side: the stash location keys ({@link io.durastash.connect.StashConnectorConfig}),
  * where the operator allows stashes ({@link io.durastash.connect.StashRoots}), the pair a stash belongs to
  * ({@link io.durastash.connect.StashOwners}), the header that ends loops across connectors
  * ({@link io.durastash.connect.LoopMark}), task configs, plugin metrics ({@link io.durastash.connect.PluginMetricsGroup},

@@ -40,7 +40,7 @@ class StashRootsTest {
         assertTrue(problem.contains(dir.resolve("etc").resolve("orders").toString()), problem);
         assertTrue(problem.contains(root.toString()), problem);
         assertTrue(problem.contains(StashRoots.ENV + "=" + root), problem);
-        assertTrue(problem.contains(StashLocationConfig.STASH_DIR_CONFIG), problem);
+        assertTrue(problem.contains(StashConnectorConfig.STASH_DIR_CONFIG), problem);
     }
 
     @Test

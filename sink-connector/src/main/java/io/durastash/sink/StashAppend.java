@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One atomic {@link io.durastash.stash.Stash#append}: batches in batch order, and the highest input offset per
+ * One atomic {@link io.durastash.stash.SinkLedger#append}: batches in batch order, and the highest input offset per
  * partition handled by them (including records handed to the errant record reporter).
  */
 public record StashAppend(List<NewBatch> batches, Map<TopicPartition, Long> offsets) {

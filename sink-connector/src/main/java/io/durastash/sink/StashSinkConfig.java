@@ -1,29 +1,23 @@
 package io.durastash.sink;
 
-import io.durastash.connect.StashLocationConfig;
+import io.durastash.connect.StashConnectorConfig;
 import io.durastash.connect.StashOwners;
 import io.durastash.sink.placement.DrainerAssignor;
-import io.durastash.stash.model.StashOptions;
-import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
-import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
 
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /** The configuration of {@link StashSinkConnector} and its tasks. */
-public final class StashSinkConfig extends AbstractConfig {
-    /** The connector name, set by the Connect runtime; the task stashes its input offsets under it. */
-    public static final String CONNECTOR_NAME_CONFIG = StashLocationConfig.CONNECTOR_NAME;
-
+public final class StashSinkConfig extends StashConnectorConfig {
     public static final String STASH_MAX_BYTES_CONFIG = "stash.max.bytes";
     public static final long STASH_MAX_BYTES_MIN = 1024L * 1024;
     public static final long STASH_MAX_BYTES_DEFAULT = 10L * 1024 * 1024 * 1024;
@@ -121,24 +115,24 @@ public final class StashSinkConfig extends AbstractConfig {
     }
 
     private static ConfigDef configDef() {
-        ConfigDef def = StashLocationConfig.define(new ConfigDef());
-        int order = StashLocationConfig.groupSize();
+        ConfigDef def = baseConfigDef();
+        int order = BASE_GROUP_SIZE;
         def.define(STASH_MAX_BYTES_CONFIG, Type.LONG, STASH_MAX_BYTES_DEFAULT, ConfigDef.Range.atLeast(STASH_MAX_BYTES_MIN),
-                Importance.HIGH, STASH_MAX_BYTES_DOC, StashLocationConfig.GROUP, ++order, Width.MEDIUM, "Stash size limit (bytes)")
+                Importance.HIGH, STASH_MAX_BYTES_DOC, GROUP, ++order, Width.MEDIUM, "Stash size limit (bytes)")
             .define(STASH_MIN_FREE_BYTES_CONFIG, Type.LONG, STASH_MIN_FREE_BYTES_DEFAULT, ConfigDef.Range.atLeast(0L),
-                Importance.MEDIUM, STASH_MIN_FREE_BYTES_DOC, StashLocationConfig.GROUP, ++order, Width.MEDIUM,
+                Importance.MEDIUM, STASH_MIN_FREE_BYTES_DOC, GROUP, ++order, Width.MEDIUM,
                 "Least free disk (bytes)")
             .define(STASH_VOLUME_BYTES_CONFIG, Type.LONG, STASH_VOLUME_BYTES_DEFAULT, ConfigDef.Range.atLeast(0L),
-                Importance.MEDIUM, STASH_VOLUME_BYTES_DOC, StashLocationConfig.GROUP, ++order, Width.MEDIUM,
+                Importance.MEDIUM, STASH_VOLUME_BYTES_DOC, GROUP, ++order, Width.MEDIUM,
                 "Volume size (bytes)")
             .define(STASH_RESUME_PERCENT_CONFIG, Type.INT, STASH_RESUME_PERCENT_DEFAULT, ConfigDef.Range.between(1, 99),
-                Importance.LOW, STASH_RESUME_PERCENT_DOC, StashLocationConfig.GROUP, ++order, Width.SHORT,
+                Importance.LOW, STASH_RESUME_PERCENT_DOC, GROUP, ++order, Width.SHORT,
                 "Resume below (% of stash.max.bytes)")
-            .define(STASH_SYNC_CONFIG, Type.BOOLEAN, STASH_SYNC_DEFAULT, StashLocationConfig.TRUE_OR_FALSE, Importance.MEDIUM,
-                STASH_SYNC_DOC, StashLocationConfig.GROUP, ++order, Width.SHORT, "Sync every poll")
+            .define(STASH_SYNC_CONFIG, Type.BOOLEAN, STASH_SYNC_DEFAULT, TRUE_OR_FALSE, Importance.MEDIUM,
+                STASH_SYNC_DOC, GROUP, ++order, Width.SHORT, "Sync every poll")
             .define(INPUT_COMMIT_CONFIG, Type.STRING, INPUT_COMMIT_DEFAULT, ConfigDef.CaseInsensitiveValidString.in(
                     Arrays.stream(CommitMode.values()).map(CommitMode::configValue).toArray(String[]::new)),
-                Importance.HIGH, INPUT_COMMIT_DOC, StashLocationConfig.GROUP, ++order, Width.SHORT, "Commit input offsets when");
+                Importance.HIGH, INPUT_COMMIT_DOC, GROUP, ++order, Width.SHORT, "Commit input offsets when");
         int groupingOrder = 0;
         String[] groupByValues = Arrays.stream(GroupBy.values()).map(GroupBy::configValue).toArray(String[]::new);
         def.define(GROUP_BY_CONFIG, Type.STRING, GROUP_BY_DEFAULT, ConfigDef.CaseInsensitiveValidString.in(groupByValues),
@@ -155,32 +149,19 @@ public final class StashSinkConfig extends AbstractConfig {
      * has to change. Called by {@link StashSinkConnector#validate(Map)}.
      */
     static Config validate(Map<String, String> props) {
-        List<ConfigValue> values = CONFIG_DEF.validate(props);
-        Map<String, ConfigValue> byName = new LinkedHashMap<>();
-        for (ConfigValue value : values) {
-            byName.put(value.name(), value);
-        }
-        placementProblem(props).ifPresent(problem -> {
-            ConfigValue strategy = new ConfigValue(ASSIGNMENT_STRATEGY_OVERRIDE, props.get(ASSIGNMENT_STRATEGY_OVERRIDE),
-                List.of(), new java.util.ArrayList<>());
-            strategy.addErrorMessage(problem);
-            values.add(strategy);
+        return validate(CONFIG_DEF, props, StashOwners.Role.SINK, (keys, parsed, problem) -> {
+            placementProblem(keys).ifPresent(message -> problem.accept(ASSIGNMENT_STRATEGY_OVERRIDE, message));
+            if (parsed.get(STASH_VOLUME_BYTES_CONFIG).value() instanceof Long volumeBytes
+                && parsed.get(STASH_MIN_FREE_BYTES_CONFIG).value() instanceof Long minFreeBytes) {
+                volumeProblem(volumeBytes, minFreeBytes).ifPresent(message -> problem.accept(STASH_VOLUME_BYTES_CONFIG, message));
+            }
+            ConfigValue groupByValue = parsed.get(GROUP_BY_CONFIG);
+            ConfigValue headerValue = parsed.get(GROUP_BY_HEADER_CONFIG);
+            if (groupByValue.errorMessages().isEmpty() && headerValue.errorMessages().isEmpty()) {
+                combinationProblems(GroupBy.parse((String) groupByValue.value()), (String) headerValue.value())
+                    .forEach(problem);
+            }
         });
-        StashLocationConfig.placementProblems(props, StashOwners.Role.SINK)
-            .forEach((key, problem) -> byName.get(key).addErrorMessage(problem));
-        ConfigValue volume = byName.get(STASH_VOLUME_BYTES_CONFIG);
-        ConfigValue minFree = byName.get(STASH_MIN_FREE_BYTES_CONFIG);
-        if (volume.value() instanceof Long volumeBytes && minFree.value() instanceof Long minFreeBytes) {
-            volumeProblem(volumeBytes, minFreeBytes).ifPresent(volume::addErrorMessage);
-        }
-        ConfigValue groupByValue = byName.get(GROUP_BY_CONFIG);
-        ConfigValue headerValue = byName.get(GROUP_BY_HEADER_CONFIG);
-        if (groupByValue.errorMessages().isEmpty() && headerValue.errorMessages().isEmpty()) {
-            GroupBy groupBy = GroupBy.parse((String) groupByValue.value());
-            combinationProblems(groupBy, (String) headerValue.value())
-                .forEach((key, message) -> byName.get(key).addErrorMessage(message));
-        }
-        return new Config(values);
     }
 
     /** Why stash.volume.bytes leaves the stash no room above stash.min.free.bytes; empty when it does not. */
@@ -237,20 +218,6 @@ public final class StashSinkConfig extends AbstractConfig {
                 + "=header to group by this header, or remove " + GROUP_BY_HEADER_CONFIG + ".");
         }
         return problems;
-    }
-
-    /** The connector's name, which owns the stashed input offsets; null when the runtime did not pass it. */
-    public String connectorName() {
-        return StashLocationConfig.connectorName(this);
-    }
-
-    /** {@code stash.dir/stash.name}. */
-    public Path stashPath() {
-        return StashLocationConfig.stashPath(this);
-    }
-
-    public StashOptions stashOptions() {
-        return StashLocationConfig.stashOptions(this);
     }
 
     public long maxBytes() {

@@ -100,7 +100,7 @@ public final class StashWriter {
     }
 
     /**
-     * Stashes a poll. Returns once it is written, without waiting for the disk (see {@link Stash#append}).
+     * Stashes a poll. Returns once it is written, without waiting for the disk (see {@link SinkLedger#append}).
      *
      * @throws ConnectException if a record cannot be encoded and there is no errant record reporter
      */

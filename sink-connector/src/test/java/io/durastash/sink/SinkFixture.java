@@ -1,6 +1,6 @@
 package io.durastash.sink;
 
-import io.durastash.connect.StashLocationConfig;
+import io.durastash.connect.StashConnectorConfig;
 import io.durastash.sink.placement.InputLookup;
 import io.durastash.sink.placement.SinkGroup;
 import io.durastash.sink.placement.SinkGroups;
@@ -64,9 +64,9 @@ final class SinkFixture implements AutoCloseable {
     SinkFixture(Path dir) {
         this.dir = dir;
         props.put(StashSinkConfig.CONNECTOR_NAME_CONFIG, CONNECTOR);
-        props.put(StashLocationConfig.STASH_DIR_CONFIG, dir.toString());
-        props.put(StashLocationConfig.STASH_NAME_CONFIG, "test");
-        props.put(StashLocationConfig.STASH_MEMORY_BYTES_CONFIG, String.valueOf(StashOptions.MIN_MEMORY_BYTES));
+        props.put(StashConnectorConfig.STASH_DIR_CONFIG, dir.toString());
+        props.put(StashConnectorConfig.STASH_NAME_CONFIG, "test");
+        props.put(StashConnectorConfig.STASH_MEMORY_BYTES_CONFIG, String.valueOf(StashOptions.MIN_MEMORY_BYTES));
     }
 
     SinkFixture with(String key, String value) {

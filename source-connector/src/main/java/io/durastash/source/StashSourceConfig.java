@@ -1,26 +1,24 @@
 package io.durastash.source;
 
 import io.durastash.connect.LoopMark;
-import io.durastash.connect.StashLocationConfig;
+import io.durastash.connect.StashConnectorConfig;
 import io.durastash.connect.StashOwners;
-import io.durastash.stash.model.StashOptions;
-import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
-import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.connect.source.SourceTask;
 
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 
 /** The configuration of {@link StashSourceConnector} and its tasks. */
-public final class StashSourceConfig extends AbstractConfig {
+public final class StashSourceConfig extends StashConnectorConfig {
     public static final String OUTPUT_GROUP = "Output";
     public static final String DRAIN_GROUP = "Drain";
 
@@ -105,18 +103,18 @@ public final class StashSourceConfig extends AbstractConfig {
     }
 
     private static ConfigDef buildConfigDef() {
-        ConfigDef def = StashLocationConfig.define(new ConfigDef());
+        ConfigDef def = baseConfigDef();
         int output = 0;
         def.define(TOPIC_CONFIG, Type.STRING, TOPIC_DEFAULT, TopicTemplate.VALIDATOR, Importance.HIGH, TOPIC_DOC,
                 OUTPUT_GROUP, ++output, Width.LONG, "Output topic")
-            .define(PRESERVE_PARTITION_CONFIG, Type.BOOLEAN, PRESERVE_PARTITION_DEFAULT, StashLocationConfig.TRUE_OR_FALSE,
+            .define(PRESERVE_PARTITION_CONFIG, Type.BOOLEAN, PRESERVE_PARTITION_DEFAULT, TRUE_OR_FALSE,
                 Importance.MEDIUM, PRESERVE_PARTITION_DOC, OUTPUT_GROUP, ++output, Width.SHORT, "Preserve input partition")
-            .define(PROVENANCE_HEADERS_CONFIG, Type.BOOLEAN, PROVENANCE_HEADERS_DEFAULT, StashLocationConfig.TRUE_OR_FALSE,
+            .define(PROVENANCE_HEADERS_CONFIG, Type.BOOLEAN, PROVENANCE_HEADERS_DEFAULT, TRUE_OR_FALSE,
                 Importance.MEDIUM, PROVENANCE_HEADERS_DOC, OUTPUT_GROUP, ++output, Width.SHORT, "Provenance headers")
             .define(PROVENANCE_HEADER_PREFIX_CONFIG, Type.STRING, PROVENANCE_HEADER_PREFIX_DEFAULT,
                 new ConfigDef.NonEmptyString(), Importance.LOW, PROVENANCE_HEADER_PREFIX_DOC, OUTPUT_GROUP, ++output,
                 Width.MEDIUM, "Provenance header prefix")
-            .define(LOOP_HEADER_CONFIG, Type.BOOLEAN, LOOP_HEADER_DEFAULT, StashLocationConfig.TRUE_OR_FALSE,
+            .define(LOOP_HEADER_CONFIG, Type.BOOLEAN, LOOP_HEADER_DEFAULT, TRUE_OR_FALSE,
                 Importance.LOW, LOOP_HEADER_DOC, OUTPUT_GROUP, ++output, Width.SHORT, "Loop header");
         int drain = 0;
         def.define(POLL_MAX_RECORDS_CONFIG, Type.INT, POLL_MAX_RECORDS_DEFAULT, Range.atLeast(1), Importance.MEDIUM,
@@ -133,15 +131,19 @@ public final class StashSourceConfig extends AbstractConfig {
     }
 
     /**
-     * Checks that involve more than one key, or framework keys of the connector config, which the
-     * {@link ConfigDef} validators cannot see. Returns the error message per key to report it on.
+     * Validates {@code props} key by key, then the checks that involve more than one key, or framework keys of the
+     * connector config, which the {@link ConfigDef} validators cannot see, attaching each problem to the key a user has
+     * to change. Called by {@link StashSourceConnector#validate(Map)}.
      */
-    static Map<String, String> crossCheck(Map<String, String> props) {
-        Map<String, String> errors = new LinkedHashMap<>();
+    static Config validate(Map<String, String> props) {
+        return validate(CONFIG_DEF, props, StashOwners.Role.SOURCE, (keys, parsed, problem) -> crossCheck(keys, problem));
+    }
+
+    private static void crossCheck(Map<String, String> props, BiConsumer<String, String> errors) {
         String boundary = normalized(props.get(TRANSACTION_BOUNDARY_CONFIG));
         String exactlyOnce = normalized(props.get(EXACTLY_ONCE_SUPPORT_CONFIG));
         if (SourceTask.TransactionBoundary.CONNECTOR.toString().equals(boundary) && !"required".equals(exactlyOnce)) {
-            errors.put(TRANSACTION_BOUNDARY_CONFIG, TRANSACTION_BOUNDARY_CONFIG + "=connector makes each stash batch one "
+            errors.accept(TRANSACTION_BOUNDARY_CONFIG, TRANSACTION_BOUNDARY_CONFIG + "=connector makes each stash batch one "
                 + "Kafka transaction, but only a worker with exactly-once source support (exactly.once.source.support="
                 + "enabled) runs transactions; elsewhere the connector would silently deliver without them. Set "
                 + EXACTLY_ONCE_SUPPORT_CONFIG + "=required so that such a worker rejects the connector, or remove "
@@ -150,36 +152,21 @@ public final class StashSourceConfig extends AbstractConfig {
         String template = props.getOrDefault(TOPIC_CONFIG, TOPIC_DEFAULT);
         String otherCluster = props.get(PRODUCER_BOOTSTRAP_OVERRIDE);
         if (TopicTemplate.PLACEHOLDER.equals(template.trim()) && (otherCluster == null || otherCluster.isBlank())) {
-            errors.put(TOPIC_CONFIG, TOPIC_CONFIG + "=" + TopicTemplate.PLACEHOLDER + " writes every record back to its "
+            errors.accept(TOPIC_CONFIG, TOPIC_CONFIG + "=" + TopicTemplate.PLACEHOLDER + " writes every record back to its "
                 + "input topic on the worker's own cluster (" + PRODUCER_BOOTSTRAP_OVERRIDE + " is not set), where the "
                 + "sink connector reads it again, in a loop. Name another topic (for example " + TopicTemplate.PLACEHOLDER
                 + ".buffered), or set " + PRODUCER_BOOTSTRAP_OVERRIDE + " to the cluster the records go to.");
         }
-        StashLocationConfig.placementProblems(props, StashOwners.Role.SOURCE).forEach(errors::putIfAbsent);
         String offsetsTopic = props.get(OFFSETS_TOPIC_CONFIG);
         if (offsetsTopic != null && TopicTemplate.problem(template).isEmpty()
             && new TopicTemplate(template).fixedTopic().filter(offsetsTopic.trim()::equals).isPresent()) {
-            errors.put(TOPIC_CONFIG, TOPIC_CONFIG + "=" + template + " names this connector's offsets topic ("
+            errors.accept(TOPIC_CONFIG, TOPIC_CONFIG + "=" + template + " names this connector's offsets topic ("
                 + OFFSETS_TOPIC_CONFIG + "); stash records there would corrupt the offsets. Choose another output topic.");
         }
-        return errors;
     }
 
     private static String normalized(String value) {
         return value == null ? null : value.trim().toLowerCase(Locale.ROOT);
-    }
-
-    /** The connector's name, which owns the stash with its sink's ({@link StashOwners}); null when not passed. */
-    public String connectorName() {
-        return StashLocationConfig.connectorName(this);
-    }
-
-    public Path stashPath() {
-        return StashLocationConfig.stashPath(this);
-    }
-
-    public StashOptions stashOptions() {
-        return StashLocationConfig.stashOptions(this);
     }
 
     TopicTemplate topicTemplate() {

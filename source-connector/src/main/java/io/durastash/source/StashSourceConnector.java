@@ -5,7 +5,6 @@ import io.durastash.connect.TaskConfigs;
 import io.durastash.stash.Version;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.ConnectorTransactionBoundaries;
@@ -14,7 +13,6 @@ import org.apache.kafka.connect.source.SourceConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,18 +63,7 @@ public class StashSourceConnector extends SourceConnector {
 
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
-        Config config = super.validate(connectorConfigs);
-        List<ConfigValue> values = new ArrayList<>(config.configValues());
-        StashSourceConfig.crossCheck(connectorConfigs).forEach((key, error) -> values.stream()
-            .filter(value -> value.name().equals(key))
-            .findFirst()
-            .orElseGet(() -> {
-                ConfigValue value = new ConfigValue(key, connectorConfigs.get(key), List.of(), new ArrayList<>());
-                values.add(value);
-                return value;
-            })
-            .addErrorMessage(error));
-        return new Config(values);
+        return StashSourceConfig.validate(connectorConfigs);
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.durastash.source;
 
-import io.durastash.connect.StashLocationConfig;
+import io.durastash.connect.StashConnectorConfig;
 import io.durastash.stash.model.StashOptions;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
@@ -25,14 +25,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StashSourceConfigTest {
     static Map<String, String> minimal() {
         Map<String, String> props = new HashMap<>();
-        props.put(StashLocationConfig.STASH_DIR_CONFIG, "/var/lib/durastash");
+        props.put(StashConnectorConfig.STASH_DIR_CONFIG, "/var/lib/durastash");
         return props;
     }
 
     @Test
     void defaultsAndTypedAccessors() {
         StashSourceConfig config = new StashSourceConfig(minimal());
-        assertEquals(Path.of("/var/lib/durastash", StashLocationConfig.STASH_NAME_DEFAULT), config.stashPath());
+        assertEquals(Path.of("/var/lib/durastash", StashConnectorConfig.STASH_NAME_DEFAULT), config.stashPath());
         assertEquals(StashOptions.DEFAULT_MEMORY_BYTES, config.stashOptions().memoryBytes());
         assertEquals("${topic}", config.topic());
         assertTrue(config.preservePartition());
@@ -48,8 +48,8 @@ class StashSourceConfigTest {
     @Test
     void readsEveryKey() {
         Map<String, String> props = minimal();
-        props.put(StashLocationConfig.STASH_NAME_CONFIG, "orders");
-        props.put(StashLocationConfig.STASH_MEMORY_BYTES_CONFIG, "8388608");
+        props.put(StashConnectorConfig.STASH_NAME_CONFIG, "orders");
+        props.put(StashConnectorConfig.STASH_MEMORY_BYTES_CONFIG, "8388608");
         props.put(StashSourceConfig.TOPIC_CONFIG, "${topic}.buffered");
         props.put(StashSourceConfig.PRESERVE_PARTITION_CONFIG, "false");
         props.put(StashSourceConfig.PROVENANCE_HEADERS_CONFIG, "true");
@@ -103,18 +103,18 @@ class StashSourceConfigTest {
     @Test
     void aNullStashDirIsRejectedByTheConfigAndByValidate() {
         Map<String, String> props = minimal();
-        props.put(StashLocationConfig.STASH_DIR_CONFIG, null);
+        props.put(StashConnectorConfig.STASH_DIR_CONFIG, null);
         ConfigException e = assertThrows(ConfigException.class, () -> new StashSourceConfig(props));
-        assertTrue(e.getMessage().contains(StashLocationConfig.STASH_DIR_CONFIG), e.getMessage());
+        assertTrue(e.getMessage().contains(StashConnectorConfig.STASH_DIR_CONFIG), e.getMessage());
         boolean reported = new StashSourceConnector().validate(props).configValues().stream()
-            .anyMatch(v -> v.name().equals(StashLocationConfig.STASH_DIR_CONFIG) && !v.errorMessages().isEmpty());
+            .anyMatch(v -> v.name().equals(StashConnectorConfig.STASH_DIR_CONFIG) && !v.errorMessages().isEmpty());
         assertTrue(reported, "validate() reports the null stash.dir on its key");
     }
 
     @Test
     void stashDirIsRequired() {
         ConfigException e = assertThrows(ConfigException.class, () -> new StashSourceConfig(Map.of()));
-        assertTrue(e.getMessage().contains(StashLocationConfig.STASH_DIR_CONFIG), e.getMessage());
+        assertTrue(e.getMessage().contains(StashConnectorConfig.STASH_DIR_CONFIG), e.getMessage());
     }
 
     @Test
@@ -134,7 +134,7 @@ class StashSourceConfigTest {
             assertNotNull(key.displayName, key.name);
             assertNotNull(key.width, key.name);
             assertNotNull(key.importance, key.name);
-            if (!key.name.equals(StashLocationConfig.STASH_DIR_CONFIG)) {
+            if (!key.name.equals(StashConnectorConfig.STASH_DIR_CONFIG)) {
                 assertTrue(key.hasDefault(), key.name);
             }
         }

@@ -3,7 +3,7 @@ package io.durastash.source;
 import io.durastash.connect.LoopMark;
 import io.durastash.stash.testing.TestDrainer;
 
-import io.durastash.connect.StashLocationConfig;
+import io.durastash.connect.StashConnectorConfig;
 import io.durastash.stash.Stash;
 import io.durastash.stash.StashRegistry;
 import io.durastash.stash.model.BatchMetadata;
@@ -637,7 +637,7 @@ class StashSourceTaskTest {
         StashSourceTask task = new StashSourceTask();
         task.initialize(new FakeSourceTaskContext(Map.of(), false));
         ConnectException e = assertThrows(ConnectException.class, () -> task.start(Map.of(
-            StashLocationConfig.CONNECTOR_NAME, TestStash.SOURCE_NAME, StashLocationConfig.STASH_DIR_CONFIG, file.toString())));
+            StashConnectorConfig.CONNECTOR_NAME_CONFIG, TestStash.SOURCE_NAME, StashConnectorConfig.STASH_DIR_CONFIG, file.toString())));
         assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
         assertEquals(0, StashRegistry.jvm().holders(file.resolve("default")));
     }
@@ -650,7 +650,7 @@ class StashSourceTaskTest {
         StashSourceTask thief = new StashSourceTask();
         thief.initialize(new FakeSourceTaskContext(Map.of(), false));
         ConnectException e = assertThrows(ConnectException.class,
-            () -> thief.start(stash.taskProps(StashLocationConfig.CONNECTOR_NAME, "thief")));
+            () -> thief.start(stash.taskProps(StashConnectorConfig.CONNECTOR_NAME_CONFIG, "thief")));
         assertTrue(e.getMessage().contains("belongs to the pair sink '(none yet)' and source '" + TestStash.SOURCE_NAME
             + "', not to the source connector 'thief'"), e.getMessage());
         assertEquals(5, stash.stats().liveRecords(), "nothing drained");

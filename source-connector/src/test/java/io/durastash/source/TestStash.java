@@ -1,6 +1,6 @@
 package io.durastash.source;
 
-import io.durastash.connect.StashLocationConfig;
+import io.durastash.connect.StashConnectorConfig;
 import io.durastash.stash.Stash;
 import io.durastash.stash.StashLease;
 import io.durastash.stash.StashRegistry;
@@ -53,10 +53,10 @@ final class TestStash implements AutoCloseable {
     /** The task config naming this stash, with short waits, plus {@code overrides} (key, value, key, value...). */
     Map<String, String> taskProps(String... overrides) {
         Map<String, String> props = new HashMap<>();
-        props.put(StashLocationConfig.CONNECTOR_NAME, SOURCE_NAME);
-        props.put(StashLocationConfig.STASH_DIR_CONFIG, dir.toString());
-        props.put(StashLocationConfig.STASH_NAME_CONFIG, NAME);
-        props.put(StashLocationConfig.STASH_MEMORY_BYTES_CONFIG, Long.toString(StashOptions.MIN_MEMORY_BYTES));
+        props.put(StashConnectorConfig.CONNECTOR_NAME_CONFIG, SOURCE_NAME);
+        props.put(StashConnectorConfig.STASH_DIR_CONFIG, dir.toString());
+        props.put(StashConnectorConfig.STASH_NAME_CONFIG, NAME);
+        props.put(StashConnectorConfig.STASH_MEMORY_BYTES_CONFIG, Long.toString(StashOptions.MIN_MEMORY_BYTES));
         props.put(StashSourceConfig.POLL_WAIT_MS_CONFIG, "50");
         for (int i = 0; i < overrides.length; i += 2) {
             props.put(overrides[i], overrides[i + 1]);

@@ -18,7 +18,7 @@ import java.util.TreeMap;
  * delivered before the lost ones are fetched again. So a <em>mark</em> supersedes every record of the partition at or
  * after {@code from} in batches before {@code before}: the sink fetches them all again from {@code from}, into batches
  * from {@code before} on. A mark is <em>open</em> ({@code before} unknown, every batch) from the moment the damage is
- * set aside until the sink starts stashing the partition again ({@link #close}). Kept in {@code default}, in the write
+ * set aside until the sink starts stashing the partition again ({@link #closeTo}). Kept in {@code default}, in the write
  * that sets the damage aside; thread-safe, and cheap to ask: a snapshot is read without a lock.
  */
 public final class RestashMarks {
