@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -41,7 +42,7 @@ final class StashCore {
         this.engine = StashEngine.open(path, options);
         this.id = engine.id();
         this.disk = new DiskUsage(path);
-        this.gate = new UnclaimedGate(path, this::engine, options.clock());
+        this.gate = unclaimedGate();
     }
 
     Path path() {
@@ -102,7 +103,12 @@ final class StashCore {
 
     /** Sets the sink side's gate; null when the sink leaves, after which the stash is unclaimed again. */
     void gate(DeliveryGate gate) {
-        this.gate = gate == null ? new UnclaimedGate(path, this::engine, options.clock()) : gate;
+        this.gate = gate == null ? unclaimedGate() : gate;
+    }
+
+    private DeliveryGate unclaimedGate() {
+        return new UnclaimedGate(path, () -> engine().sinkOffsets().modes(),
+            (sink, partition) -> engine().startRuns(sink, List.of(partition)), options.clock());
     }
 
     /**

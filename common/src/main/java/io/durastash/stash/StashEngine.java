@@ -60,7 +60,7 @@ final class StashEngine {
         this.batchLog = new BatchLog(db, queue, undelivered, options.clock(), quarantineStore);
         this.sinkOffsets = new SinkOffsetStore(db);
         this.quarantine = new Quarantine(db, quarantineStore, batchLog);
-        this.inspector = new StashInspector(db, queue, quarantineStore, sinkOffsets);
+        this.inspector = new StashInspector(db, queue, quarantineStore::all, sinkOffsets);
         this.id = Recovery.run(db, queue, undelivered, refetch, batchLog,
             options.quarantineOnOpen() ? quarantineStore : null, options.clock());
         if (db.walDamage() != null && !db.readOnly()) {

@@ -57,7 +57,7 @@ public final class StashRegistry {
      * Returns a lease on the stash in {@code directory}, opening it if no one holds it. Options apply
      * when the stash is opened; later holders share the open handle as it is.
      */
-    public synchronized StashLease acquire(Path directory, StashOptions options) {
+    public synchronized Lease acquire(Path directory, StashOptions options) {
         Path key = directory.toAbsolutePath().normalize();
         Entry entry = open.get(key);
         if (entry == null) {
@@ -70,7 +70,7 @@ public final class StashRegistry {
         leftBehind.remove(key);
         log.debug("Stash {} acquired; {} holders", key, entry.holders);
         Stash stash = entry.stash;
-        return new StashLease(stash, () -> release(stash));
+        return new Lease(stash, () -> release(stash));
     }
 
     synchronized void release(Stash stash) {
@@ -116,5 +116,32 @@ public final class StashRegistry {
     public synchronized int holders(Path directory) {
         Entry entry = open.get(directory.toAbsolutePath().normalize());
         return entry == null ? 0 : entry.holders;
+    }
+
+    /** One holder's share of a stash the registry handed out; closing it releases that share once. */
+    public static final class Lease implements AutoCloseable {
+        private final Runnable release;
+        private final Stash stash;
+        private boolean released;
+
+        Lease(Stash stash, Runnable release) {
+            this.release = release;
+            this.stash = stash;
+        }
+
+        public Stash stash() {
+            if (released) {
+                throw new IllegalStateException("the lease on " + stash.path() + " was released");
+            }
+            return stash;
+        }
+
+        @Override
+        public synchronized void close() {
+            if (!released) {
+                released = true;
+                release.run();
+            }
+        }
     }
 }

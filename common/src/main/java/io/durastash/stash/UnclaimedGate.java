@@ -8,9 +8,9 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -30,15 +30,22 @@ final class UnclaimedGate implements DeliveryGate {
     static final String ONLY_COPY_MODE = "stashed";
 
     private final Path path;
-    private final Supplier<StashEngine> engine;
+    private final Supplier<Map<String, String>> sinkModes;
+    private final BiConsumer<String, TopicPartition> endRun;
     private final Clock clock;
     private final long since;
     private final Set<TopicPartition> ended = new HashSet<>();
     private Boolean supersedable;
 
-    UnclaimedGate(Path path, Supplier<StashEngine> engine, Clock clock) {
+    /**
+     * @param sinkModes the input commit mode of each sink connector that wrote the stash, by name
+     * @param endRun    ends the current run of an input partition for a sink connector
+     */
+    UnclaimedGate(Path path, Supplier<Map<String, String>> sinkModes, BiConsumer<String, TopicPartition> endRun,
+                  Clock clock) {
         this.path = path;
-        this.engine = engine;
+        this.sinkModes = sinkModes;
+        this.endRun = endRun;
         this.clock = clock;
         this.since = clock.millis();
     }
@@ -52,9 +59,8 @@ final class UnclaimedGate implements DeliveryGate {
             return Verdict.WAIT;
         }
         if (ended.add(partition)) {
-            StashEngine current = engine.get();
-            for (String sink : current.sinkOffsets().modes().keySet()) {
-                current.startRuns(sink, List.of(partition));
+            for (String sink : sinkModes.get().keySet()) {
+                endRun.accept(sink, partition);
             }
             log.info("Stash {}: no sink task in this worker has claimed input partition {} for {} s; its records here "
                 + "are not delivered from this stash: the partition's owner consumes them again", path,
@@ -65,7 +71,7 @@ final class UnclaimedGate implements DeliveryGate {
 
     private boolean supersedable() {
         if (supersedable == null) {
-            Map<String, String> modes = engine.get().sinkOffsets().modes();
+            Map<String, String> modes = sinkModes.get();
             supersedable = !modes.isEmpty() && !modes.containsValue(ONLY_COPY_MODE);
         }
         return supersedable;

@@ -37,7 +37,7 @@ class StashConcurrencyTest {
 
     @Test
     void concurrentAppendersAndOneClaimerLoseAndDuplicateNothing() throws Exception {
-        try (StashLease lease = new StashRegistry().acquire(dir, StashOptions.defaults())) {
+        try (StashRegistry.Lease lease = new StashRegistry().acquire(dir, StashOptions.defaults())) {
             Stash stash = lease.stash();
             ExecutorService pool = Executors.newFixedThreadPool(APPENDERS);
             List<Future<?>> appenders = new ArrayList<>();

@@ -5,7 +5,7 @@ import io.durastash.stash.internals.StashKeys;
 import io.durastash.stash.model.BatchMetadata;
 import io.durastash.stash.model.OffsetRange;
 import io.durastash.stash.model.StashOptions;
-import io.durastash.stash.quarantine.QuarantinedEntry;
+import io.durastash.stash.model.QuarantinedEntry;
 import io.durastash.stash.testing.RawStash;
 import io.durastash.stash.testing.TestDrainer;
 import io.durastash.stash.testing.TestRecords;

@@ -3,7 +3,7 @@ package io.durastash.stash;
 import io.durastash.stash.inspect.VerifyReport;
 import io.durastash.stash.internals.Family;
 import io.durastash.stash.model.StashOptions;
-import io.durastash.stash.quarantine.QuarantinedEntry;
+import io.durastash.stash.model.QuarantinedEntry;
 import io.durastash.stash.testing.RawStash;
 import io.durastash.stash.testing.TestDrainer;
 import io.durastash.stash.testing.TestRecords;

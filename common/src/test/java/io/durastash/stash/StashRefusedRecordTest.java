@@ -6,7 +6,7 @@ import io.durastash.stash.model.DeliveryGate;
 import io.durastash.stash.model.OffsetRange;
 import io.durastash.stash.model.RecordEmitter;
 import io.durastash.stash.model.StashOptions;
-import io.durastash.stash.quarantine.QuarantinedEntry;
+import io.durastash.stash.model.QuarantinedEntry;
 import io.durastash.stash.quarantine.RequeueOutcome;
 import io.durastash.stash.testing.TestDrainer;
 import io.durastash.stash.testing.TestRecords;

@@ -31,8 +31,8 @@ class StashRegistryTest {
 
     @Test
     void twoHoldersOfOneDirectoryShareOneHandle() {
-        StashLease sink = registry.acquire(dir.resolve("pair"), StashOptions.defaults());
-        StashLease source = registry.acquire(dir.resolve("other/../pair"), StashOptions.defaults());
+        StashRegistry.Lease sink = registry.acquire(dir.resolve("pair"), StashOptions.defaults());
+        StashRegistry.Lease source = registry.acquire(dir.resolve("other/../pair"), StashOptions.defaults());
         assertSame(sink.stash(), source.stash());
         assertEquals(2, registry.holders(dir.resolve("pair")));
 
@@ -49,7 +49,7 @@ class StashRegistryTest {
         assertEquals(0, registry.holders(dir.resolve("pair")));
         assertThrows(IllegalStateException.class, source::stash);
 
-        try (StashLease again = registry.acquire(dir.resolve("pair"), StashOptions.defaults())) {
+        try (StashRegistry.Lease again = registry.acquire(dir.resolve("pair"), StashOptions.defaults())) {
             assertNotSame(shared, again.stash());
             assertEquals(1, again.stash().stats().pendingBatches(), "the loaded, unacknowledged batch is back");
         }
@@ -60,10 +60,10 @@ class StashRegistryTest {
         io.durastash.stash.testing.ManualClock clock = new io.durastash.stash.testing.ManualClock(1_000_000);
         StashRegistry registry = new StashRegistry(clock);
         Path pair = dir.resolve("left");
-        try (StashLease sink = registry.acquire(pair, StashOptions.defaults())) {
+        try (StashRegistry.Lease sink = registry.acquire(pair, StashOptions.defaults())) {
             new TestRecords().appendBatch(sink.stash(), "t", 0, 0, 3);
         }
-        try (StashLease empty = registry.acquire(dir.resolve("empty"), StashOptions.defaults())) {
+        try (StashRegistry.Lease empty = registry.acquire(dir.resolve("empty"), StashOptions.defaults())) {
             empty.stash().stats();
         }
         assertEquals(1, registry.leftBehind().size(), "an empty stash is not left behind");
@@ -82,7 +82,7 @@ class StashRegistryTest {
 
         registry.acquire(pair, StashOptions.defaults()).close();
         assertEquals(1, registry.leftBehind().size(), "let go again, still holding its records");
-        try (StashLease source = registry.acquire(pair, StashOptions.defaults())) {
+        try (StashRegistry.Lease source = registry.acquire(pair, StashOptions.defaults())) {
             TestDrainer drainer = TestDrainer.active(source.stash());
             drainer.acknowledge(drainer.drainAll());
             drainer.drainer().stop();
@@ -95,8 +95,8 @@ class StashRegistryTest {
 
     @Test
     void differentDirectoriesGetDifferentStashes() {
-        try (StashLease a = registry.acquire(dir.resolve("a"), StashOptions.defaults());
-             StashLease b = registry.acquire(dir.resolve("b"), StashOptions.defaults())) {
+        try (StashRegistry.Lease a = registry.acquire(dir.resolve("a"), StashOptions.defaults());
+             StashRegistry.Lease b = registry.acquire(dir.resolve("b"), StashOptions.defaults())) {
             assertNotSame(a.stash(), b.stash());
             assertTrue(!a.stash().id().equals(b.stash().id()));
         }
@@ -114,7 +114,7 @@ class StashRegistryTest {
             futures.add(pool.submit(() -> {
                 start.await();
                 for (int r = 0; r < rounds; r++) {
-                    try (StashLease lease = registry.acquire(dir.resolve("shared"), StashOptions.defaults())) {
+                    try (StashRegistry.Lease lease = registry.acquire(dir.resolve("shared"), StashOptions.defaults())) {
                         lease.stash().stats();
                         if (r % 10 == 0) {
                             new TestRecords().appendBatch(lease.stash(), "t" + thread, 0, r, 1);
@@ -130,15 +130,15 @@ class StashRegistryTest {
         }
         pool.shutdown();
         assertEquals(0, registry.holders(dir.resolve("shared")));
-        try (StashLease lease = registry.acquire(dir.resolve("shared"), StashOptions.defaults())) {
+        try (StashRegistry.Lease lease = registry.acquire(dir.resolve("shared"), StashOptions.defaults())) {
             assertEquals(threads * (rounds / 10), lease.stash().stats().pendingBatches());
         }
     }
 
     @Test
     void aHandleThatFailedOnIoIsReopenedInPlaceForEveryHolder() {
-        try (StashLease sink = registry.acquire(dir.resolve("full"), StashOptions.defaults());
-             StashLease source = registry.acquire(dir.resolve("full"), StashOptions.defaults())) {
+        try (StashRegistry.Lease sink = registry.acquire(dir.resolve("full"), StashOptions.defaults());
+             StashRegistry.Lease source = registry.acquire(dir.resolve("full"), StashOptions.defaults())) {
             Stash stash = sink.stash();
             TestRecords records = new TestRecords();
             records.appendBatch(stash, "t", 0, 0, 3);

@@ -1,6 +1,5 @@
 package io.durastash.integration;
 
-import io.durastash.stash.StashLease;
 import io.durastash.stash.StashRegistry;
 import io.durastash.stash.model.StashOptions;
 import io.durastash.stash.model.StashStats;
@@ -50,7 +49,7 @@ record Pipeline(Pair pair, Path stashPath) {
     /** Waits until the stash holds nothing: every batch emitted, acknowledged and deleted. */
     StashStats awaitEmpty(Duration timeout) {
         Deadline deadline = Deadline.after(timeout);
-        try (StashLease lease = StashRegistry.jvm().acquire(stashPath, StashOptions.defaults())) {
+        try (StashRegistry.Lease lease = StashRegistry.jvm().acquire(stashPath, StashOptions.defaults())) {
             StashStats stats = lease.stash().stats();
             while (stats.liveRecords() > 0 && !deadline.passed()) {
                 Deadline.pause(100);
@@ -62,7 +61,7 @@ record Pipeline(Pair pair, Path stashPath) {
 
     /** The stash's counters now. */
     StashStats stats() {
-        try (StashLease lease = StashRegistry.jvm().acquire(stashPath, StashOptions.defaults())) {
+        try (StashRegistry.Lease lease = StashRegistry.jvm().acquire(stashPath, StashOptions.defaults())) {
             return lease.stash().stats();
         }
     }

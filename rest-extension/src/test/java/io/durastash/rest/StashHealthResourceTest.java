@@ -5,7 +5,6 @@ import io.durastash.sink.placement.SinkGroup;
 import io.durastash.sink.placement.SinkGroups;
 import io.durastash.stash.Drainer;
 import io.durastash.stash.Stash;
-import io.durastash.stash.StashLease;
 import io.durastash.stash.StashRegistry;
 import io.durastash.stash.model.StashOptions;
 import io.durastash.stash.testing.ManualClock;
@@ -59,7 +58,7 @@ class StashHealthResourceTest {
     void aStashWithDataAndNoDrainerForAMinuteNeedsAttention() {
         StashHealthResource resource = new StashHealthResource(registry, SinkGroups.jvm(),
             StashHealth.NO_DRAINER_AFTER_MS, HealthDetail.SUMMARY);
-        try (StashLease lease = registry.acquire(dir.resolve("stranded"), StashOptions.defaults().withClock(clock))) {
+        try (StashRegistry.Lease lease = registry.acquire(dir.resolve("stranded"), StashOptions.defaults().withClock(clock))) {
             new TestRecords().appendBatch(lease.stash(), "t", 0, 0, 3);
             Map<String, Object> fresh = stashes(resource.stashes()).get(0);
             assertEquals("OK", fresh.get("status"), "a minute's grace");
@@ -94,7 +93,7 @@ class StashHealthResourceTest {
     @Test
     void byDefaultTheAnswerNamesEachStashWithoutItsPathFreeDiskOrConsumerGroup() {
         StashHealthResource resource = resource(Map.of());
-        try (StashLease lease = registry.acquire(dir.resolve("orders"), StashOptions.defaults().withClock(clock))) {
+        try (StashRegistry.Lease lease = registry.acquire(dir.resolve("orders"), StashOptions.defaults().withClock(clock))) {
             new TestRecords().appendBatch(lease.stash(), "t", 0, 0, 3);
             StashOwners.claim(lease.stash().path(), StashOwners.Role.SINK, "orders-sink");
             withSinkGroup(lease.stash(), () -> {
@@ -124,7 +123,7 @@ class StashHealthResourceTest {
     @Test
     void theFullViewAlsoShowsThePathFreeDiskAndConsumerGroups() {
         StashHealthResource resource = resource(Map.of(StashHealthExtension.DETAIL_CONFIG, "full"));
-        try (StashLease lease = registry.acquire(dir.resolve("orders"), StashOptions.defaults().withClock(clock))) {
+        try (StashRegistry.Lease lease = registry.acquire(dir.resolve("orders"), StashOptions.defaults().withClock(clock))) {
             withSinkGroup(lease.stash(), () -> {
                 Map<String, Object> answer = resource.stashes();
                 Map<String, Object> orders = stashes(answer).get(0);
@@ -147,7 +146,7 @@ class StashHealthResourceTest {
         StashHealthResource full = resource(Map.of(StashHealthExtension.NO_DRAINER_AFTER_MS_CONFIG, "0",
             StashHealthExtension.DETAIL_CONFIG, "full"));
         Path path;
-        try (StashLease lease = registry.acquire(dir.resolve("orders"), StashOptions.defaults().withClock(clock))) {
+        try (StashRegistry.Lease lease = registry.acquire(dir.resolve("orders"), StashOptions.defaults().withClock(clock))) {
             new TestRecords().appendBatch(lease.stash(), "t", 0, 0, 3);
             path = lease.stash().path();
         }

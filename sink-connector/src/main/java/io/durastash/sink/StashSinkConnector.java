@@ -4,7 +4,6 @@ import io.durastash.connect.HeaderBytes;
 import io.durastash.connect.StashOwners;
 import io.durastash.connect.TaskConfigs;
 import io.durastash.stash.SinkLedger;
-import io.durastash.stash.StashLease;
 import io.durastash.stash.StashRegistry;
 import io.durastash.stash.Version;
 import org.apache.kafka.common.TopicPartition;
@@ -100,7 +99,7 @@ public class StashSinkConnector extends SinkConnector {
         StashOwners.refusal(path, StashOwners.Role.SINK, name).ifPresent(refusal -> {
             throw new ConnectException("Cannot alter the stashed offsets: " + refusal);
         });
-        try (StashLease lease = StashRegistry.jvm().acquire(path, config.stashOptions())) {
+        try (StashRegistry.Lease lease = StashRegistry.jvm().acquire(path, config.stashOptions())) {
             SinkLedger ledger = lease.stash().ledger(name);
             Set<TopicPartition> partitions = new HashSet<>(offsets.keySet());
             if (isReset(offsets)) {

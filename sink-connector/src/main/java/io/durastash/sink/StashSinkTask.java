@@ -10,7 +10,6 @@ import io.durastash.sink.placement.SinkGroup;
 import io.durastash.sink.placement.SinkGroups;
 import io.durastash.stash.SinkLedger;
 import io.durastash.stash.Stash;
-import io.durastash.stash.StashLease;
 import io.durastash.stash.StashRegistry;
 import io.durastash.stash.Version;
 import io.durastash.stash.model.OffsetRange;
@@ -52,7 +51,7 @@ public class StashSinkTask extends SinkTask {
 
 
     private StashSinkConfig config;
-    private StashLease lease;
+    private StashRegistry.Lease lease;
     private Stash stash;
     private SinkLedger ledger;
     private StashWriter writer;
@@ -304,7 +303,7 @@ public class StashSinkTask extends SinkTask {
 
     @Override
     public void stop() {
-        StashLease held = lease;
+        StashRegistry.Lease held = lease;
         Stash released = stash;
         lease = null;
         stash = null;

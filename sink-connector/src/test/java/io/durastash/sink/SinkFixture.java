@@ -5,7 +5,6 @@ import io.durastash.sink.placement.InputLookup;
 import io.durastash.sink.placement.SinkGroup;
 import io.durastash.sink.placement.SinkGroups;
 import io.durastash.stash.Stash;
-import io.durastash.stash.StashLease;
 import io.durastash.stash.StashRegistry;
 import io.durastash.stash.model.BatchMetadata;
 import io.durastash.stash.model.StashOptions;
@@ -57,7 +56,7 @@ final class SinkFixture implements AutoCloseable {
     final Path dir;
     final Map<String, String> props = new HashMap<>();
     private final List<StashSinkTask> tasks = new ArrayList<>();
-    private StashLease reader;
+    private StashRegistry.Lease reader;
     private TestDrainer drainer;
     private PluginMetrics pluginMetrics;
 

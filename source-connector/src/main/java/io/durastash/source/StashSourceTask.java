@@ -6,7 +6,6 @@ import io.durastash.connect.StashInputs;
 import io.durastash.connect.StashOwners;
 import io.durastash.stash.Drainer;
 import io.durastash.stash.Stash;
-import io.durastash.stash.StashLease;
 import io.durastash.stash.StashRegistry;
 import io.durastash.stash.Version;
 import io.durastash.stash.model.BatchMetadata;
@@ -53,7 +52,7 @@ public class StashSourceTask extends SourceTask {
     static final long INPUT_AWAITED_MS = 60_000;
 
     private StashSourceConfig config;
-    private StashLease lease;
+    private StashRegistry.Lease lease;
     private Stash stash;
     private Map<String, String> sourcePartition;
     private volatile Drainer drainer;

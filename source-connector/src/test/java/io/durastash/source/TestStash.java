@@ -2,7 +2,6 @@ package io.durastash.source;
 
 import io.durastash.connect.StashConnectorConfig;
 import io.durastash.stash.Stash;
-import io.durastash.stash.StashLease;
 import io.durastash.stash.StashRegistry;
 import io.durastash.stash.codec.RecordCodec;
 import io.durastash.stash.model.BatchMetadata;
@@ -34,7 +33,7 @@ final class TestStash implements AutoCloseable {
     final Path dir;
     final Path path;
     private final RecordCodec codec = new RecordCodec();
-    private StashLease lease;
+    private StashRegistry.Lease lease;
 
     TestStash(Path dir) {
         this.dir = dir;

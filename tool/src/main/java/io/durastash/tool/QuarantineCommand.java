@@ -1,6 +1,6 @@
 package io.durastash.tool;
 
-import io.durastash.stash.quarantine.QuarantinedEntry;
+import io.durastash.stash.model.QuarantinedEntry;
 import io.durastash.stash.quarantine.RequeueOutcome;
 import io.durastash.stash.codec.CorruptEntryException;
 import io.durastash.stash.codec.RecordCodec;

@@ -10,13 +10,14 @@ import io.durastash.stash.internals.SinkOffsetStore;
 import io.durastash.stash.internals.StashDb;
 import io.durastash.stash.internals.StashJson;
 import io.durastash.stash.internals.StashKeys;
-import io.durastash.stash.quarantine.QuarantineStore;
+import io.durastash.stash.model.QuarantinedEntry;
 import org.apache.kafka.common.TopicPartition;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Read-only views of a stash for operators and the stash tool: batches as stored, one batch's records, and a check
@@ -25,10 +26,12 @@ import java.util.Optional;
 public final class StashInspector {
     private final StashDb db;
     private final DrainQueue queue;
-    private final QuarantineStore quarantine;
+    private final Supplier<List<QuarantinedEntry>> quarantine;
     private final SinkOffsetStore sinkOffsets;
 
-    public StashInspector(StashDb db, DrainQueue queue, QuarantineStore quarantine, SinkOffsetStore sinkOffsets) {
+    /** @param quarantine reads every entry in the stash's quarantine */
+    public StashInspector(StashDb db, DrainQueue queue, Supplier<List<QuarantinedEntry>> quarantine,
+                          SinkOffsetStore sinkOffsets) {
         this.db = db;
         this.queue = queue;
         this.quarantine = quarantine;

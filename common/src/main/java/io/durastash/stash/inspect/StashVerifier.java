@@ -9,13 +9,13 @@ import io.durastash.stash.internals.StashDb;
 import io.durastash.stash.internals.StashFailures;
 import io.durastash.stash.internals.StashKeys;
 import io.durastash.stash.model.BatchMetadata;
-import io.durastash.stash.quarantine.QuarantineStore;
-import io.durastash.stash.quarantine.QuarantinedEntry;
+import io.durastash.stash.model.QuarantinedEntry;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Checks every entry of a stash without changing it: the damage its write-ahead log showed when it opened, RocksDB's
@@ -25,7 +25,7 @@ import java.util.List;
  */
 final class StashVerifier {
     private final StashDb db;
-    private final QuarantineStore quarantine;
+    private final Supplier<List<QuarantinedEntry>> quarantine;
     private final int maxListed;
     private final RecordCodec codec = new RecordCodec();
     private final List<VerifyReport.Damage> listed = new ArrayList<>();
@@ -34,7 +34,7 @@ final class StashVerifier {
     private long records;
     private long recordBytes;
 
-    StashVerifier(StashDb db, QuarantineStore quarantine, int maxListed) {
+    StashVerifier(StashDb db, Supplier<List<QuarantinedEntry>> quarantine, int maxListed) {
         this.db = db;
         this.quarantine = quarantine;
         this.maxListed = maxListed;
@@ -149,7 +149,7 @@ final class StashVerifier {
     }
 
     private long checkQuarantine() {
-        List<QuarantinedEntry> entries = quarantine.all();
+        List<QuarantinedEntry> entries = quarantine.get();
         for (QuarantinedEntry entry : entries) {
             if (QuarantinedEntry.UNREADABLE.equals(entry.family())) {
                 damage(VerifyReport.Kind.QUARANTINE_ENTRY, entry.batchId(), entry.index(), entry.reason());

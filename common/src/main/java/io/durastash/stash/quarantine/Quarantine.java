@@ -10,6 +10,7 @@ import io.durastash.stash.internals.StashKeys;
 import io.durastash.stash.internals.StashWrite;
 import io.durastash.stash.model.BatchMetadata;
 import io.durastash.stash.model.NewBatch;
+import io.durastash.stash.model.QuarantinedEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -5,6 +5,7 @@ import io.durastash.stash.codec.RecordCodec;
 import io.durastash.stash.internals.Family;
 import io.durastash.stash.internals.StashJson;
 import io.durastash.stash.model.EncodedRecord;
+import io.durastash.stash.model.QuarantinedEntry;
 import org.apache.kafka.common.TopicPartition;
 
 import java.util.ArrayList;

@@ -1,7 +1,6 @@
-package io.durastash.stash.quarantine;
+package io.durastash.stash.model;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.durastash.stash.model.OffsetRange;
 
 import java.util.List;
 
