@@ -195,18 +195,19 @@ public final class Backpressure {
     }
 
     /**
-     * How many bytes of drained batches the stash gives back at a time ({@code Stash#reclaimDrained}): a tenth of
-     * {@code stash.max.bytes}, between 1 MiB and 64 MiB, so that a stash's files stay near what it holds while a
-     * backlog drains, and a compaction stays short.
+     * How many bytes of drained batches the stash gives back at a time ({@link
+     * io.durastash.stash.SinkLedger#reclaimDrained}): a tenth of {@code stash.max.bytes}, between 1 MiB and 64 MiB, so
+     * that a stash's files stay near what it holds while a backlog drains, and a compaction stays short.
      */
     static long drainedBytesPerReclaim(long maxBytes) {
         return Math.max(1L << 20, Math.min(64L << 20, maxBytes / 10));
     }
 
     /**
-     * Whether the stash should give back now the disk space of what was drained ({@code Stash#reclaimDisk}): deleted
-     * batches free nothing until RocksDB flushes and compacts, and this pause ends only once the space is free. True
-     * while paused for low disk, at once and then whenever the stash holds less than it did since the last reclaim.
+     * Whether the stash should give back now the disk space of what was drained ({@link
+     * io.durastash.stash.SinkLedger#reclaimDisk}): deleted batches free nothing until RocksDB flushes and compacts, and
+     * this pause ends only once the space is free. True while paused for low disk, at once and then whenever the stash
+     * holds less than it did since the last reclaim.
      */
     public boolean reclaimDue(long liveBytes) {
         if (!diskLow) {
