@@ -16,10 +16,18 @@ final class BenchStack {
 
     /** Starts the stack; {@code brokerProps} are extra broker settings (for example log retention for a soak). */
     static EmbeddedStack start(Map<String, String> brokerProps) {
+        return start(brokerProps, false);
+    }
+
+    /** Starts the stack, with {@code exactly.once.source.support=enabled} on the worker when {@code exactlyOnce}. */
+    static EmbeddedStack start(Map<String, String> brokerProps, boolean exactlyOnce) {
         EmbeddedStack.Builder builder = EmbeddedStack.builder("durastash-bench").workers(1)
             .workerProp(WorkerConfig.OFFSET_COMMIT_INTERVAL_MS_CONFIG, "60000")
             .workerProp(WorkerConfig.CONNECTOR_CLIENT_POLICY_CLASS_CONFIG, "All");
         brokerProps.forEach(builder::brokerProp);
+        if (exactlyOnce) {
+            builder.exactlyOnceSource();
+        }
         return builder.build().start();
     }
 }

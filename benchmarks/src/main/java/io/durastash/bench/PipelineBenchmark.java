@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongSupplier;
 
 /**
  * The DuraStash pair (sink and source on one stash) against MirrorMaker 2's {@code MirrorSourceConnector}
@@ -36,18 +37,25 @@ import java.util.Set;
  * <p>Arguments ({@code --name value}): records (1000000), partitions (4), tasks (1), rounds (5), warm-ups (3), pipelines
  * ("mm2,pair,floor"; any of mm2, pair, floor, flume; "pair" alone for profiling), sync (true: the pair's stash.sync),
  * profile-threads (false: true prints where the task threads spend their wall-clock time, see
- * {@link TaskThreadSampler}), plus {@link Tuning} overrides.
+ * {@link TaskThreadSampler}), exactly-once (false: true runs MM2 and the pair exactly once on a worker with
+ * exactly-once source support, and counts the output as a {@code read_committed} consumer reads it), plus
+ * {@link Tuning} overrides.
  */
 public final class PipelineBenchmark {
     private static final long TIMEOUT_NANOS = 600_000_000_000L;
     private static final Map<String, String> LABELS = Map.of("mm2", "MM2", "floor", "floor", "flume", "Flume");
+    /** MirrorMaker 2 exactly once (KIP-618): on a worker with exactly-once source support, reading only committed input. */
+    private static final Map<String, String> EXACTLY_ONCE_MIRROR = Map.of("exactly.once.support", "required",
+        "source.consumer.isolation.level", "read_committed");
+    /** The pair exactly once: each stash batch delivered in a transaction that commits its input offsets. */
+    private static final Map<String, String> EXACTLY_ONCE_SINK = Map.of("input.commit", "transactional");
 
     private PipelineBenchmark() {
     }
 
     public static void main(String[] argv) throws Exception {
         CommandLine args = CommandLine.parse(argv, Set.of(), Set.of("--records", "--partitions", "--tasks", "--rounds",
-            "--warm-ups", "--pipelines", "--sync", "--profile-threads"), Tuning.PREFIXES);
+            "--warm-ups", "--pipelines", "--sync", "--profile-threads", "--exactly-once"), Tuning.PREFIXES);
         long records = args.number("--records", 1_000_000, 1, Long.MAX_VALUE);
         int partitions = (int) args.number("--partitions", 4, 1, 1000);
         int tasks = (int) args.number("--tasks", 1, 1, 1000);
@@ -55,17 +63,26 @@ public final class PipelineBenchmark {
         int warmUps = (int) args.number("--warm-ups", 3, 0, 1000);
         List<String> pipelines = List.of(args.string("--pipelines", "mm2,pair,floor").split(","));
         boolean sync = args.bool("--sync", true);
+        boolean exactlyOnce = args.bool("--exactly-once", false);
         Tuning tuning = Tuning.from(args);
+        Map<String, String> mirrorTuning = new LinkedHashMap<>(tuning.mirror());
+        Map<String, String> sinkTuning = new LinkedHashMap<>(tuning.sink());
+        if (exactlyOnce) {
+            mirrorTuning.putAll(EXACTLY_ONCE_MIRROR);
+            sinkTuning.putAll(EXACTLY_ONCE_SINK);
+        }
         boolean profileThreads = args.bool("--profile-threads", false);
         NumberedRecords input = NumberedRecords.of("bench-input").bare();
 
         System.out.println("pipeline benchmark: " + Machine.describe());
         System.out.printf("%,d records of %d bytes in %d partitions, %d task(s) per connector, %d rounds of %s after "
-            + "%d warm-up round(s); pair stash.sync=%s; tuning: %s%n", records, NumberedRecords.DEFAULT_VALUE_BYTES, partitions, tasks,
-            rounds, pipelines, warmUps, sync, tuning);
+            + "%d warm-up round(s); pair stash.sync=%s; exactly once: %s; tuning: %s%n", records,
+            NumberedRecords.DEFAULT_VALUE_BYTES, partitions, tasks, rounds, pipelines, warmUps, sync,
+            exactlyOnce ? "yes (MM2 " + EXACTLY_ONCE_MIRROR + ", pair " + EXACTLY_ONCE_SINK + ", output read read_committed)"
+                : "no", tuning);
         Path stashDir = Files.createTempDirectory("durastash-bench-stash");
         String inputTopic = input.series();
-        try (EmbeddedStack cluster = BenchStack.start(Map.of())) {
+        try (EmbeddedStack cluster = BenchStack.start(Map.of(), exactlyOnce)) {
             cluster.createTopic(inputTopic, partitions);
             long begin = System.nanoTime();
             RecordLoad.into(cluster.kafka(), inputTopic, input).producer(Map.of("linger.ms", "10")).count(records).produce();
@@ -77,9 +94,9 @@ public final class PipelineBenchmark {
                 for (String kind : pipelines) {
                     Peer pipeline = switch (kind.trim()) {
                         case "mm2" -> Pipeline.mirrorMaker(String.valueOf(id), inputTopic, cluster.bootstrapServers(), tasks,
-                            tuning.mirror());
+                            mirrorTuning);
                         case "pair" -> Pipeline.stashPair(String.valueOf(id), inputTopic, "bench-output-" + id, stashDir, tasks,
-                            sync, StashOptions.DEFAULT_MEMORY_BYTES, tuning.sink(), tuning.source());
+                            sync, StashOptions.DEFAULT_MEMORY_BYTES, sinkTuning, tuning.source());
                         case "floor" -> Pipeline.floor(String.valueOf(id), inputTopic, "floor-output-" + id, tasks,
                             tuning.sink(), tuning.source());
                         case "flume" -> FlumeAgent.fileChannel(String.valueOf(id), inputTopic, cluster.bootstrapServers(),
@@ -89,7 +106,7 @@ public final class PipelineBenchmark {
                     };
                     id++;
                     TaskThreadSampler sampler = profileThreads && round >= 0 ? new TaskThreadSampler(5) : null;
-                    Run run = run(cluster, pipeline, partitions, records, sampler);
+                    Run run = run(cluster, pipeline, partitions, records, sampler, exactlyOnce);
                     System.out.printf("%-9s %-6s %s%n", round < 0 ? "warm-up " + (warmUps + round + 1) : "round " + (round + 1),
                         kind, run);
                     if (sampler != null) {
@@ -106,10 +123,12 @@ public final class PipelineBenchmark {
         }
     }
 
-    private static Run run(EmbeddedStack cluster, Peer pipeline, int partitions, long records, TaskThreadSampler sampler)
-        throws Exception {
+    private static Run run(EmbeddedStack cluster, Peer pipeline, int partitions, long records, TaskThreadSampler sampler,
+                           boolean exactlyOnce) throws Exception {
         String output = pipeline.outputTopic();
         cluster.createTopic(output, partitions);
+        CommittedCount committed = exactlyOnce ? CommittedCount.of(cluster.bootstrapServers(), output, partitions) : null;
+        LongSupplier written = committed != null ? committed::count : () -> cluster.kafka().written(output);
         double cpuBefore = ProcessMemory.processCpuSeconds();
         double jitBefore = ProcessMemory.jitSeconds();
         long gcBefore = ProcessMemory.gcCount();
@@ -125,7 +144,7 @@ public final class PipelineBenchmark {
                     + TIMEOUT_NANOS / 1_000_000_000L + " s");
             }
             Thread.sleep(20);
-            count = Math.max(count, cluster.kafka().written(output));
+            count = Math.max(count, written.getAsLong());
             if (count > 0 && first < 0) {
                 first = System.nanoTime();
                 countAtFirst = count;
@@ -143,7 +162,10 @@ public final class PipelineBenchmark {
         long gcs = ProcessMemory.gcCount() - gcBefore;
         double jit = ProcessMemory.jitSeconds() - jitBefore;
         Thread.sleep(1_000); // anything written twice shows up as more than `records` end offsets
-        long finalCount = cluster.kafka().written(output);
+        long finalCount = written.getAsLong();
+        if (committed != null) {
+            committed.close();
+        }
         pipeline.delete(cluster);
         cluster.connect().kafka().deleteTopic(output);
         return new Run((end - start) / 1e9, (first - start) / 1e9, (records - countAtFirst) / ((end - first) / 1e9), records,

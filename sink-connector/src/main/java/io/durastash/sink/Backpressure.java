@@ -11,10 +11,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Bounds the stash's disk. The task's partitions are paused when the stash holds more than {@code stash.max.bytes},
- * or when its filesystem has less than {@code stash.min.free.bytes} free (other files may fill it too); they are
- * resumed once the stash is below the low-water mark ({@code stash.resume.percent} of its limit) and the free space
- * above the floor by the same margin. The gap keeps them from flapping. Below the floor the stash is asked to give
- * back the space of what was drained ({@link #reclaimDue}). Pausing never drops records: what the consumer already
+ * or its files on disk take more than that while it holds at least half of it (drained batches not given back yet, the
+ * WAL, RocksDB's own files), or when its filesystem has less than {@code stash.min.free.bytes} free (other files may
+ * fill it too); they are resumed once the stash and its files are below the low-water mark ({@code stash.resume.percent}
+ * of its limit) and the free space above the floor by the same margin. The gap keeps them from flapping. Below the
+ * floor, and when the files stay above the mark after the stash drained below it, the stash is asked to give back the
+ * space of what was drained ({@link #reclaimDue}); files that stay above the mark even then do not hold the pause. Pausing never drops records: what the consumer already
  * fetched is still stashed, the rest waits in Kafka. Not thread-safe, but its state is safe to read
  * from the metrics reporter's thread.
  */
@@ -26,8 +28,17 @@ public final class Backpressure {
         static final Decision NONE = new Decision(Set.of(), Set.of());
     }
 
-    /** What the stash's disk looks like now. */
-    public record Reading(long liveBytes, long freeDiskBytes, boolean drainerActive) {
+    /**
+     * What the stash's disk looks like now.
+     *
+     * @param liveBytes  the encoded bytes of the records the stash holds
+     * @param stashBytes the bytes of the stash directory's files
+     */
+    public record Reading(long liveBytes, long stashBytes, long freeDiskBytes, boolean drainerActive) {
+        /** A reading whose files take what the stash holds. */
+        public Reading(long liveBytes, long freeDiskBytes, boolean drainerActive) {
+            this(liveBytes, liveBytes, freeDiskBytes, drainerActive);
+        }
     }
 
     /** A stash that drains about as fast as it fills pauses every few seconds: warn once per interval. */
@@ -55,6 +66,8 @@ public final class Backpressure {
     /** Whether the resume below the floor with nothing left to give back was warned of since space was last back. */
     private boolean warnedNothingToGiveBack;
     private long liveBytesSinceReclaim;
+    /** Whether, in this pause, the stash gave back the space of what was drained since it held less than the mark. */
+    private boolean filesGivenBack;
 
     /**
      * @param stash         names the stash in log messages
@@ -87,7 +100,7 @@ public final class Backpressure {
      */
     public Decision check(Reading disk, Set<TopicPartition> assigned) {
         if (!paused) {
-            boolean full = disk.liveBytes() > maxBytes;
+            boolean full = disk.liveBytes() > maxBytes || filesOver(disk);
             boolean low = minFreeBytes > 0 && disk.freeDiskBytes() < minFreeBytes;
             if (!full && !low) {
                 return Decision.NONE;
@@ -95,12 +108,14 @@ public final class Backpressure {
             paused = true;
             diskLow = low;
             reclaimedEmpty = false;
+            filesGivenBack = false;
             pausedPartitions.addAll(assigned);
             pausedPartitionCount = pausedPartitions.size();
             warnPaused(disk, full, assigned);
             return new Decision(Set.copyOf(assigned), Set.of());
         }
-        boolean stashDrained = disk.liveBytes() < resumeBelowBytes;
+        boolean stashDrained = disk.liveBytes() < resumeBelowBytes
+            && (disk.stashBytes() < resumeBelowBytes || filesGivenBack);
         boolean spaceBack = minFreeBytes == 0 || disk.freeDiskBytes() >= resumeAboveFreeBytes;
         if (disk.liveBytes() > 0) {
             reclaimedEmpty = false;
@@ -153,11 +168,12 @@ public final class Backpressure {
         }
         String again = pausesSinceWarning > 1 ? " (Paused " + pausesSinceWarning + " times since the last warning.)" : "";
         if (full) {
-            log.warn("Stash {} holds {} bytes, more than stash.max.bytes={}: pausing input partitions {} until it is "
-                    + "drained below {} bytes (stash.resume.percent={}). Nothing is dropped; consumer lag grows meanwhile. {}"
+            log.warn("Stash {} holds {} bytes in {} bytes of files, more than stash.max.bytes={}: pausing input partitions "
+                    + "{} until it is drained below {} bytes (stash.resume.percent={}). Nothing is dropped; consumer lag "
+                    + "grows meanwhile. {}"
                     + "Start or scale the DuraStash source connector with the same stash.dir and stash.name on this worker, "
                     + "or raise stash.max.bytes if the disk has room.{}",
-                stash, disk.liveBytes(), maxBytes, assigned, resumeBelowBytes, resumePercent,
+                stash, disk.liveBytes(), disk.stashBytes(), maxBytes, assigned, resumeBelowBytes, resumePercent,
                 disk.drainerActive() ? "The source connector drains more slowly than this sink writes. "
                     : "No source connector is draining this stash. ", again);
         } else {
@@ -204,12 +220,30 @@ public final class Backpressure {
     }
 
     /**
+     * Whether the stash's files take more than {@code stash.max.bytes} while it holds at least half of it: a stash whose
+     * files are mostly what RocksDB keeps for itself (a small limit) is bounded by what it holds alone, and does not
+     * pause at every poll.
+     */
+    private boolean filesOver(Reading disk) {
+        return disk.stashBytes() > maxBytes && disk.liveBytes() >= maxBytes / 2;
+    }
+
+    /**
      * Whether the stash should give back now the disk space of what was drained ({@link
      * io.durastash.stash.SinkLedger#reclaimDisk}): deleted batches free nothing until RocksDB flushes and compacts, and
-     * this pause ends only once the space is free. True while paused for low disk, at once and then whenever the stash
-     * holds less than it did since the last reclaim.
+     * a pause may end only once the space is free. True while paused for low disk, at once and then whenever the stash
+     * holds less than it did since the last reclaim; and once in a pause, when the stash drained below the low-water
+     * mark and its files did not.
      */
-    public boolean reclaimDue(long liveBytes) {
+    public boolean reclaimDue(Reading disk) {
+        boolean lowDisk = lowDiskReclaimDue(disk.liveBytes());
+        boolean files = paused && !filesGivenBack && disk.liveBytes() < resumeBelowBytes
+            && disk.stashBytes() >= resumeBelowBytes;
+        filesGivenBack |= files;
+        return lowDisk || files;
+    }
+
+    private boolean lowDiskReclaimDue(long liveBytes) {
         if (!diskLow) {
             reclaimedInPause = false;
             return false;

@@ -21,11 +21,12 @@ public final class StashSinkConfig extends StashConnectorConfig {
     public static final String STASH_MAX_BYTES_CONFIG = "stash.max.bytes";
     public static final long STASH_MAX_BYTES_MIN = 1024L * 1024;
     public static final long STASH_MAX_BYTES_DEFAULT = 10L * 1024 * 1024 * 1024;
-    private static final String STASH_MAX_BYTES_DOC = "The most encoded record bytes the stash may hold (pending and "
-        + "claimed but not yet acknowledged batches). Above it the sink pauses its input partitions, so consumer lag "
-        + "grows instead of the disk; it resumes once the source connector has drained the stash below "
-        + "stash.resume.percent of this limit. Nothing is dropped. RocksDB needs some disk on top of this for its "
-        + "files and compaction.";
+    private static final String STASH_MAX_BYTES_DOC = "The most the stash may take: the encoded bytes of the records "
+        + "it holds (pending and claimed but not yet acknowledged batches), and, once it holds half of that, its files "
+        + "on disk (records, drained batches not given back yet, the WAL, RocksDB's own files). Above it the sink "
+        + "pauses its input partitions, so consumer lag grows instead of the disk; it resumes once the source connector "
+        + "has drained the stash, and the sink has given back the space of what was drained, below stash.resume.percent "
+        + "of this limit. Nothing is dropped. Leave room above it on the disk for a compaction and a poll or two.";
 
     public static final String STASH_MIN_FREE_BYTES_CONFIG = "stash.min.free.bytes";
     public static final long STASH_MIN_FREE_BYTES_DEFAULT = 256L * 1024 * 1024;

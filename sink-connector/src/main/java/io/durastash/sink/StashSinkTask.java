@@ -13,6 +13,7 @@ import io.durastash.stash.Stash;
 import io.durastash.stash.StashRegistry;
 import io.durastash.stash.Version;
 import io.durastash.stash.model.OffsetRange;
+import io.durastash.stash.model.StashDisk;
 import io.durastash.stash.model.StashException;
 import io.durastash.stash.model.StashStats;
 import io.durastash.stash.model.StashUnavailableException;
@@ -213,17 +214,20 @@ public class StashSinkTask extends SinkTask {
     }
 
     private void applyBackpressure(StashStats stats) {
-        Backpressure.Reading disk = new Backpressure.Reading(stats.liveBytes(), stash.disk().freeBytes(), stats.drainerActive());
+        StashDisk files = stash.disk();
+        Backpressure.Reading disk = new Backpressure.Reading(stats.liveBytes(), files.stashBytes(), files.freeBytes(),
+            stats.drainerActive());
         apply(backpressure.check(disk, context.assignment()));
         if (backpressure.paused()) {
             // With every partition paused the consumer would wait a whole commit interval before calling put() again.
             context.timeout(BACKPRESSURE_RECHECK_MS);
         }
-        // Below the free-disk floor nothing else gives the space back: the pause would last forever. And RocksDB does
-        // not compact what a queue's range deletions cover on its own: drained batches would keep their space.
-        boolean lowDisk = backpressure.reclaimDue(stats.liveBytes());
+        // Below the free-disk floor, or with the files above the mark once the stash drained below it, nothing else gives
+        // the space back: the pause would last forever. And RocksDB does not compact what a queue's range deletions
+        // cover on its own: drained batches would keep their space.
+        boolean due = backpressure.reclaimDue(disk);
         try {
-            if (lowDisk) {
+            if (due) {
                 ledger.reclaimDisk();
             } else {
                 ledger.reclaimDrained(Backpressure.drainedBytesPerReclaim(config.maxBytes()));

@@ -62,6 +62,34 @@ class BackpressureTest {
     }
 
     @Test
+    void filesAboveTheLimitPauseUntilTheyAreBelowTheMarkOrGaveBackWhatWasDrained() {
+        Backpressure bound = new Backpressure("s", 1000, 0, 80);
+        Set<TopicPartition> assigned = Set.of(P0);
+        assertEquals(Decision.NONE, bound.check(new Backpressure.Reading(900, 1000, Long.MAX_VALUE, true), assigned),
+            "files at the limit");
+        assertEquals(new Decision(assigned, Set.of()),
+            bound.check(new Backpressure.Reading(900, 1001, Long.MAX_VALUE, true), assigned), "files above it");
+        Backpressure.Reading drainedFilesNot = new Backpressure.Reading(700, 900, Long.MAX_VALUE, true);
+        assertEquals(Decision.NONE, bound.check(drainedFilesNot, assigned), "drained below the mark, its files not");
+        assertTrue(bound.reclaimDue(drainedFilesNot), "so the drained batches give their space back");
+        assertFalse(bound.reclaimDue(drainedFilesNot), "once in a pause");
+        assertEquals(new Decision(Set.of(), assigned), bound.check(drainedFilesNot, assigned),
+            "files that stay above the mark once given back are RocksDB's own: they do not hold the pause");
+
+        Backpressure again = new Backpressure("s", 1000, 0, 80);
+        again.check(new Backpressure.Reading(900, 1100, Long.MAX_VALUE, true), assigned);
+        assertEquals(new Decision(Set.of(), assigned),
+            again.check(new Backpressure.Reading(700, 790, Long.MAX_VALUE, true), assigned), "both below the mark");
+    }
+
+    @Test
+    void filesAboveTheLimitOfAStashHoldingLessThanHalfOfItDoNotPause() {
+        Backpressure small = new Backpressure("s", 1000, 0, 80);
+        assertEquals(Decision.NONE, small.check(new Backpressure.Reading(499, 5000, Long.MAX_VALUE, true), Set.of(P0)),
+            "a small limit: RocksDB's own files would pause every poll");
+    }
+
+    @Test
     void aFilesystemBelowTheFloorPausesUntilTheMarginIsFreeAgain() {
         Backpressure floor = new Backpressure("s", 1000, 800, 80);
         Set<TopicPartition> assigned = Set.of(P0);
@@ -81,15 +109,15 @@ class BackpressureTest {
         Backpressure floor = new Backpressure("s", 1000, 800, 80);
         Set<TopicPartition> assigned = Set.of(P0);
         floor.check(new Backpressure.Reading(500, 900, true), assigned);
-        assertFalse(floor.reclaimDue(500), "not below the floor");
+        assertFalse(floor.reclaimDue(live(500, true)), "not below the floor");
         floor.check(new Backpressure.Reading(500, 700, true), assigned);
-        assertTrue(floor.reclaimDue(500), "below it: at once");
-        assertFalse(floor.reclaimDue(500), "nothing drained since");
-        assertFalse(floor.reclaimDue(600), "the poll that was on its way, stashed");
-        assertTrue(floor.reclaimDue(550), "less than since the last reclaim");
+        assertTrue(floor.reclaimDue(live(500, true)), "below it: at once");
+        assertFalse(floor.reclaimDue(live(500, true)), "nothing drained since");
+        assertFalse(floor.reclaimDue(live(600, true)), "the poll that was on its way, stashed");
+        assertTrue(floor.reclaimDue(live(550, true)), "less than since the last reclaim");
         floor.check(new Backpressure.Reading(0, 1000, true), assigned);
-        assertFalse(floor.reclaimDue(0), "resumed: the space is back");
-        assertFalse(new Backpressure("max", 1000, 800, 80).reclaimDue(0), "a pause above stash.max.bytes needs none");
+        assertFalse(floor.reclaimDue(live(0, true)), "resumed: the space is back");
+        assertFalse(new Backpressure("max", 1000, 800, 80).reclaimDue(live(0, true)), "a pause above stash.max.bytes needs none");
     }
 
     @Test
@@ -97,12 +125,12 @@ class BackpressureTest {
         Backpressure floor = new Backpressure("s", 1000, 800, 80);
         Set<TopicPartition> assigned = Set.of(P0);
         floor.check(new Backpressure.Reading(0, 700, true), assigned);
-        assertTrue(floor.reclaimDue(0), "paused before the poll was stashed: given back while empty");
+        assertTrue(floor.reclaimDue(live(0, true)), "paused before the poll was stashed: given back while empty");
         assertEquals(Decision.NONE, floor.check(new Backpressure.Reading(500, 700, true), assigned), "the poll, stashed");
-        assertFalse(floor.reclaimDue(500));
+        assertFalse(floor.reclaimDue(live(500, true)));
         assertEquals(Decision.NONE, floor.check(new Backpressure.Reading(0, 700, true), assigned),
             "drained, but not given back since");
-        assertTrue(floor.reclaimDue(0), "given back while empty");
+        assertTrue(floor.reclaimDue(live(0, true)), "given back while empty");
 
         assertEquals(new Decision(Set.of(), assigned), floor.check(new Backpressure.Reading(0, 700, true), assigned),
             "other files hold the space: waiting frees nothing");
