@@ -14,6 +14,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +40,9 @@ import java.util.SplittableRandom;
  * </ul>
  *
  * <p>Arguments ({@code --name value}): records (2000000), value-bytes (500), stashed-share (3), partitions (4), tasks
- * (1), after-empty (60 s), rounds (1), pipelines ("mm2,pair"), plus {@link Tuning} overrides.
+ * (1), after-empty (60 s), rounds (1), pipelines ("mm2,pair"), keep-log (a file name: each round's copy of the stash's
+ * RocksDB LOG, with its flushes and compactions, is kept as that name plus the round's number), plus {@link Tuning}
+ * overrides. The disk peak is given with the moment it was seen and the bytes of SST, WAL and other files then.
  */
 public final class BacklogBenchmark {
     private static final long SAMPLE_MS = 200;
@@ -52,7 +55,7 @@ public final class BacklogBenchmark {
 
     public static void main(String[] argv) throws Exception {
         CommandLine args = CommandLine.parse(argv, Set.of(), Set.of("--records", "--value-bytes", "--stashed-share",
-            "--partitions", "--tasks", "--after-empty", "--rounds", "--pipelines"), Tuning.PREFIXES);
+            "--partitions", "--tasks", "--after-empty", "--rounds", "--pipelines", "--keep-log"), Tuning.PREFIXES);
         long records = args.number("--records", 2_000_000, 1, Long.MAX_VALUE);
         int valueBytes = (int) args.number("--value-bytes", 500, 1, 10_000_000);
         long share = args.number("--stashed-share", 3, 1, 1000);
@@ -62,6 +65,7 @@ public final class BacklogBenchmark {
         int rounds = (int) args.number("--rounds", 1, 1, 100);
         List<String> pipelines = List.of(args.string("--pipelines", "mm2,pair").split(","));
         Tuning tuning = Tuning.from(args);
+        String keepLog = args.string("--keep-log", null);
         long maxBytes = records * valueBytes / share;
 
         System.out.println("backlog benchmark: " + Machine.describe());
@@ -90,7 +94,8 @@ public final class BacklogBenchmark {
                             Pipeline pair = Pipeline.stashPair(name, input, name + "-output", stashDir, tasks, true,
                                 StashOptions.DEFAULT_MEMORY_BYTES, sink, tuning.source());
                             System.out.printf("round %d pair  %s%n", round, outage(cluster, pair, partitions, records,
-                                Long.parseLong(sink.get("stash.max.bytes")), afterEmptyMs));
+                                Long.parseLong(sink.get("stash.max.bytes")), afterEmptyMs,
+                                keepLog == null ? null : Path.of(keepLog + "." + round)));
                         }
                         default -> throw new IllegalArgumentException("Unknown pipeline '" + kind + "': mm2 or pair");
                     }
@@ -135,19 +140,26 @@ public final class BacklogBenchmark {
     }
 
     private static String outage(EmbeddedStack cluster, Pipeline pair, int partitions, long records, long maxBytes,
-                                 long afterEmptyMs) throws Exception {
+                                 long afterEmptyMs, Path keepLog) throws Exception {
         String output = pair.outputTopic();
         cluster.createTopic(output, partitions);
         StashGaugeReader files = new StashGaugeReader(pair.connectors().get(0).name(), pair.stashPath());
         long start = System.nanoTime();
         cluster.connectors().deploy(pair.connectors().get(0));
         long peak = 0;
+        long peakAt = start;
+        String peakFiles = "";
         long firstStashed = -1;
         long lastGrowth = start;
         long stashed = 0;
         while (stashed == 0 || System.nanoTime() - lastGrowth < PAUSED_AFTER_MS * 1_000_000) {
             Thread.sleep(SAMPLE_MS);
-            peak = Math.max(peak, files.directoryBytes());
+            long bytes = files.directoryBytes();
+            if (bytes > peak) {
+                peak = bytes;
+                peakAt = System.nanoTime();
+                peakFiles = files.directoryBreakdown();
+            }
             long now = stats(pair).liveRecords();
             if (now > stashed) {
                 stashed = now;
@@ -167,7 +179,12 @@ public final class BacklogBenchmark {
         long written = 0;
         while (written < records) {
             Thread.sleep(SAMPLE_MS);
-            peak = Math.max(peak, files.directoryBytes());
+            long bytes = files.directoryBytes();
+            if (bytes > peak) {
+                peak = bytes;
+                peakAt = System.nanoTime();
+                peakFiles = files.directoryBreakdown();
+            }
             written = cluster.kafka().written(output);
             if (sinkDone < 0 && written + stats(pair).pendingRecords() >= records) {
                 sinkDone = System.nanoTime();
@@ -184,13 +201,18 @@ public final class BacklogBenchmark {
             after = files.directoryBytes();
         }
         long finalWritten = cluster.kafka().written(output);
+        if (keepLog != null) {
+            Files.copy(pair.stashPath().resolve("LOG"), keepLog, StandardCopyOption.REPLACE_EXISTING);
+        }
         pair.delete(cluster);
         cluster.connect().kafka().deleteTopic(output);
         return String.format("recovery %,9.0f records/s (%.1f s)   sink alone %,9.0f records/s (%,d records stashed before "
                 + "it paused), while the backlog drains %,9.0f records/s (ratio %.2f)   disk peak %.1f MB = %.2f of "
-                + "stash.max.bytes (%.1f MB at the pause)   %d s after empty %.1f MB = %.3f of the peak   output %,d records",
+                + "stash.max.bytes, %.1f s after the %s's creation (%s; %.1f MB at the pause)   %d s after empty %.1f MB = %.3f of the peak   output %,d records",
             recovery, (empty - sourceStart) / 1e9, sinkAlone, stashedAtPause, sinkWhileDraining,
-            sinkWhileDraining / sinkAlone, peak / MB, (double) peak / maxBytes, peakAtPause / MB, afterEmptyMs / 1000,
+            sinkWhileDraining / sinkAlone, peak / MB, (double) peak / maxBytes,
+            ((peakAt < sourceStart ? peakAt - start : peakAt - sourceStart)) / 1e9, peakAt < sourceStart ? "sink" : "source",
+            peakFiles, peakAtPause / MB, afterEmptyMs / 1000,
             after / MB, (double) after / peak, finalWritten);
     }
 

@@ -35,7 +35,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * seconds (60, measured), warmup (90 s: with 30 s the first mode still ran while the JIT compiled, and the pair,
  * which runs first, started its measurement behind), partitions (4), segment-bytes (Kafka's default 1 GiB: the
  * input and output topics' {@code segment.bytes}; the broker fsyncs each rolled segment on the disk the stash
- * shares with it here), tasks (1), modes ("pair,pair-nosync,mm2"), profile-threads
+ * shares with it here), tasks (1), modes ("pair,pair-nosync,mm2"), stash-parent (the directory the stashes go under;
+ * java.io.tmpdir, where the broker's log goes too: with {@code -Djava.io.tmpdir=/dev/shm} in {@code bench.jvm} and
+ * {@code --stash-parent /tmp} the broker's log is on a tmpfs, as on a broker host of its own, its flushes cost the
+ * stash's disk nothing, and the figure is the pipeline's), profile-threads
  * (false: true prints where the task threads spend their wall-clock time, see {@link TaskThreadSampler}), plus
  * {@link Tuning} overrides.
  */
@@ -48,7 +51,7 @@ public final class LatencyBenchmark {
 
     public static void main(String[] argv) throws Exception {
         CommandLine args = CommandLine.parse(argv, Set.of(), Set.of("--rate", "--seconds", "--warmup", "--partitions",
-            "--tasks", "--modes", "--segment-bytes", "--profile-threads"), Tuning.PREFIXES);
+            "--tasks", "--modes", "--segment-bytes", "--profile-threads", "--stash-parent"), Tuning.PREFIXES);
         if (!args.has("--rate")) {
             throw new IllegalArgumentException("--rate <records/s> is required: half the maximum PipelineBenchmark measured");
         }
@@ -67,7 +70,10 @@ public final class LatencyBenchmark {
         System.out.printf("input %,d records/s of %d bytes into %d partitions for %d s (+%d s warm-up, not counted), "
             + "%d task(s) per connector; topic config %s; tuning: %s%n", rate, NumberedRecords.DEFAULT_VALUE_BYTES, partitions, seconds,
             warmup, tasks, topicConfig, tuning);
-        Path stashDir = Files.createTempDirectory("durastash-bench-stash");
+        Path stashParent = Path.of(args.string("--stash-parent", System.getProperty("java.io.tmpdir")));
+        Path stashDir = Files.createTempDirectory(stashParent, "durastash-bench-stash");
+        System.out.printf("stashes under %s; the broker's log under %s (java.io.tmpdir)%n", stashDir,
+            System.getProperty("java.io.tmpdir"));
         List<String> rows = new ArrayList<>();
         try (EmbeddedStack cluster = BenchStack.start(Map.of())) {
             int id = 0;

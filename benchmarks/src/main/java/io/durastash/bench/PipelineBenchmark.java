@@ -38,12 +38,14 @@ import java.util.function.LongSupplier;
  * ("mm2,pair,floor"; any of mm2, pair, floor, flume; "pair" alone for profiling), sync (true: the pair's stash.sync),
  * profile-threads (false: true prints where the task threads spend their wall-clock time, see
  * {@link TaskThreadSampler}), exactly-once (false: true runs MM2 and the pair exactly once on a worker with
- * exactly-once source support, and counts the output as a {@code read_committed} consumer reads it), plus
- * {@link Tuning} overrides.
+ * exactly-once source support, and counts the output as a {@code read_committed} consumer reads it; the pipeline
+ * "pair-delivered" is then the pair at its default {@code input.commit=delivered} in the same run, to show what the
+ * transactions cost), plus {@link Tuning} overrides.
  */
 public final class PipelineBenchmark {
     private static final long TIMEOUT_NANOS = 600_000_000_000L;
-    private static final Map<String, String> LABELS = Map.of("mm2", "MM2", "floor", "floor", "flume", "Flume");
+    private static final Map<String, String> LABELS = Map.of("mm2", "MM2", "floor", "floor", "flume", "Flume",
+        "pair-delivered", "pair (input.commit=delivered)");
     /** MirrorMaker 2 exactly once (KIP-618): on a worker with exactly-once source support, reading only committed input. */
     private static final Map<String, String> EXACTLY_ONCE_MIRROR = Map.of("exactly.once.support", "required",
         "source.consumer.isolation.level", "read_committed");
@@ -97,12 +99,14 @@ public final class PipelineBenchmark {
                             mirrorTuning);
                         case "pair" -> Pipeline.stashPair(String.valueOf(id), inputTopic, "bench-output-" + id, stashDir, tasks,
                             sync, StashOptions.DEFAULT_MEMORY_BYTES, sinkTuning, tuning.source());
+                        case "pair-delivered" -> Pipeline.stashPair(String.valueOf(id), inputTopic, "bench-output-" + id,
+                            stashDir, tasks, sync, StashOptions.DEFAULT_MEMORY_BYTES, tuning.sink(), tuning.source());
                         case "floor" -> Pipeline.floor(String.valueOf(id), inputTopic, "floor-output-" + id, tasks,
                             tuning.sink(), tuning.source());
                         case "flume" -> FlumeAgent.fileChannel(String.valueOf(id), inputTopic, cluster.bootstrapServers(),
                             stashDir, tuning.sinkPollRecords(), tuning.sourcePollRecords(), tuning.flume());
                         default -> throw new IllegalArgumentException("Unknown pipeline '" + kind
-                            + "': mm2, pair, floor or flume");
+                            + "': mm2, pair, pair-delivered, floor or flume");
                     };
                     id++;
                     TaskThreadSampler sampler = profileThreads && round >= 0 ? new TaskThreadSampler(5) : null;

@@ -38,6 +38,25 @@ final class StashGaugeReader {
         return "kafka.connect:type=plugins,connector=" + connector + ",task=0 " + LIVE_BYTES;
     }
 
+    /** The bytes of the stash directory's files by kind: SST files, WAL files, and the rest (manifest, logs). */
+    String directoryBreakdown() {
+        long[] bytes = new long[3];
+        try (Stream<Path> files = Files.walk(directory)) {
+            files.filter(Files::isRegularFile).forEach(file -> {
+                String name = file.getFileName().toString();
+                int kind = name.endsWith(".sst") ? 0 : name.endsWith(".log") && !name.startsWith("LOG") ? 1 : 2;
+                try {
+                    bytes[kind] += Files.size(file);
+                } catch (IOException e) {
+                    // deleted by a compaction while we walked
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            return "unreadable";
+        }
+        return String.format("SST %.1f MB, WAL %.1f MB, other %.1f MB", bytes[0] / 1e6, bytes[1] / 1e6, bytes[2] / 1e6);
+    }
+
     /** The bytes of the stash directory's files (RocksDB's SST files, WAL, manifest). */
     long directoryBytes() {
         if (!Files.isDirectory(directory)) {
