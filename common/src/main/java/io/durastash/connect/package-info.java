@@ -1,5 +1,6 @@
 /**
- * What both connectors share on the Connect side: the stash location keys ({@link io.durastash.connect.StashConnectorConfig}),
+ * What both connectors share on the Connect side: the base of their configs, with the keys that name the stash and the
+ * validation both run ({@link io.durastash.connect.StashConnectorConfig}, {@link io.durastash.connect.StashLocation}),
  * where the operator allows stashes ({@link io.durastash.connect.StashRoots}), the pair a stash belongs to
  * ({@link io.durastash.connect.StashOwners}), the header that ends loops across connectors
  * ({@link io.durastash.connect.LoopMark}), task configs, plugin metrics ({@link io.durastash.connect.PluginMetricsGroup},

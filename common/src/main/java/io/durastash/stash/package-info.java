@@ -1,11 +1,10 @@
 /**
- * The stash engine's API: {@link io.durastash.stash.Stash} (append, stats, sink offsets, and a door to the quarantine
- * and inspection), {@link io.durastash.stash.Drainer} (one task's claim on draining a stash, with its state),
- * {@link io.durastash.stash.StashRegistry} (one shared handle per directory per JVM), and the values that cross the
- * API: {@link io.durastash.stash.model.NewBatch} and {@link io.durastash.stash.model.EncodedRecord} going in,
- * {@link io.durastash.stash.model.BatchMetadata}, {@link io.durastash.stash.model.BatchRecord} and
- * {@link io.durastash.stash.model.StashPosition} coming out. Nothing here touches RocksDB; that is in
- * {@code io.durastash.stash.internals}.
+ * The stash engine's API: {@link io.durastash.stash.Stash} (open, stats, disk, and the doors to the quarantine and the
+ * inspection), a sink connector's {@link io.durastash.stash.SinkLedger} (its appends, syncs and reclaims, its gate, its
+ * stashed offsets, runs and refetches), a source task's {@link io.durastash.stash.Drainer} (its claim on draining a
+ * stash, with its state), and {@link io.durastash.stash.StashRegistry} (one shared handle per directory per JVM). Behind
+ * them, {@code StashCore} holds the engine in use and {@code StashEngine} its parts. The values that cross the API are
+ * in {@link io.durastash.stash.model}. Nothing here touches RocksDB; that is in {@code io.durastash.stash.internals}.
  *
  * <p>Lock order, outermost first: the registry's monitor; a drainer's lock; the group commit's monitor
  * ({@code WalSync}, held across a WAL sync); the database's lifecycle lock
