@@ -213,10 +213,15 @@ public final class Backpressure {
     /**
      * How many bytes of drained batches the stash gives back at a time ({@link
      * io.durastash.stash.SinkLedger#reclaimDrained}): a tenth of {@code stash.max.bytes}, between 1 MiB and 64 MiB, so
-     * that a stash's files stay near what it holds while a backlog drains, and a compaction stays short.
+     * that a stash's files stay near what it holds while a backlog drains, and a compaction stays short; a quarter of
+     * that, and at least 1 MiB, once the stash holds nothing and the input brings nothing ({@code idle}), so that a
+     * drained stash does not keep up to a tenth of its limit on disk until more comes (a compaction of an empty stash
+     * rewrites nothing, and an idle sink's put() has nothing else to do). Not while records flow: a flush in every few
+     * polls would slow the sink that keeps the stash empty.
      */
-    static long drainedBytesPerReclaim(long maxBytes) {
-        return Math.max(1L << 20, Math.min(64L << 20, maxBytes / 10));
+    static long drainedBytesPerReclaim(long maxBytes, boolean idle) {
+        long backlog = Math.max(1L << 20, Math.min(64L << 20, maxBytes / 10));
+        return idle ? Math.max(1L << 20, backlog / 4) : backlog;
     }
 
     /**

@@ -161,7 +161,7 @@ public class StashSinkTask extends SinkTask {
             ownership.unsettle();
         }
         StashStats stats = stash.stats();
-        applyBackpressure(stats);
+        applyBackpressure(stats, records.isEmpty());
         long now = System.currentTimeMillis();
         drainerWatch.check(stats, now);
         group.check(ledger.hasDrainer(), !context.assignment().isEmpty(), now);
@@ -174,7 +174,7 @@ public class StashSinkTask extends SinkTask {
                 context.timeout(UNAVAILABLE_RETRY_MS);
                 throw e;
             }
-            applyBackpressure(stash.stats());
+            applyBackpressure(stash.stats(), false);
         }
         metrics.recordWalSyncs(ledger.walSyncs());
         refetchDamage();
@@ -213,7 +213,8 @@ public class StashSinkTask extends SinkTask {
         }
     }
 
-    private void applyBackpressure(StashStats stats) {
+    /** @param idle whether the poll brought nothing: a drained stash then gives back the space of a smaller amount */
+    private void applyBackpressure(StashStats stats, boolean idle) {
         StashDisk files = stash.disk();
         Backpressure.Reading disk = new Backpressure.Reading(stats.liveBytes(), files.stashBytes(), files.freeBytes(),
             stats.drainerActive());
@@ -230,7 +231,7 @@ public class StashSinkTask extends SinkTask {
             if (due) {
                 ledger.reclaimDisk();
             } else {
-                ledger.reclaimDrained(Backpressure.drainedBytesPerReclaim(config.maxBytes()));
+                ledger.reclaimDrained(Backpressure.drainedBytesPerReclaim(config.maxBytes(), idle && stats.liveBytes() == 0));
             }
         } catch (StashUnavailableException e) {
             log.debug("Stash {}: could not give back the space of drained batches yet: {}", stash.path(), e.getMessage());

@@ -83,6 +83,16 @@ class BackpressureTest {
     }
 
     @Test
+    void aStashGivesBackATenthOfItsLimitAtATimeAndAQuarterOfThatOnceEmptyAndIdle() {
+        long mib = 1L << 20;
+        assertEquals(50 * mib, Backpressure.drainedBytesPerReclaim(500 * mib, false), "a tenth");
+        assertEquals(50 * mib / 4, Backpressure.drainedBytesPerReclaim(500 * mib, true), "a quarter of that, once empty and idle");
+        assertEquals(64 * mib, Backpressure.drainedBytesPerReclaim(10_000 * mib, false), "at most 64 MiB");
+        assertEquals(16 * mib, Backpressure.drainedBytesPerReclaim(10_000 * mib, true));
+        assertEquals(mib, Backpressure.drainedBytesPerReclaim(mib, true), "at least 1 MiB");
+    }
+
+    @Test
     void filesAboveTheLimitOfAStashHoldingLessThanHalfOfItDoNotPause() {
         Backpressure small = new Backpressure("s", 1000, 0, 80);
         assertEquals(Decision.NONE, small.check(new Backpressure.Reading(499, 5000, Long.MAX_VALUE, true), Set.of(P0)),
