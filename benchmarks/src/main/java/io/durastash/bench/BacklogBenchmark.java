@@ -146,20 +146,13 @@ public final class BacklogBenchmark {
         StashGaugeReader files = new StashGaugeReader(pair.connectors().get(0).name(), pair.stashPath());
         long start = System.nanoTime();
         cluster.connectors().deploy(pair.connectors().get(0));
-        long peak = 0;
-        long peakAt = start;
-        String peakFiles = "";
+        DiskPeak peak = new DiskPeak(files);
         long firstStashed = -1;
         long lastGrowth = start;
         long stashed = 0;
         while (stashed == 0 || System.nanoTime() - lastGrowth < PAUSED_AFTER_MS * 1_000_000) {
             Thread.sleep(SAMPLE_MS);
-            long bytes = files.directoryBytes();
-            if (bytes > peak) {
-                peak = bytes;
-                peakAt = System.nanoTime();
-                peakFiles = files.directoryBreakdown();
-            }
+            peak.sample();
             long now = stats(pair).liveRecords();
             if (now > stashed) {
                 stashed = now;
@@ -171,7 +164,7 @@ public final class BacklogBenchmark {
         }
         double sinkAlone = stashed / ((lastGrowth - firstStashed) / 1e9);
         long stashedAtPause = stashed;
-        long peakAtPause = peak;
+        long peakAtPause = peak.bytes;
 
         long sourceStart = System.nanoTime();
         cluster.connectors().deploy(pair.connectors().get(1));
@@ -179,12 +172,7 @@ public final class BacklogBenchmark {
         long written = 0;
         while (written < records) {
             Thread.sleep(SAMPLE_MS);
-            long bytes = files.directoryBytes();
-            if (bytes > peak) {
-                peak = bytes;
-                peakAt = System.nanoTime();
-                peakFiles = files.directoryBreakdown();
-            }
+            peak.sample();
             written = cluster.kafka().written(output);
             if (sinkDone < 0 && written + stats(pair).pendingRecords() >= records) {
                 sinkDone = System.nanoTime();
@@ -206,14 +194,36 @@ public final class BacklogBenchmark {
         }
         pair.delete(cluster);
         cluster.connect().kafka().deleteTopic(output);
+        boolean whileFilling = peak.at < sourceStart;
         return String.format("recovery %,9.0f records/s (%.1f s)   sink alone %,9.0f records/s (%,d records stashed before "
                 + "it paused), while the backlog drains %,9.0f records/s (ratio %.2f)   disk peak %.1f MB = %.2f of "
-                + "stash.max.bytes, %.1f s after the %s's creation (%s; %.1f MB at the pause)   %d s after empty %.1f MB = %.3f of the peak   output %,d records",
+                + "stash.max.bytes, %.1f s after the %s's creation (%s; %.1f MB at the pause)   %d s after empty "
+                + "%.1f MB = %.3f of the peak   output %,d records",
             recovery, (empty - sourceStart) / 1e9, sinkAlone, stashedAtPause, sinkWhileDraining,
-            sinkWhileDraining / sinkAlone, peak / MB, (double) peak / maxBytes,
-            ((peakAt < sourceStart ? peakAt - start : peakAt - sourceStart)) / 1e9, peakAt < sourceStart ? "sink" : "source",
-            peakFiles, peakAtPause / MB, afterEmptyMs / 1000,
-            after / MB, (double) after / peak, finalWritten);
+            sinkWhileDraining / sinkAlone, peak.bytes / MB, (double) peak.bytes / maxBytes,
+            (peak.at - (whileFilling ? start : sourceStart)) / 1e9, whileFilling ? "sink" : "source", peak.files,
+            peakAtPause / MB, afterEmptyMs / 1000, after / MB, (double) after / peak.bytes, finalWritten);
+    }
+
+    /** The stash directory's largest size seen, when, and of what files. */
+    private static final class DiskPeak {
+        private final StashGaugeReader reader;
+        long bytes;
+        long at = System.nanoTime();
+        StashGaugeReader.DirectoryBytes files;
+
+        DiskPeak(StashGaugeReader reader) {
+            this.reader = reader;
+        }
+
+        void sample() {
+            StashGaugeReader.DirectoryBytes now = reader.directoryBytesByKind();
+            if (now != null && now.total() > bytes) {
+                bytes = now.total();
+                at = System.nanoTime();
+                files = now;
+            }
+        }
     }
 
     private static StashStats stats(Pipeline pair) {

@@ -38,9 +38,24 @@ final class StashGaugeReader {
         return "kafka.connect:type=plugins,connector=" + connector + ",task=0 " + LIVE_BYTES;
     }
 
-    /** The bytes of the stash directory's files by kind: SST files, WAL files, and the rest (manifest, logs). */
-    String directoryBreakdown() {
+    /** The bytes of a stash directory's files, by kind: RocksDB's SST files, its WAL, and the rest (manifest, logs). */
+    record DirectoryBytes(long sst, long wal, long other) {
+        long total() {
+            return sst + wal + other;
+        }
+
+        @Override
+        public String toString() {
+            return String.format("SST %.1f MB, WAL %.1f MB, other %.1f MB", sst / 1e6, wal / 1e6, other / 1e6);
+        }
+    }
+
+    /** The stash directory's files by kind, read in one walk; all 0 before it exists, null when it cannot be read. */
+    DirectoryBytes directoryBytesByKind() {
         long[] bytes = new long[3];
+        if (!Files.isDirectory(directory)) {
+            return new DirectoryBytes(0, 0, 0);
+        }
         try (Stream<Path> files = Files.walk(directory)) {
             files.filter(Files::isRegularFile).forEach(file -> {
                 String name = file.getFileName().toString();
@@ -52,26 +67,14 @@ final class StashGaugeReader {
                 }
             });
         } catch (IOException | UncheckedIOException e) {
-            return "unreadable";
+            return null;
         }
-        return String.format("SST %.1f MB, WAL %.1f MB, other %.1f MB", bytes[0] / 1e6, bytes[1] / 1e6, bytes[2] / 1e6);
+        return new DirectoryBytes(bytes[0], bytes[1], bytes[2]);
     }
 
-    /** The bytes of the stash directory's files (RocksDB's SST files, WAL, manifest). */
+    /** The bytes of the stash directory's files (RocksDB's SST files, WAL, manifest); -1 when it cannot be read. */
     long directoryBytes() {
-        if (!Files.isDirectory(directory)) {
-            return 0;
-        }
-        try (Stream<Path> files = Files.walk(directory)) {
-            return files.filter(Files::isRegularFile).mapToLong(file -> {
-                try {
-                    return Files.size(file);
-                } catch (IOException e) {
-                    return 0; // deleted by a compaction while we walked
-                }
-            }).sum();
-        } catch (IOException | UncheckedIOException e) {
-            return -1;
-        }
+        DirectoryBytes bytes = directoryBytesByKind();
+        return bytes == null ? -1 : bytes.total();
     }
 }

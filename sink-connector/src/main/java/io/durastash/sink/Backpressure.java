@@ -16,9 +16,9 @@ import java.util.concurrent.TimeUnit;
  * fill it too); they are resumed once the stash and its files are below the low-water mark ({@code stash.resume.percent}
  * of its limit) and the free space above the floor by the same margin. The gap keeps them from flapping. Below the
  * floor, and when the files stay above the mark after the stash drained below it, the stash is asked to give back the
- * space of what was drained ({@link #reclaimDue}); files that stay above the mark even then do not hold the pause. Pausing never drops records: what the consumer already
- * fetched is still stashed, the rest waits in Kafka. Not thread-safe, but its state is safe to read
- * from the metrics reporter's thread.
+ * space of what was drained ({@link #reclaimDue}); files that stay above the mark even then do not hold the pause.
+ * Pausing never drops records: what the consumer already fetched is still stashed, the rest waits in Kafka. Not
+ * thread-safe, but its state is safe to read from the metrics reporter's thread.
  */
 public final class Backpressure {
     private static final Logger log = LoggerFactory.getLogger(Backpressure.class);
@@ -35,10 +35,6 @@ public final class Backpressure {
      * @param stashBytes the bytes of the stash directory's files
      */
     public record Reading(long liveBytes, long stashBytes, long freeDiskBytes, boolean drainerActive) {
-        /** A reading whose files take what the stash holds. */
-        public Reading(long liveBytes, long freeDiskBytes, boolean drainerActive) {
-            this(liveBytes, liveBytes, freeDiskBytes, drainerActive);
-        }
     }
 
     /** A stash that drains about as fast as it fills pauses every few seconds: warn once per interval. */

@@ -154,7 +154,8 @@ public final class StashSinkConfig extends StashConnectorConfig {
             placementProblem(keys).ifPresent(message -> problem.accept(ASSIGNMENT_STRATEGY_OVERRIDE, message));
             if (parsed.get(STASH_VOLUME_BYTES_CONFIG).value() instanceof Long volumeBytes
                 && parsed.get(STASH_MIN_FREE_BYTES_CONFIG).value() instanceof Long minFreeBytes) {
-                volumeProblem(volumeBytes, minFreeBytes).ifPresent(message -> problem.accept(STASH_VOLUME_BYTES_CONFIG, message));
+                volumeProblem(volumeBytes, minFreeBytes)
+                    .ifPresent(message -> problem.accept(STASH_VOLUME_BYTES_CONFIG, message));
             }
             ConfigValue groupByValue = parsed.get(GROUP_BY_CONFIG);
             ConfigValue headerValue = parsed.get(GROUP_BY_HEADER_CONFIG);

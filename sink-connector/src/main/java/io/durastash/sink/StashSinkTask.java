@@ -231,7 +231,8 @@ public class StashSinkTask extends SinkTask {
             if (due) {
                 ledger.reclaimDisk();
             } else {
-                ledger.reclaimDrained(Backpressure.drainedBytesPerReclaim(config.maxBytes(), idle && stats.liveBytes() == 0));
+                boolean drainedAndIdle = idle && stats.liveBytes() == 0;
+                ledger.reclaimDrained(Backpressure.drainedBytesPerReclaim(config.maxBytes(), drainedAndIdle));
             }
         } catch (StashUnavailableException e) {
             log.debug("Stash {}: could not give back the space of drained batches yet: {}", stash.path(), e.getMessage());

@@ -58,7 +58,7 @@ class BackpressureTest {
     }
 
     private static Backpressure.Reading live(long bytes, boolean drainer) {
-        return new Backpressure.Reading(bytes, Long.MAX_VALUE, drainer);
+        return new Backpressure.Reading(bytes, bytes, Long.MAX_VALUE, drainer);
     }
 
     @Test
@@ -103,14 +103,14 @@ class BackpressureTest {
     void aFilesystemBelowTheFloorPausesUntilTheMarginIsFreeAgain() {
         Backpressure floor = new Backpressure("s", 1000, 800, 80);
         Set<TopicPartition> assigned = Set.of(P0);
-        assertEquals(Decision.NONE, floor.check(new Backpressure.Reading(10, 800, true), assigned), "at the floor");
-        assertEquals(new Decision(assigned, Set.of()), floor.check(new Backpressure.Reading(10, 799, true), assigned));
+        assertEquals(Decision.NONE, floor.check(new Backpressure.Reading(10, 10, 800, true), assigned), "at the floor");
+        assertEquals(new Decision(assigned, Set.of()), floor.check(new Backpressure.Reading(10, 10, 799, true), assigned));
         assertTrue(floor.diskLow());
-        assertEquals(Decision.NONE, floor.check(new Backpressure.Reading(10, 999, true), assigned), "above, within the margin");
+        assertEquals(Decision.NONE, floor.check(new Backpressure.Reading(10, 10, 999, true), assigned), "above, within the margin");
         assertEquals(1000, floor.resumeAboveFreeBytes(), "800 / 80%");
-        assertEquals(new Decision(Set.of(), assigned), floor.check(new Backpressure.Reading(10, 1000, true), assigned));
+        assertEquals(new Decision(Set.of(), assigned), floor.check(new Backpressure.Reading(10, 10, 1000, true), assigned));
         assertFalse(floor.diskLow());
-        assertEquals(Decision.NONE, new Backpressure("off", 1000, 0, 80).check(new Backpressure.Reading(10, 0, true), assigned),
+        assertEquals(Decision.NONE, new Backpressure("off", 1000, 0, 80).check(new Backpressure.Reading(10, 10, 0, true), assigned),
             "0 turns the floor off");
     }
 
@@ -118,14 +118,14 @@ class BackpressureTest {
     void belowTheFloorTheStashGivesBackWhatWasDrainedEachTimeItHoldsLess() {
         Backpressure floor = new Backpressure("s", 1000, 800, 80);
         Set<TopicPartition> assigned = Set.of(P0);
-        floor.check(new Backpressure.Reading(500, 900, true), assigned);
+        floor.check(new Backpressure.Reading(500, 500, 900, true), assigned);
         assertFalse(floor.reclaimDue(live(500, true)), "not below the floor");
-        floor.check(new Backpressure.Reading(500, 700, true), assigned);
+        floor.check(new Backpressure.Reading(500, 500, 700, true), assigned);
         assertTrue(floor.reclaimDue(live(500, true)), "below it: at once");
         assertFalse(floor.reclaimDue(live(500, true)), "nothing drained since");
         assertFalse(floor.reclaimDue(live(600, true)), "the poll that was on its way, stashed");
         assertTrue(floor.reclaimDue(live(550, true)), "less than since the last reclaim");
-        floor.check(new Backpressure.Reading(0, 1000, true), assigned);
+        floor.check(new Backpressure.Reading(0, 0, 1000, true), assigned);
         assertFalse(floor.reclaimDue(live(0, true)), "resumed: the space is back");
         assertFalse(new Backpressure("max", 1000, 800, 80).reclaimDue(live(0, true)), "a pause above stash.max.bytes needs none");
     }
@@ -134,20 +134,20 @@ class BackpressureTest {
     void belowTheFloorAnEmptyStashThatGaveBackItsSpaceResumesSinceWaitingFreesNothing() {
         Backpressure floor = new Backpressure("s", 1000, 800, 80);
         Set<TopicPartition> assigned = Set.of(P0);
-        floor.check(new Backpressure.Reading(0, 700, true), assigned);
+        floor.check(new Backpressure.Reading(0, 0, 700, true), assigned);
         assertTrue(floor.reclaimDue(live(0, true)), "paused before the poll was stashed: given back while empty");
-        assertEquals(Decision.NONE, floor.check(new Backpressure.Reading(500, 700, true), assigned), "the poll, stashed");
+        assertEquals(Decision.NONE, floor.check(new Backpressure.Reading(500, 500, 700, true), assigned), "the poll, stashed");
         assertFalse(floor.reclaimDue(live(500, true)));
-        assertEquals(Decision.NONE, floor.check(new Backpressure.Reading(0, 700, true), assigned),
+        assertEquals(Decision.NONE, floor.check(new Backpressure.Reading(0, 0, 700, true), assigned),
             "drained, but not given back since");
         assertTrue(floor.reclaimDue(live(0, true)), "given back while empty");
 
-        assertEquals(new Decision(Set.of(), assigned), floor.check(new Backpressure.Reading(0, 700, true), assigned),
+        assertEquals(new Decision(Set.of(), assigned), floor.check(new Backpressure.Reading(0, 0, 700, true), assigned),
             "other files hold the space: waiting frees nothing");
         assertFalse(floor.diskLow());
-        assertEquals(new Decision(assigned, Set.of()), floor.check(new Backpressure.Reading(50, 700, true), assigned),
+        assertEquals(new Decision(assigned, Set.of()), floor.check(new Backpressure.Reading(50, 50, 700, true), assigned),
             "the next poll finds the floor again");
-        assertEquals(Decision.NONE, floor.check(new Backpressure.Reading(0, 700, true), assigned),
+        assertEquals(Decision.NONE, floor.check(new Backpressure.Reading(0, 0, 700, true), assigned),
             "a new pause gives back again before it resumes");
     }
 
