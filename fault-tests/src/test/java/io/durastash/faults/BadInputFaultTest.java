@@ -109,7 +109,8 @@ class BadInputFaultTest {
         Map.entry("provenance.header.prefix", List.of("")),
         Map.entry("poll.max.records", List.of("0")),
         Map.entry("poll.wait.ms", List.of("0", "60000")),
-        Map.entry("load.hold.ms", List.of("-1")));
+        Map.entry("load.hold.ms", List.of("-1")),
+        Map.entry("transaction.max.ms", List.of("-1", "60000")));
 
     @Test
     void everyKeyOfBothConnectorsRejectsABadValueWithAMessageNamingTheKey() throws Exception {

@@ -139,46 +139,87 @@ class ExactlyOnceIntegrationTest {
     }
 
     /**
+     * With {@code input.commit=transactional}, a backlog stashed while the source was paused leaves in a few
+     * transactions: each gathers the batches loadable within {@code transaction.max.ms}, not about one
+     * {@code poll.max.records} of them (with {@code transaction.max.ms=0}, 15 transactions wrote partition 0).
+     */
+    @Test
+    void aTransactionGathersTheBatchesThatAreLoadable() throws Exception {
+        String topic = "gathered";
+        CLUSTER.createTopic(topic, 3);
+        CLUSTER.createTopic(Pipeline.out(topic), 3);
+        Pipeline pipeline = Pipeline.of(topic, stashDir, topic).with(pair -> pair.tasks(2, 1)
+            .withSink("input.commit", "transactional").withSink("consumer.override.max.poll.records", "100")
+            .withSource("poll.max.records", "500").withSource("transaction.max.ms", "5000"));
+        CLUSTER.connectors().start(pipeline.pair());
+        CLUSTER.connectors().awaitRunning(pipeline.sourceName(), 1, TIMEOUT);
+        CLUSTER.connectors().pause(pipeline.sourceName());
+
+        Produced produced = RecordLoad.into(CLUSTER.kafka(), topic, NumberedRecords.of(topic)).count(20_000).start()
+            .await(TIMEOUT);
+        Await.until("the backlog stashed", TIMEOUT, () -> pipeline.stats().liveRecords() == 20_000);
+        CLUSTER.connectors().resume(pipeline.sourceName());
+
+        TopicReader.of(CLUSTER.bootstrapServers(), Pipeline.out(topic)).check(produced.expected(), TIMEOUT)
+            .requireExactlyOnce();
+        for (int p = 0; p < 3; p++) {
+            List<ConsumerRecord<byte[], byte[]>> records = readCommitted(new TopicPartition(Pipeline.out(topic), p));
+            int transactions = 1;
+            for (int i = 1; i < records.size(); i++) {
+                transactions += records.get(i).offset() > records.get(i - 1).offset() + 1 ? 1 : 0;
+            }
+            assertTrue(transactions <= 3, transactions + " transactions wrote the " + records.size() + " records of the "
+                + "backlog to partition " + p + ": they did not gather the loadable batches");
+        }
+    }
+
+    /**
      * In each output partition (one producer writes it), the records of one committed transaction sit at
      * consecutive offsets and a commit marker takes the offset after them. So: records of one stash batch
      * must be contiguous (never split between transactions), and, when each batch is a transaction {@code alone}, two
      * batches must never be adjacent (that would be one transaction for both).
      */
     private static void assertEachBatchIsOneTransaction(String topic, int partitions, boolean alone) {
-        Map<String, Object> props = Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-            ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
         int batchesSeen = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer = CLUSTER.connect().kafka().createConsumer(props)) {
-            for (int p = 0; p < partitions; p++) {
-                TopicPartition partition = new TopicPartition(topic, p);
-                consumer.assign(List.of(partition));
-                consumer.seekToBeginning(List.of(partition));
-                long end = consumer.endOffsets(List.of(partition)).get(partition);
-                List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-                while (consumer.position(partition) < end) {
-                    consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+        for (int p = 0; p < partitions; p++) {
+            TopicPartition partition = new TopicPartition(topic, p);
+            List<ConsumerRecord<byte[], byte[]>> records = readCommitted(partition);
+            Map<String, Long> lastOffsetOfBatch = new HashMap<>();
+            String previousBatch = null;
+            long previousOffset = -1;
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                Header header = record.headers().lastHeader(BATCH_HEADER);
+                assertTrue(header != null, "provenance header missing at " + record.offset());
+                String batch = new String(header.value(), StandardCharsets.UTF_8);
+                if (batch.equals(previousBatch)) {
+                    assertEquals(previousOffset + 1, record.offset(), "batch " + batch + " split in " + partition);
+                } else {
+                    assertTrue(!alone || record.offset() > previousOffset + 1 || previousOffset < 0,
+                        "batches " + previousBatch + " and " + batch + " share a transaction in " + partition);
+                    assertTrue(!lastOffsetOfBatch.containsKey(batch), "batch " + batch + " committed twice");
+                    batchesSeen++;
                 }
-                Map<String, Long> lastOffsetOfBatch = new HashMap<>();
-                String previousBatch = null;
-                long previousOffset = -1;
-                for (ConsumerRecord<byte[], byte[]> record : records) {
-                    Header header = record.headers().lastHeader(BATCH_HEADER);
-                    assertTrue(header != null, "provenance header missing at " + record.offset());
-                    String batch = new String(header.value(), StandardCharsets.UTF_8);
-                    if (batch.equals(previousBatch)) {
-                        assertEquals(previousOffset + 1, record.offset(), "batch " + batch + " split in " + partition);
-                    } else {
-                        assertTrue(!alone || record.offset() > previousOffset + 1 || previousOffset < 0,
-                            "batches " + previousBatch + " and " + batch + " share a transaction in " + partition);
-                        assertTrue(!lastOffsetOfBatch.containsKey(batch), "batch " + batch + " committed twice");
-                        batchesSeen++;
-                    }
-                    lastOffsetOfBatch.put(batch, record.offset());
-                    previousBatch = batch;
-                    previousOffset = record.offset();
-                }
+                lastOffsetOfBatch.put(batch, record.offset());
+                previousBatch = batch;
+                previousOffset = record.offset();
             }
         }
         assertTrue(batchesSeen > 1, "saw " + batchesSeen + " batches");
+    }
+
+    /** The records of {@code partition} that a {@code read_committed} consumer reads, to its end offset now. */
+    private static List<ConsumerRecord<byte[], byte[]>> readCommitted(TopicPartition partition) {
+        Map<String, Object> props = Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+            ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = CLUSTER.connect().kafka().createConsumer(props)) {
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long end = consumer.endOffsets(List.of(partition)).get(partition);
+            while (consumer.position(partition) < end) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
     }
 }

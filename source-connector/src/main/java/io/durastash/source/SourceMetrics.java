@@ -7,9 +7,9 @@ import io.durastash.stash.Stash;
 
 
 /**
- * The source task's metrics: what it emits, what Kafka acknowledges, which batches it deletes, what the framework
- * dropped, what the output refused, whether it is the drainer, and the gauges of its stash ({@link StashGauges}). All no-ops when the runtime
- * has no plugin metrics.
+ * The source task's metrics: what it emits, what Kafka acknowledges, the transactions it commits, which batches it
+ * deletes, what the framework dropped, what the output refused, whether it is the drainer, and the gauges of its stash
+ * ({@link StashGauges}). All no-ops when the runtime has no plugin metrics.
  */
 public final class SourceMetrics implements AutoCloseable {
     /** {@code emit-record-rate} and {@code emit-record-total}: records handed to Connect by poll(). */
@@ -18,6 +18,8 @@ public final class SourceMetrics implements AutoCloseable {
     public static final String ACK_RECORD = "ack-record";
     /** {@code ack-batch-rate} and {@code ack-batch-total}: batches fully acknowledged and deleted from the stash. */
     public static final String ACK_BATCH = "ack-batch";
+    /** {@code transaction-rate} and {@code transaction-total}: transactions committed by the task's own producer. */
+    public static final String TRANSACTION = "transaction";
     public static final String DROPPED_RECORD_TOTAL = "dropped-record-total";
     public static final String SUPERSEDED_RECORD_TOTAL = "superseded-record-total";
     public static final String REFUSED_RECORD_TOTAL = "refused-record-total";
@@ -27,6 +29,7 @@ public final class SourceMetrics implements AutoCloseable {
     private final PluginMetricsGroup.Recorder emitted;
     private final PluginMetricsGroup.Recorder acknowledged;
     private final PluginMetricsGroup.Recorder deleted;
+    private final PluginMetricsGroup.Recorder transactions;
 
     /** @param drainer the task's drainer: what it dropped, superseded and set aside, and whether it drains now */
     public SourceMetrics(PluginMetricsGroup metrics, Stash stash, Drainer drainer) {
@@ -37,6 +40,9 @@ public final class SourceMetrics implements AutoCloseable {
             "Records acknowledged by Kafka since the task started");
         deleted = metrics.meter(ACK_BATCH, "Stash batches fully acknowledged and deleted per second",
             "Stash batches fully acknowledged and deleted since the task started");
+        transactions = metrics.meter(TRANSACTION, "Transactions committed per second (with the sink's "
+            + "input.commit=transactional)", "Transactions committed since the task started (with the sink's "
+            + "input.commit=transactional)");
         metrics.gauge(DROPPED_RECORD_TOTAL, "Records the framework reported as handled without writing them to Kafka "
             + "(a transform filtered them, or errors.tolerance skipped them) since the task started",
             drainer::droppedRecords);
@@ -60,6 +66,10 @@ public final class SourceMetrics implements AutoCloseable {
     /** Records acknowledged by Kafka (not dropped). Called from producer threads. */
     void recordAcknowledged(int records) {
         acknowledged.record(records);
+    }
+
+    void recordTransaction() {
+        transactions.record(1);
     }
 
     void recordBatchesDeleted(int batches) {

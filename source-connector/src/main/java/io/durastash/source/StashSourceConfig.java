@@ -84,6 +84,16 @@ public final class StashSourceConfig extends StashConnectorConfig {
         + "batches as soon as the sink has stashed them; a hold lets the stash absorb bursts, or delays delivery on "
         + "purpose.";
 
+    public static final String TRANSACTION_MAX_MS_CONFIG = "transaction.max.ms";
+    public static final long TRANSACTION_MAX_MS_DEFAULT = 100L;
+    public static final long TRANSACTION_MAX_MS_MAX = 10_000L;
+    private static final String TRANSACTION_MAX_MS_DOC = "With the sink's input.commit=transactional: how long one "
+        + "transaction gathers the stash batches that are loadable before it commits (it commits as soon as none is). "
+        + "A transaction costs its commit round trips whatever it holds, so under load larger transactions deliver "
+        + "more; read_committed readers see the records up to this much later. 0 commits after every "
+        + POLL_MAX_RECORDS_CONFIG + " records (whole batches). Like Kafka Streams' commit.interval.ms under "
+        + "exactly-once. Keep it well below the transaction timeout (producer.override.transaction.timeout.ms).";
+
     /** Framework keys of a source connector's config that {@link StashSourceConnector#validate} cross-checks. */
     static final String TRANSACTION_BOUNDARY_CONFIG = SourceTask.TRANSACTION_BOUNDARY_CONFIG;
     /** Kafka's SourceConnectorConfig.EXACTLY_ONCE_SUPPORT_CONFIG (in connect-runtime, which plugins do not see). */
@@ -92,6 +102,8 @@ public final class StashSourceConfig extends StashConnectorConfig {
     static final String OFFSETS_TOPIC_CONFIG = "offsets.storage.topic";
     /** Where the source's producer writes when it is not the worker's cluster. */
     static final String PRODUCER_BOOTSTRAP_OVERRIDE = "producer.override.bootstrap.servers";
+    /** The transaction timeout of the source's own transactions, when the connector overrides it. */
+    static final String TRANSACTION_TIMEOUT_OVERRIDE = "producer.override.transaction.timeout.ms";
 
     private static final ConfigDef CONFIG_DEF = buildConfigDef();
 
@@ -122,7 +134,10 @@ public final class StashSourceConfig extends StashConnectorConfig {
             .define(POLL_WAIT_MS_CONFIG, Type.LONG, POLL_WAIT_MS_DEFAULT, Range.between(1L, POLL_WAIT_MS_MAX),
                 Importance.LOW, POLL_WAIT_MS_DOC, DRAIN_GROUP, ++drain, Width.SHORT, "Poll wait (ms)")
             .define(LOAD_HOLD_MS_CONFIG, Type.LONG, LOAD_HOLD_MS_DEFAULT, Range.atLeast(0L), Importance.MEDIUM,
-                LOAD_HOLD_MS_DOC, DRAIN_GROUP, ++drain, Width.SHORT, "Load hold (ms)");
+                LOAD_HOLD_MS_DOC, DRAIN_GROUP, ++drain, Width.SHORT, "Load hold (ms)")
+            .define(TRANSACTION_MAX_MS_CONFIG, Type.LONG, TRANSACTION_MAX_MS_DEFAULT,
+                Range.between(0L, TRANSACTION_MAX_MS_MAX), Importance.LOW, TRANSACTION_MAX_MS_DOC, DRAIN_GROUP, ++drain,
+                Width.SHORT, "Transaction max (ms)");
         return def;
     }
 
@@ -157,11 +172,32 @@ public final class StashSourceConfig extends StashConnectorConfig {
                 + "sink connector reads it again, in a loop. Name another topic (for example " + TopicTemplate.PLACEHOLDER
                 + ".buffered), or set " + PRODUCER_BOOTSTRAP_OVERRIDE + " to the cluster the records go to.");
         }
+        transactionWithinTimeout(props, errors);
         String offsetsTopic = props.get(OFFSETS_TOPIC_CONFIG);
         if (offsetsTopic != null && TopicTemplate.problem(template).isEmpty()
             && new TopicTemplate(template).fixedTopic().filter(offsetsTopic.trim()::equals).isPresent()) {
             errors.accept(TOPIC_CONFIG, TOPIC_CONFIG + "=" + template + " names this connector's offsets topic ("
                 + OFFSETS_TOPIC_CONFIG + "); stash records there would corrupt the offsets. Choose another output topic.");
+        }
+    }
+
+    /** A transaction that gathers batches for half its timeout or more would risk being aborted by the coordinator. */
+    private static void transactionWithinTimeout(Map<String, String> props, BiConsumer<String, String> errors) {
+        String timeout = props.get(TRANSACTION_TIMEOUT_OVERRIDE);
+        String gathers = props.get(TRANSACTION_MAX_MS_CONFIG);
+        long gathering;
+        long timeoutMs;
+        try {
+            gathering = gathers == null ? TRANSACTION_MAX_MS_DEFAULT : Long.parseLong(gathers.trim());
+            timeoutMs = timeout == null ? TransactionalDelivery.TRANSACTION_TIMEOUT_MS : Long.parseLong(timeout.trim());
+        } catch (NumberFormatException e) {
+            return; // reported key by key
+        }
+        if (gathering * 2 > timeoutMs) {
+            errors.accept(TRANSACTION_MAX_MS_CONFIG, TRANSACTION_MAX_MS_CONFIG + "=" + gathering + " lets a transaction "
+                + "gather batches for half or more of its timeout (" + TRANSACTION_TIMEOUT_OVERRIDE + "=" + timeoutMs
+                + "), and the transaction coordinator aborts a transaction that outlives it. Set "
+                + TRANSACTION_MAX_MS_CONFIG + " below " + timeoutMs / 2 + ", or raise the timeout.");
         }
     }
 
@@ -201,12 +237,16 @@ public final class StashSourceConfig extends StashConnectorConfig {
         return getLong(LOAD_HOLD_MS_CONFIG);
     }
 
-    /** The provenance headers to add, or empty when {@link #provenanceHeaders()} is off. */
+    public long transactionMaxMs() {
+        return getLong(TRANSACTION_MAX_MS_CONFIG);
+    }
+
     /** The mark of stash {@code stashId} for the records emitted, when {@code loop.header} is on. */
     Optional<LoopMark> loopMark(java.util.UUID stashId) {
         return getBoolean(LOOP_HEADER_CONFIG) ? Optional.of(new LoopMark(stashId)) : Optional.empty();
     }
 
+    /** The provenance headers to add, or empty when {@link #provenanceHeaders()} is off. */
     Optional<ProvenanceHeaders> provenance() {
         return provenanceHeaders() ? Optional.of(new ProvenanceHeaders(provenanceHeaderPrefix())) : Optional.empty();
     }

@@ -37,6 +37,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
@@ -107,6 +108,8 @@ final class TransactionalDelivery implements AutoCloseable {
         /** The member whose offsets are being committed; the one the group refused when that fails. */
         ConsumerGroupMetadata committingUnder;
         final InputPartitions partitions = new InputPartitions();
+        /** Until when it gathers loadable batches: {@code transaction.max.ms} after it began. */
+        final long gatherUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.transactionMaxMs());
         int records;
         boolean open;
         /** Whether the last record emitted was not the last of its batch: the transaction ends with the batch. */
@@ -186,13 +189,17 @@ final class TransactionalDelivery implements AutoCloseable {
 
         @Override
         public boolean continueAfter(BatchMetadata batch) {
-            return records < config.pollMaxRecords();
+            return records < config.pollMaxRecords() || gathering();
+        }
+
+        boolean gathering() {
+            return System.nanoTime() - gatherUntilNanos < 0;
         }
     }
 
     /**
-     * Delivers the next whole stash batches in one transaction, about {@code poll.max.records} records of them: a batch
-     * is never split between transactions. When the delivery gate holds back the rest of a batch (a rebalance of the
+     * Delivers the next whole stash batches in one transaction: those loadable within {@code transaction.max.ms}, or
+     * about {@code poll.max.records} records when that is 0. A batch is never split between transactions. When the delivery gate holds back the rest of a batch (a rebalance of the
      * sink's group is deciding where its partitions go), the transaction stays open and the next call goes on with it;
      * should the group have moved on meanwhile, the commit of its input offsets is refused and it aborts whole. A
      * transaction costs two round trips to the coordinators whatever it holds, so small batches share one. Returns how
@@ -206,8 +213,8 @@ final class TransactionalDelivery implements AutoCloseable {
         Transaction txn = held != null ? held : new Transaction(mapper, input);
         held = null;
         try {
-            // Whole batches while they fit; a batch larger than that is finished in the same transaction.
-            while (drainer.drain(config.pollMaxRecords(), txn) > 0 && txn.inBatch) {
+            // Whole batches while loadable and the transaction gathers; a batch it began is finished in it.
+            while (drainer.drain(config.pollMaxRecords(), txn) > 0 && (txn.inBatch || txn.gathering())) {
                 log.trace("Stash {}: batch continues past {} records in one transaction", stash.path(), txn.records);
             }
             if (txn.inBatch && txn.open) {
@@ -260,6 +267,7 @@ final class TransactionalDelivery implements AutoCloseable {
             drainer.acknowledged(batchId, false);
         }
         input.delivered(txn.next);
+        metrics.recordTransaction();
         metrics.recordEmitted(txn.records);
         metrics.recordAcknowledged(txn.records);
         log.debug("Stash {}: delivered {} records of batches {} in one transaction", stash.path(), txn.records,

@@ -42,6 +42,7 @@ class StashSourceConfigTest {
         assertEquals(2000, config.pollMaxRecords());
         assertEquals(500L, config.pollWaitMs());
         assertEquals(0L, config.loadHoldMs());
+        assertEquals(100L, config.transactionMaxMs());
         assertEquals("in", config.topicTemplate().topicFor("in"));
     }
 
@@ -57,6 +58,7 @@ class StashSourceConfigTest {
         props.put(StashSourceConfig.POLL_MAX_RECORDS_CONFIG, "10");
         props.put(StashSourceConfig.POLL_WAIT_MS_CONFIG, "20");
         props.put(StashSourceConfig.LOAD_HOLD_MS_CONFIG, "30");
+        props.put(StashSourceConfig.TRANSACTION_MAX_MS_CONFIG, "40");
         StashSourceConfig config = new StashSourceConfig(props);
         assertEquals(Path.of("/var/lib/durastash/orders"), config.stashPath());
         assertEquals(8388608L, config.stashOptions().memoryBytes());
@@ -67,6 +69,7 @@ class StashSourceConfigTest {
         assertEquals(10, config.pollMaxRecords());
         assertEquals(20L, config.pollWaitMs());
         assertEquals(30L, config.loadHoldMs());
+        assertEquals(40L, config.transactionMaxMs());
     }
 
     @ParameterizedTest(name = "{0}={1}")
@@ -88,6 +91,8 @@ class StashSourceConfigTest {
         "poll.wait.ms, 0",
         "poll.wait.ms, 5001",
         "load.hold.ms, -1",
+        "transaction.max.ms, -1",
+        "transaction.max.ms, 10001",
     }, nullValues = "NULL")
     void everyValidatorRejectsBadValuesNamingTheKey(String key, String value) {
         Map<String, String> props = minimal();
@@ -123,7 +128,7 @@ class StashSourceConfigTest {
         assertSame(def, StashSourceConfig.configDef(), "built once");
         assertEquals(Set.of("stash.dir", "stash.name", "stash.memory.bytes", "topic", "preserve.partition",
             "provenance.headers", "provenance.header.prefix", "loop.header", "poll.max.records", "poll.wait.ms",
-            "load.hold.ms"),
+            "load.hold.ms", "transaction.max.ms"),
             def.names());
         for (ConfigDef.ConfigKey key : def.configKeys().values()) {
             assertNotNull(key.documentation, key.name);

@@ -78,6 +78,21 @@ class StashSourceConnectorTest {
     }
 
     @Test
+    void aTransactionMayGatherBatchesForLessThanHalfItsTimeout() {
+        for (Map<String, String> props : List.of(
+            props("transaction.max.ms", "2000", "producer.override.transaction.timeout.ms", "3000"),
+            props("producer.override.transaction.timeout.ms", "150"))) {
+            Map<String, List<String>> errors = errors(props);
+            assertEquals(List.of("transaction.max.ms"), List.copyOf(errors.keySet()), props.toString());
+            String message = errors.get("transaction.max.ms").get(0);
+            assertTrue(message.contains("producer.override.transaction.timeout.ms") && message.contains("below"), message);
+        }
+        assertEquals(Map.of(), errors(props("transaction.max.ms", "1000", "producer.override.transaction.timeout.ms",
+            "3000")));
+        assertEquals(Map.of(), errors(props("transaction.max.ms", "10000")), "the default timeout is 30 s");
+    }
+
+    @Test
     void aTopicTemplateThatYieldsAnInvalidTopicNameIsRejected() {
         for (String template : List.of("bad topic", "${topic}/x", "${partition}", "x".repeat(250))) {
             Map<String, List<String>> errors = errors(props("topic", template));
