@@ -77,6 +77,17 @@ public final class SinkLedger {
     }
 
     /**
+     * Writes what the stash holds in memory (its memtables) to files. For a sink that pauses at its limit: the drain's
+     * deletions that follow then reach files of their own, spanning only the drained batches, and the next
+     * {@link #reclaimDisk()} compacts those alone. Flushed with the sink's last records, a deletion would make a file
+     * that spans the whole stash, and compacting it would rewrite every file of the backlog, for a moment doubling the
+     * stash on disk.
+     */
+    public void flush() {
+        core.engine().flush();
+    }
+
+    /**
      * {@link #reclaimDisk()} once the batches drained since the last reclaim held at least {@code everyBytes}; returns
      * whether it reclaimed.
      */

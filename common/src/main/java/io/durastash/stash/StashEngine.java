@@ -192,14 +192,21 @@ final class StashEngine {
         write(() -> refetch.done(range));
     }
 
+    /** Writes the memtables to files; see {@link SinkLedger#flush}. */
+    void flush() {
+        write(db::flush);
+    }
+
     /** Gives back the disk space of drained batches now; see {@link SinkLedger#reclaimDisk}. */
     void reclaimDisk() {
         write(() -> {
             queue.drainedBytesReclaimed();
             db.flush();
             long first = queue.firstLiveBatchId();
-            db.compactBelow(Family.DATA, StashKeys.record(first, 0));
-            db.compactBelow(Family.META, StashKeys.batch(first));
+            if (first > 0) {
+                db.compactThrough(Family.DATA, StashKeys.lastRecord(first - 1));
+                db.compactThrough(Family.META, StashKeys.batch(first - 1));
+            }
         });
     }
 

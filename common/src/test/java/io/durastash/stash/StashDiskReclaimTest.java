@@ -9,6 +9,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -62,6 +65,38 @@ class StashDiskReclaimTest {
         }
     }
 
+    /**
+     * A sink that pauses at its limit flushes its last records ({@link SinkLedger#flush}): the drain's deletions then
+     * reach a file of their own, and the reclaim compacts only what was drained. The files that hold the backlog are
+     * not rewritten; flushed together with the sink's last records, the deletions would span the whole stash, and the
+     * reclaim would rewrite every file of the backlog, for a moment doubling the stash on disk.
+     */
+    @Test
+    void aReclaimAfterThePausesFlushLeavesTheBacklogsFilesAlone() throws Exception {
+        try (Stash stash = Stash.open(dir, StashOptions.defaults())) {
+            append(stash, 0);
+            stash.ledger("sink").flush();
+            Set<Path> drainedFiles = sstFiles();
+            append(stash, BATCHES);
+            stash.ledger("sink").flush();
+            Set<Path> backlogFiles = sstFiles();
+            backlogFiles.removeAll(drainedFiles);
+            long backlogBytes = bytes(backlogFiles);
+            records.appendBatch(stash, "t", 0, 2L * BATCHES * RECORDS, RECORDS); // the sink's last poll before the pause
+            stash.ledger("sink").flush(); // the pause
+
+            TestDrainer drainer = TestDrainer.active(stash);
+            drainer.acknowledge(drainer.drain(BATCHES * RECORDS));
+            stash.ledger("sink").reclaimDisk();
+
+            backlogFiles.retainAll(sstFiles());
+            System.out.println("backlog files: " + backlogBytes + " bytes, " + bytes(backlogFiles) + " not rewritten");
+            assertTrue(bytes(backlogFiles) > backlogBytes * 9 / 10, "the reclaim rewrote the backlog's files: "
+                + bytes(backlogFiles) + " of " + backlogBytes + " bytes are in the files it had before");
+            assertEquals((BATCHES + 1) * RECORDS, drainer.drainAll().size(), "the backlog is intact");
+        }
+    }
+
     /** A stash whose first batches are in SST files (its reopen replays the WAL into them) and the next in the WAL. */
     private Stash withBatchesInFilesAndWal() {
         try (Stash stash = Stash.open(dir, StashOptions.defaults())) {
@@ -76,6 +111,16 @@ class StashDiskReclaimTest {
         for (int b = fromBatch; b < fromBatch + BATCHES; b++) {
             records.appendBatch(stash, "t", 0, (long) b * RECORDS, RECORDS);
         }
+    }
+
+    private Set<Path> sstFiles() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.toString().endsWith(".sst")).collect(Collectors.toCollection(HashSet::new));
+        }
+    }
+
+    private static long bytes(Set<Path> files) {
+        return files.stream().mapToLong(f -> f.toFile().length()).sum();
     }
 
     /** The bytes of the stash's WAL and SST files. */

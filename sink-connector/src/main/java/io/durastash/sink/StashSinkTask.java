@@ -218,6 +218,7 @@ public class StashSinkTask extends SinkTask {
         StashDisk files = stash.disk();
         Backpressure.Reading disk = new Backpressure.Reading(stats.liveBytes(), files.stashBytes(), files.freeBytes(),
             stats.drainerActive());
+        boolean wasPaused = backpressure.paused();
         apply(backpressure.check(disk, context.assignment()));
         if (backpressure.paused()) {
             // With every partition paused the consumer would wait a whole commit interval before calling put() again.
@@ -228,6 +229,9 @@ public class StashSinkTask extends SinkTask {
         // cover on its own: drained batches would keep their space.
         boolean due = backpressure.reclaimDue(disk);
         try {
+            if (!wasPaused && backpressure.paused()) {
+                ledger.flush(); // the drain's deletions from now on reach files of their own: see SinkLedger#flush
+            }
             if (due) {
                 ledger.reclaimDisk();
             } else {

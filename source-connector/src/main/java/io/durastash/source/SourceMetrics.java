@@ -5,6 +5,8 @@ import io.durastash.connect.StashGauges;
 import io.durastash.stash.Drainer;
 import io.durastash.stash.Stash;
 
+import java.util.concurrent.atomic.LongAdder;
+
 
 /**
  * The source task's metrics: what it emits, what Kafka acknowledges, the transactions it commits, which batches it
@@ -30,6 +32,7 @@ public final class SourceMetrics implements AutoCloseable {
     private final PluginMetricsGroup.Recorder acknowledged;
     private final PluginMetricsGroup.Recorder deleted;
     private final PluginMetricsGroup.Recorder transactions;
+    private final LongAdder acknowledgedUnrecorded = new LongAdder();
 
     /** @param drainer the task's drainer: what it dropped, superseded and set aside, and whether it drains now */
     public SourceMetrics(PluginMetricsGroup metrics, Stash stash, Drainer drainer) {
@@ -63,9 +66,25 @@ public final class SourceMetrics implements AutoCloseable {
         }
     }
 
-    /** Records acknowledged by Kafka (not dropped). Called from producer threads. */
+    /** Records acknowledged by Kafka (not dropped), from the task's thread. */
     void recordAcknowledged(int records) {
         acknowledged.record(records);
+    }
+
+    /**
+     * Counts one record acknowledged by Kafka. Called from the producer's thread for every record, so it only adds;
+     * {@link #recordAcknowledgements} records the count from the task's thread (a sensor's record takes its lock).
+     */
+    void acknowledgedOne() {
+        acknowledgedUnrecorded.increment();
+    }
+
+    /** Records the acknowledgements counted by {@link #acknowledgedOne} since the last call. */
+    void recordAcknowledgements() {
+        long records = acknowledgedUnrecorded.sumThenReset();
+        if (records > 0) {
+            acknowledged.record(records);
+        }
     }
 
     void recordTransaction() {

@@ -253,7 +253,7 @@ public class StashSourceTask extends SourceTask {
         }
         drainer.acknowledged(batchId, metadata == null);
         if (metadata != null) {
-            metrics.recordAcknowledged(1);
+            metrics.acknowledgedOne();
         }
         if (record.sourceOffset() instanceof SourceOffsets.Offset offset && offset.input() != null) {
             StashInputs.jvm().of(stash.path()).ifPresent(input -> input.acknowledged(offset.input(), offset.inputOffset()));
@@ -270,6 +270,7 @@ public class StashSourceTask extends SourceTask {
     /** Deletes the batches Kafka has fully acknowledged, all in one stash write. */
     private void deleteAcknowledged() {
         lastAcknowledgeNanos = System.nanoTime();
+        metrics.recordAcknowledgements();
         // Called with none to delete too: it also writes the LOADED marks of batches Kafka is slow to acknowledge.
         metrics.recordBatchesDeleted(drainer.deleteAcknowledged());
     }

@@ -306,7 +306,9 @@ public final class BatchLog {
     }
 
     private static void deleteBatches(StashWrite write, long first, long last) {
-        write.deleteRange(Family.DATA, StashKeys.record(first, 0), StashKeys.record(last + 1, 0));
+        // Up to the last key batch `last` could have (no record has it), not to the next batch's first key: a file these
+        // deletions reach does not then touch the file the backlog begins with, and compacting it leaves that one alone.
+        write.deleteRange(Family.DATA, StashKeys.record(first, 0), StashKeys.lastRecord(last));
         if (first == last) {
             write.delete(Family.META, StashKeys.batch(first));
         } else {

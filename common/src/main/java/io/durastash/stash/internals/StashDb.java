@@ -274,12 +274,13 @@ public final class StashDb {
     }
 
     /**
-     * Compacts {@code family}'s keys below {@code end} (all of them when null), which drops what its deletions cover
-     * there and leaves the files above alone.
+     * Compacts {@code family}'s keys up to and including {@code last}, which drops what its deletions cover there and
+     * leaves the files above alone. RocksDB's range is inclusive: a file that begins just after {@code last} is not
+     * rewritten, as it would be were {@code last} its first key.
      */
-    public void compactBelow(Family family, byte[] end) {
+    public void compactThrough(Family family, byte[] last) {
         change("compact " + family.columnFamily(), () -> {
-            db.compactRange(families.get(family), null, end);
+            db.compactRange(families.get(family), null, last);
             return null;
         });
     }

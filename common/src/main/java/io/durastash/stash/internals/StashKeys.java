@@ -35,6 +35,11 @@ public final class StashKeys {
         return ByteBuffer.allocate(12).putLong(batchId).putInt(index).array();
     }
 
+    /** The greatest key a record of batch {@code batchId} can have: the key just below the next batch's. */
+    public static byte[] lastRecord(long batchId) {
+        return record(batchId, -1);
+    }
+
     public static int recordIndex(byte[] key) {
         return ByteBuffer.wrap(key, 8, 4).getInt();
     }
