@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -34,6 +35,7 @@ class BackpressureTaskTest {
     Path dir;
     private SinkFixture fixture;
     private long nextOffset;
+    private final Random random = new Random(26);
 
     @BeforeEach
     void setUp() {
@@ -146,19 +148,44 @@ class BackpressureTaskTest {
         assertEquals(Set.of(P0), sink.context().paused, "the filesystem is still below the floor");
     }
 
+    /**
+     * The sink flushes what it stashed until the pause (and what it stashes while paused) to files: the drain's
+     * deletions that follow then get files of their own, and giving back their space rewrites no file of the backlog
+     * ({@code StashDiskReclaimTest}). A flushed memtable leaves nothing in the WAL.
+     */
+    @Test
+    void theRecordsStashedUntilThePauseAreWrittenToFiles() throws Exception {
+        Started sink = fixture.start(null, P0, P1);
+        sink.task().put(big(P0, 2));
+        sink.task().put(big(P1, 2));
+        assertTrue(storedBytes(".log") > 4L * RECORD_BYTES, "in the WAL until the pause: " + storedBytes(".log"));
+
+        sink.task().put(big(P0, 1));
+        assertEquals(Set.of(P0, P1), sink.context().paused);
+        assertTrue(storedBytes(".log") < RECORD_BYTES, "flushed at the pause: " + storedBytes(".log"));
+
+        sink.task().put(big(P1, 1)); // fetched before the pause
+        assertTrue(storedBytes(".log") < RECORD_BYTES, "and what came after it: " + storedBytes(".log"));
+    }
+
     /** The bytes of the stash's WAL and SST files. */
     private long storedBytes() throws Exception {
+        return storedBytes(".log") + storedBytes(".sst");
+    }
+
+    private long storedBytes(String suffix) throws Exception {
         try (Stream<Path> files = Files.list(fixture.stashPath())) {
-            return files.filter(f -> f.toString().endsWith(".log") || f.toString().endsWith(".sst"))
-                .mapToLong(f -> f.toFile().length()).sum();
+            return files.filter(f -> f.toString().endsWith(suffix)).mapToLong(f -> f.toFile().length()).sum();
         }
     }
 
     private List<SinkRecord> big(TopicPartition partition, int count) {
         List<SinkRecord> records = new ArrayList<>();
         for (int i = 0; i < count; i++) {
+            byte[] value = new byte[RECORD_BYTES];
+            random.nextBytes(value); // incompressible: the stash's files hold what the records take
             records.add(new SinkRecord(partition.topic(), partition.partition(), null, null, Schema.BYTES_SCHEMA,
-                new byte[RECORD_BYTES], nextOffset++, 0L, TimestampType.CREATE_TIME));
+                value, nextOffset++, 0L, TimestampType.CREATE_TIME));
         }
         return records;
     }
