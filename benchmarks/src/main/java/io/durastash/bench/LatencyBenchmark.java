@@ -38,7 +38,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * shares with it here), tasks (1), modes ("pair,pair-nosync,mm2"), stash-parent (the directory the stashes go under;
  * java.io.tmpdir, where the broker's log goes too: with {@code -Djava.io.tmpdir=/dev/shm} in {@code bench.jvm} and
  * {@code --stash-parent /tmp} the broker's log is on a tmpfs, as on a broker host of its own, its flushes cost the
- * stash's disk nothing, and the figure is the pipeline's), profile-threads
+ * stash's disk nothing, and the figure is the pipeline's), read-committed (false: true reads the output
+ * {@code read_committed}, as a reader of exactly-once output does; with {@code --sink.input.commit transactional} a
+ * record then counts when its transaction commits), profile-threads
  * (false: true prints where the task threads spend their wall-clock time, see {@link TaskThreadSampler}), plus
  * {@link Tuning} overrides.
  */
@@ -51,7 +53,8 @@ public final class LatencyBenchmark {
 
     public static void main(String[] argv) throws Exception {
         CommandLine args = CommandLine.parse(argv, Set.of(), Set.of("--rate", "--seconds", "--warmup", "--partitions",
-            "--tasks", "--modes", "--segment-bytes", "--profile-threads", "--stash-parent"), Tuning.PREFIXES);
+            "--tasks", "--modes", "--segment-bytes", "--profile-threads", "--stash-parent", "--read-committed"),
+            Tuning.PREFIXES);
         if (!args.has("--rate")) {
             throw new IllegalArgumentException("--rate <records/s> is required: half the maximum PipelineBenchmark measured");
         }
@@ -63,13 +66,14 @@ public final class LatencyBenchmark {
         List<String> modes = List.of(args.string("--modes", "pair,pair-nosync,mm2").split(","));
         Tuning tuning = Tuning.from(args);
         boolean profileThreads = args.bool("--profile-threads", false);
+        String isolation = args.bool("--read-committed", false) ? "read_committed" : "read_uncommitted";
         String segmentBytes = args.string("--segment-bytes", null);
         Map<String, String> topicConfig = segmentBytes == null ? Map.of() : Map.of("segment.bytes", segmentBytes);
 
         System.out.println("latency benchmark: " + Machine.describe());
         System.out.printf("input %,d records/s of %d bytes into %d partitions for %d s (+%d s warm-up, not counted), "
-            + "%d task(s) per connector; topic config %s; tuning: %s%n", rate, NumberedRecords.DEFAULT_VALUE_BYTES, partitions, seconds,
-            warmup, tasks, topicConfig, tuning);
+            + "%d task(s) per connector; topic config %s; output read %s; tuning: %s%n", rate,
+            NumberedRecords.DEFAULT_VALUE_BYTES, partitions, seconds, warmup, tasks, topicConfig, isolation, tuning);
         Path stashParent = Path.of(args.string("--stash-parent", System.getProperty("java.io.tmpdir")));
         Path stashDir = Files.createTempDirectory(stashParent, "durastash-bench-stash");
         System.out.printf("stashes under %s; the broker's log under %s (java.io.tmpdir)%n", stashDir,
@@ -89,7 +93,8 @@ public final class LatencyBenchmark {
                     default -> throw new IllegalArgumentException("Unknown mode '" + mode + "': pair, pair-nosync or mm2");
                 };
                 id++;
-                String row = run(cluster, pipeline, input, partitions, topicConfig, rate, seconds, warmup, profileThreads);
+                String row = run(cluster, pipeline, input, partitions, topicConfig, rate, seconds, warmup, profileThreads,
+                    isolation);
                 System.out.println(row);
                 rows.add(row);
             }
@@ -103,7 +108,7 @@ public final class LatencyBenchmark {
 
     private static String run(EmbeddedStack cluster, Pipeline pipeline, String input, int partitions,
                               Map<String, String> topicConfig, long rate, long seconds, long warmup,
-                              boolean profileThreads) throws Exception {
+                              boolean profileThreads, String isolation) throws Exception {
         cluster.createTopic(input, partitions, topicConfig);
         cluster.createTopic(pipeline.outputTopic(), partitions, topicConfig);
         pipeline.start(cluster);
@@ -124,7 +129,7 @@ public final class LatencyBenchmark {
         Thread consumer = new Thread(() -> {
             try {
                 consume(cluster, pipeline.outputTopic(), partitions, countFrom, histogram, windows, received, load,
-                    producing);
+                    producing, isolation);
             } catch (Throwable t) {
                 consumerFailure.set(t);
             }
@@ -163,8 +168,9 @@ public final class LatencyBenchmark {
     /** Reads the output until every sent record arrived (or 60 s after the producer stopped). */
     private static void consume(EmbeddedStack cluster, String topic, int partitions, long countFrom,
                                 LatencyHistogram histogram, LatencyHistogram[] windows, AtomicLong received, RecordLoad sent,
-                                AtomicBoolean producing) {
+                                AtomicBoolean producing, String isolation) {
         Map<String, Object> props = Map.of(
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation,
             ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000,
             ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100,
             ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
