@@ -192,8 +192,8 @@ public final class Drainer {
     }
 
     /**
-     * Hands up to {@code maxRecords} records to {@code emitter}, whole batches in id order, continuing the batch left
-     * open by the previous call. Returns how many: 0 when none is loadable or this drainer does not drain.
+     * Hands up to {@code maxRecords} records to {@code emitter} (fewer once it is {@link RecordEmitter#full() full}),
+     * whole batches in id order, continuing the batch left open by the previous call. Returns how many: 0 when none is loadable or this drainer does not drain.
      */
     public int drain(int maxRecords, RecordEmitter emitter) {
         lock.lock();

@@ -3,9 +3,11 @@ package io.durastash.stash;
 import io.durastash.stash.internals.LoadedMarks;
 import io.durastash.stash.internals.RecordReadAhead;
 import io.durastash.stash.model.BatchMetadata;
+import io.durastash.stash.model.BatchRecord;
 import io.durastash.stash.model.BatchStatus;
 import io.durastash.stash.model.StashException;
 import io.durastash.stash.model.StashOptions;
+import io.durastash.stash.model.RecordEmitter;
 import io.durastash.stash.model.StashPosition;
 import io.durastash.stash.model.StashUnavailableException;
 import io.durastash.stash.testing.ManualClock;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
@@ -171,6 +174,30 @@ class DrainerTest {
         assertFalse(part.get(2).lastOfBatch());
         assertEquals(List.of("value-3", "value-4"), TestDrainer.values(rest));
         assertTrue(rest.get(1).lastOfBatch());
+    }
+
+    @Test
+    void aDrainStopsOnceTheEmitterIsFullYetHandsOutAtLeastOneRecord() {
+        records.appendBatch(stash, "t", 0, 0, 5);
+        Drainer drainer = TestDrainer.active(stash).drainer();
+        List<BatchRecord> emitted = new ArrayList<>();
+        RecordEmitter fullAfterTwo = new RecordEmitter() {
+            @Override
+            public void emit(BatchMetadata batch, BatchRecord record, boolean lastOfBatch) {
+                emitted.add(record);
+            }
+
+            @Override
+            public boolean full() {
+                return emitted.size() >= 2;
+            }
+        };
+
+        assertEquals(2, drainer.drain(1000, fullAfterTwo), "stops within the batch");
+        assertEquals(1, drainer.drain(1000, fullAfterTwo), "one record, full or not");
+        assertEquals(2, drainer.drain(1000, (batch, record, last) -> emitted.add(record)));
+        assertEquals(List.of(0, 1, 2, 3, 4), emitted.stream().map(BatchRecord::index).toList());
+        assertTrue(emitted.stream().allMatch(r -> r.storedBytes() > 0), "each record says what it takes in the stash");
     }
 
     @Test

@@ -108,6 +108,7 @@ class BadInputFaultTest {
         Map.entry("loop.header", List.of("maybe")),
         Map.entry("provenance.header.prefix", List.of("")),
         Map.entry("poll.max.records", List.of("0")),
+        Map.entry("poll.max.bytes", List.of("0")),
         Map.entry("poll.wait.ms", List.of("0", "60000")),
         Map.entry("load.hold.ms", List.of("-1")),
         Map.entry("transaction.max.ms", List.of("-1", "60000")));

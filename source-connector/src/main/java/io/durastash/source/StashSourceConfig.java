@@ -70,6 +70,13 @@ public final class StashSourceConfig extends StashConnectorConfig {
         + "(transaction.boundary=connector) a poll finishes the batch it is in, so that no transaction stays open "
         + "between polls.";
 
+    public static final String POLL_MAX_BYTES_CONFIG = "poll.max.bytes";
+    public static final long POLL_MAX_BYTES_DEFAULT = 8L * 1024 * 1024;
+    private static final String POLL_MAX_BYTES_DOC = "The most bytes of records one poll hands to Connect, counted as "
+        + "the records take them in the stash; a poll holds its records in memory until Connect sends them. A poll "
+        + "hands out at least one record, whatever its size, and with Connect's exactly-once transactions "
+        + "(transaction.boundary=connector) finishes the batch it is in.";
+
     public static final String POLL_WAIT_MS_CONFIG = "poll.wait.ms";
     public static final long POLL_WAIT_MS_DEFAULT = 500L;
     public static final long POLL_WAIT_MS_MAX = 5_000L;
@@ -131,6 +138,8 @@ public final class StashSourceConfig extends StashConnectorConfig {
         int drain = 0;
         def.define(POLL_MAX_RECORDS_CONFIG, Type.INT, POLL_MAX_RECORDS_DEFAULT, Range.atLeast(1), Importance.MEDIUM,
                 POLL_MAX_RECORDS_DOC, DRAIN_GROUP, ++drain, Width.SHORT, "Max records per poll")
+            .define(POLL_MAX_BYTES_CONFIG, Type.LONG, POLL_MAX_BYTES_DEFAULT, Range.atLeast(1L), Importance.LOW,
+                POLL_MAX_BYTES_DOC, DRAIN_GROUP, ++drain, Width.SHORT, "Max bytes per poll")
             .define(POLL_WAIT_MS_CONFIG, Type.LONG, POLL_WAIT_MS_DEFAULT, Range.between(1L, POLL_WAIT_MS_MAX),
                 Importance.LOW, POLL_WAIT_MS_DOC, DRAIN_GROUP, ++drain, Width.SHORT, "Poll wait (ms)")
             .define(LOAD_HOLD_MS_CONFIG, Type.LONG, LOAD_HOLD_MS_DEFAULT, Range.atLeast(0L), Importance.MEDIUM,
@@ -227,6 +236,10 @@ public final class StashSourceConfig extends StashConnectorConfig {
 
     public int pollMaxRecords() {
         return getInt(POLL_MAX_RECORDS_CONFIG);
+    }
+
+    public long pollMaxBytes() {
+        return getLong(POLL_MAX_BYTES_CONFIG);
     }
 
     public long pollWaitMs() {

@@ -200,6 +200,8 @@ public class StashSourceTask extends SourceTask {
         private final StashInput input;
         private final InputPartitions partitions = new InputPartitions();
         private boolean commitAsked;
+        /** The bytes the records take in the stash: {@code poll.max.bytes} bounds them. */
+        private long bytes;
         /** Whether the last record emitted was not the last of its batch. */
         boolean inBatch;
 
@@ -212,6 +214,7 @@ public class StashSourceTask extends SourceTask {
             TopicPartition partition = partitions.of(record.record());
             SourceRecord sourceRecord = mapper.toSourceRecord(batch, record, partition);
             records.add(sourceRecord);
+            bytes += record.storedBytes();
             if (input != null && !batch.requeued()) {
                 input.emitted(partition, record.record().offset());
             }
@@ -230,6 +233,12 @@ public class StashSourceTask extends SourceTask {
         @Override
         public boolean continueAfter(BatchMetadata batch) {
             return records.size() < config.pollMaxRecords();
+        }
+
+        /** Past {@code poll.max.bytes}; never within a batch that Connect's transaction must hold whole. */
+        @Override
+        public boolean full() {
+            return bytes >= config.pollMaxBytes() && !(transactions != null && inBatch);
         }
 
         @Override

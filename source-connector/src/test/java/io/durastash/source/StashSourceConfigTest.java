@@ -40,6 +40,7 @@ class StashSourceConfigTest {
         assertTrue(config.provenance().isEmpty());
         assertEquals("durastash.", config.provenanceHeaderPrefix());
         assertEquals(2000, config.pollMaxRecords());
+        assertEquals(8L * 1024 * 1024, config.pollMaxBytes());
         assertEquals(500L, config.pollWaitMs());
         assertEquals(0L, config.loadHoldMs());
         assertEquals(100L, config.transactionMaxMs());
@@ -56,6 +57,7 @@ class StashSourceConfigTest {
         props.put(StashSourceConfig.PROVENANCE_HEADERS_CONFIG, "true");
         props.put(StashSourceConfig.PROVENANCE_HEADER_PREFIX_CONFIG, "p_");
         props.put(StashSourceConfig.POLL_MAX_RECORDS_CONFIG, "10");
+        props.put(StashSourceConfig.POLL_MAX_BYTES_CONFIG, "15");
         props.put(StashSourceConfig.POLL_WAIT_MS_CONFIG, "20");
         props.put(StashSourceConfig.LOAD_HOLD_MS_CONFIG, "30");
         props.put(StashSourceConfig.TRANSACTION_MAX_MS_CONFIG, "40");
@@ -67,6 +69,7 @@ class StashSourceConfigTest {
         assertTrue(config.provenance().isPresent());
         assertEquals("p_", config.provenanceHeaderPrefix());
         assertEquals(10, config.pollMaxRecords());
+        assertEquals(15L, config.pollMaxBytes());
         assertEquals(20L, config.pollWaitMs());
         assertEquals(30L, config.loadHoldMs());
         assertEquals(40L, config.transactionMaxMs());
@@ -88,6 +91,7 @@ class StashSourceConfigTest {
         "provenance.header.prefix, ''",
         "poll.max.records, 0",
         "poll.max.records, many",
+        "poll.max.bytes, 0",
         "poll.wait.ms, 0",
         "poll.wait.ms, 5001",
         "load.hold.ms, -1",
@@ -127,8 +131,8 @@ class StashSourceConfigTest {
         ConfigDef def = StashSourceConfig.configDef();
         assertSame(def, StashSourceConfig.configDef(), "built once");
         assertEquals(Set.of("stash.dir", "stash.name", "stash.memory.bytes", "topic", "preserve.partition",
-            "provenance.headers", "provenance.header.prefix", "loop.header", "poll.max.records", "poll.wait.ms",
-            "load.hold.ms", "transaction.max.ms"),
+            "provenance.headers", "provenance.header.prefix", "loop.header", "poll.max.records", "poll.max.bytes",
+            "poll.wait.ms", "load.hold.ms", "transaction.max.ms"),
             def.names());
         for (ConfigDef.ConfigKey key : def.configKeys().values()) {
             assertNotNull(key.documentation, key.name);

@@ -181,6 +181,21 @@ class StashSourceTaskTest {
     }
 
     @Test
+    void aPollStopsAtPollMaxBytesWithinABatchAndHandsOutAtLeastOneRecord() throws Exception {
+        BatchMetadata batch = stash.append("in", 0, 0, 4);
+        StashSourceTask task = start(StashSourceConfig.POLL_MAX_BYTES_CONFIG, "1");
+
+        List<SourceRecord> all = new ArrayList<>();
+        for (int poll = 0; poll < 4; poll++) {
+            List<SourceRecord> records = poll(task);
+            assertEquals(1, records.size(), "one record of any size per poll past poll.max.bytes");
+            all.addAll(records);
+        }
+        assertEquals(expected(batch.id(), 0, 4), positions(all));
+        assertNull(task.poll());
+    }
+
+    @Test
     void emitsABatchLargerThanAPollAcrossPollsAndDeletesItOnlyAfterTheLastPoll() throws Exception {
         BatchMetadata big = stash.append("in", 0, 0, 10);
         StashSourceTask task = start(StashSourceConfig.POLL_MAX_RECORDS_CONFIG, "3");
@@ -530,6 +545,19 @@ class StashSourceTaskTest {
         assertSame(first.get(4), context.transactions.commitAfter.get(1), "the first poll ends with a commit");
         assertSame(second.get(3), context.transactions.commitAfter.get(2), "so does the second");
         assertEquals(0, context.transactions.commitNow);
+    }
+
+    @Test
+    void withConnectsTransactionsAPollPastPollMaxBytesStillEndsWhereABatchEnds() throws Exception {
+        BatchMetadata b1 = stash.append("in", 0, 0, 3);
+        BatchMetadata b2 = stash.append("in", 0, 3, 2);
+        FakeSourceTaskContext context = new FakeSourceTaskContext(
+            stash.taskProps(StashSourceConfig.POLL_MAX_BYTES_CONFIG, "1"), true);
+        StashSourceTask task = start(context);
+
+        assertEquals(expected(b1.id(), 0, 3), positions(poll(task)), "the first record fills the poll; its batch ends it");
+        assertEquals(expected(b2.id(), 0, 2), positions(poll(task)));
+        assertEquals(List.of(b1.id() + ":2", b2.id() + ":1"), positions(context.transactions.commitAfter));
     }
 
     @Test

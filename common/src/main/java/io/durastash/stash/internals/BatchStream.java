@@ -87,7 +87,8 @@ public final class BatchStream implements AutoCloseable {
     }
 
     /**
-     * Hands up to {@code maxRecords} records to {@code emitter}, continuing the open batch first. Returns how many it
+     * Hands up to {@code maxRecords} records to {@code emitter}, fewer once it is {@link RecordEmitter#full() full},
+     * continuing the open batch first. Returns how many it
      * handed out: 0 when no batch is loadable, when the gate makes the next record wait (see {@link #waiting()}), or
      * once {@code stopping} turned true.
      */
@@ -96,7 +97,7 @@ public final class BatchStream implements AutoCloseable {
         waiting = false;
         DeliveryGate gate = this.gate.get();
         RestashMarks restashes = this.restashes.get();
-        while (emitted < maxRecords && !stopping.getAsBoolean() && !waiting) {
+        while (emitted < maxRecords && !(emitted > 0 && emitter.full()) && !stopping.getAsBoolean() && !waiting) {
             if (current != null && reader == null) {
                 reader = readers.open(current, nextIndex); // the stash reopened: the batch goes on where it was
             }
@@ -108,7 +109,7 @@ public final class BatchStream implements AutoCloseable {
             }
             int fromBatch = 0;
             boolean end = false;
-            while (emitted < maxRecords) {
+            while (emitted < maxRecords && !(emitted > 0 && emitter.full())) {
                 BatchRecord record = nextRecord();
                 if (record == null) {
                     end = true; // nothing (left) to read: every remaining record was set aside or skipped

@@ -59,7 +59,7 @@ public final class RecordCursor extends RecordReadAhead<BatchRecord> {
                 lastRead[range] = record.offset();
             }
         }
-        return new BatchRecord(batchId(), index, record);
+        return new BatchRecord(batchId(), index, record, to - from);
     }
 
     /** The index of {@code record}'s partition among the batch's input ranges; -1 when it has none. */

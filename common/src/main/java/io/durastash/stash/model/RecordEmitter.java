@@ -26,4 +26,13 @@ public interface RecordEmitter {
     default boolean continueAfter(BatchMetadata batch) {
         return true;
     }
+
+    /**
+     * Whether this emitter takes no more records in this call (what it holds reached its bound in bytes, say): the
+     * drainer stops before the next record, within a batch too, as at its {@code maxRecords}. Asked only once a record
+     * was emitted in the call, so that each call hands out at least one; by default never.
+     */
+    default boolean full() {
+        return false;
+    }
 }
