@@ -160,7 +160,12 @@ public final class StashSourceConfig extends StashConnectorConfig {
      * to change. Called by {@link StashSourceConnector#validate(Map)}.
      */
     static Config validate(Map<String, String> props) {
-        return validate(CONFIG_DEF, props, StashOwners.Role.SOURCE, (keys, parsed, problem) -> crossCheck(keys, problem));
+        return validate(CONFIG_DEF, props, StashOwners.Role.SOURCE, (keys, parsed, problem) -> {
+            crossCheck(keys, problem);
+            if (parsed.get(TRANSACTION_MAX_MS_CONFIG).value() instanceof Long gathering) {
+                transactionWithinTimeout(gathering, keys.get(TRANSACTION_TIMEOUT_OVERRIDE), problem);
+            }
+        });
     }
 
     private static void crossCheck(Map<String, String> props, BiConsumer<String, String> errors) {
@@ -181,7 +186,6 @@ public final class StashSourceConfig extends StashConnectorConfig {
                 + "sink connector reads it again, in a loop. Name another topic (for example " + TopicTemplate.PLACEHOLDER
                 + ".buffered), or set " + PRODUCER_BOOTSTRAP_OVERRIDE + " to the cluster the records go to.");
         }
-        transactionWithinTimeout(props, errors);
         String offsetsTopic = props.get(OFFSETS_TOPIC_CONFIG);
         if (offsetsTopic != null && TopicTemplate.problem(template).isEmpty()
             && new TopicTemplate(template).fixedTopic().filter(offsetsTopic.trim()::equals).isPresent()) {
@@ -190,17 +194,16 @@ public final class StashSourceConfig extends StashConnectorConfig {
         }
     }
 
-    /** A transaction that gathers batches for half its timeout or more would risk being aborted by the coordinator. */
-    private static void transactionWithinTimeout(Map<String, String> props, BiConsumer<String, String> errors) {
-        String timeout = props.get(TRANSACTION_TIMEOUT_OVERRIDE);
-        String gathers = props.get(TRANSACTION_MAX_MS_CONFIG);
-        long gathering;
+    /**
+     * A transaction that gathers batches for half its timeout or more would risk being aborted by the coordinator.
+     * {@code timeout}: the connector's override of the transaction timeout, or null.
+     */
+    private static void transactionWithinTimeout(long gathering, String timeout, BiConsumer<String, String> errors) {
         long timeoutMs;
         try {
-            gathering = gathers == null ? TRANSACTION_MAX_MS_DEFAULT : Long.parseLong(gathers.trim());
             timeoutMs = timeout == null ? TransactionalDelivery.TRANSACTION_TIMEOUT_MS : Long.parseLong(timeout.trim());
         } catch (NumberFormatException e) {
-            return; // reported key by key
+            return; // a timeout that is not a number is the producer config's to refuse
         }
         if (gathering * 2 > timeoutMs) {
             errors.accept(TRANSACTION_MAX_MS_CONFIG, TRANSACTION_MAX_MS_CONFIG + "=" + gathering + " lets a transaction "
