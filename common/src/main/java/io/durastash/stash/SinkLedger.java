@@ -68,23 +68,13 @@ public final class SinkLedger {
     /**
      * Gives back the disk space of drained batches now rather than at RocksDB's next compaction, which a queue's range
      * deletions do not trigger: writes the memtables to SST files (compressed; deleted records do not reach them),
-     * after which RocksDB deletes the WAL files that held them, and compacts the files of records and metadata below
-     * the oldest batch still stored, which drops the drained batches and their deletions and leaves the backlog alone.
-     * Costs a flush, and reading the compacted files.
+     * after which RocksDB deletes the WAL files that held them; writes the deletions of the drained records that were
+     * already in files, and flushes them to a file of their own (appends wait meanwhile; see {@code DrainedRanges});
+     * and compacts the files of records and metadata below the oldest batch still stored, which drops the drained
+     * batches and their deletions and leaves the backlog alone. Costs two flushes, and reading the compacted files.
      */
     public void reclaimDisk() {
         core.engine().reclaimDisk();
-    }
-
-    /**
-     * Writes what the stash holds in memory (its memtables) to files. For a sink that pauses at its limit: the drain's
-     * deletions that follow then reach files of their own, spanning only the drained batches, and the next
-     * {@link #reclaimDisk()} compacts those alone. Flushed with the sink's last records, a deletion would make a file
-     * that spans the whole stash, and compacting it would rewrite every file of the backlog, for a moment doubling the
-     * stash on disk.
-     */
-    public void flush() {
-        core.engine().flush();
     }
 
     /**

@@ -3,6 +3,7 @@ package io.durastash.stash;
 import io.durastash.stash.inspect.StashInspector;
 import io.durastash.stash.internals.BatchLog;
 import io.durastash.stash.internals.DrainQueue;
+import io.durastash.stash.internals.DrainedRanges;
 import io.durastash.stash.internals.Family;
 import io.durastash.stash.internals.Recovery;
 import io.durastash.stash.internals.RefetchRanges;
@@ -29,6 +30,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
 /**
@@ -46,6 +49,9 @@ final class StashEngine {
     private final RefetchRanges refetch;
     private final QuarantineStore quarantineStore;
     private final BatchLog batchLog;
+    private final DrainedRanges drained;
+    /** Appends hold it shared; a reclaim holds it alone while it flushes, so that its deletions get a file of their own. */
+    private final ReadWriteLock appends = new ReentrantReadWriteLock();
     private final SinkOffsetStore sinkOffsets;
     private final Quarantine quarantine;
     private final StashInspector inspector;
@@ -57,7 +63,8 @@ final class StashEngine {
         this.queue = new DrainQueue(options.clock());
         this.refetch = new RefetchRanges(db, undelivered);
         this.quarantineStore = new QuarantineStore(db, options.clock(), refetch);
-        this.batchLog = new BatchLog(db, queue, undelivered, options.clock(), quarantineStore);
+        this.drained = DrainedRanges.load(db);
+        this.batchLog = new BatchLog(db, queue, undelivered, options.clock(), quarantineStore, drained);
         this.sinkOffsets = new SinkOffsetStore(db);
         this.quarantine = new Quarantine(db, quarantineStore, batchLog);
         this.inspector = new StashInspector(db, queue, quarantineStore::all, sinkOffsets);
@@ -69,6 +76,9 @@ final class StashEngine {
             quarantineStore.walDamaged(db.walDamage());
         }
         quarantineStore.countOnOpen();
+        // RocksDB flushed what it recovered from the WAL as it opened; from now on each flush says how far it reaches.
+        drained.flushing(queue.nextBatchId());
+        db.onDataFlush(() -> drained.flushing(queue.nextBatchId()));
         this.walSync = new WalSync(db, queue);
     }
 
@@ -159,8 +169,13 @@ final class StashEngine {
      */
     List<BatchMetadata> append(String sinkName, List<NewBatch> batches, Map<TopicPartition, Long> stashedOffsets,
                                boolean durableFirst) {
-        return whenFull(() -> batchLog.append(batches, write -> sinkOffsets.addTo(write, sinkName, stashedOffsets),
-            !stashedOffsets.isEmpty(), durableFirst));
+        appends.readLock().lock();
+        try {
+            return whenFull(() -> batchLog.append(batches, write -> sinkOffsets.addTo(write, sinkName, stashedOffsets),
+                !stashedOffsets.isEmpty(), durableFirst));
+        } finally {
+            appends.readLock().unlock();
+        }
     }
 
     /** Syncs the WAL: everything appended so far is durable, and claimable unless held back. */
@@ -192,16 +207,19 @@ final class StashEngine {
         write(() -> refetch.done(range));
     }
 
-    /** Writes the memtables to files; see {@link SinkLedger#flush}. */
-    void flush() {
-        write(db::flush);
-    }
-
     /** Gives back the disk space of drained batches now; see {@link SinkLedger#reclaimDisk}. */
     void reclaimDisk() {
         write(() -> {
             queue.drainedBytesReclaimed();
-            db.flush();
+            appends.writeLock().lock();
+            try {
+                db.flush();
+                if (drained.writeDeletions()) {
+                    db.flush();
+                }
+            } finally {
+                appends.writeLock().unlock();
+            }
             long first = queue.firstLiveBatchId();
             if (first > 0) {
                 db.compactThrough(Family.DATA, StashKeys.lastRecord(first - 1));

@@ -161,7 +161,7 @@ public class StashSinkTask extends SinkTask {
             ownership.unsettle();
         }
         StashStats stats = stash.stats();
-        applyBackpressure(stats, records.isEmpty(), false);
+        applyBackpressure(stats, records.isEmpty());
         long now = System.currentTimeMillis();
         drainerWatch.check(stats, now);
         group.check(ledger.hasDrainer(), !context.assignment().isEmpty(), now);
@@ -174,7 +174,7 @@ public class StashSinkTask extends SinkTask {
                 context.timeout(UNAVAILABLE_RETRY_MS);
                 throw e;
             }
-            applyBackpressure(stash.stats(), false, true);
+            applyBackpressure(stash.stats(), false);
         }
         metrics.recordWalSyncs(ledger.walSyncs());
         refetchDamage();
@@ -213,15 +213,11 @@ public class StashSinkTask extends SinkTask {
         }
     }
 
-    /**
-     * @param idle whether the poll brought nothing: a drained stash then gives back the space of a smaller amount
-     * @param stashed whether this poll's records were just stashed
-     */
-    private void applyBackpressure(StashStats stats, boolean idle, boolean stashed) {
+    /** @param idle whether the poll brought nothing: a drained stash then gives back the space of a smaller amount */
+    private void applyBackpressure(StashStats stats, boolean idle) {
         StashDisk files = stash.disk();
         Backpressure.Reading disk = new Backpressure.Reading(stats.liveBytes(), files.stashBytes(), files.freeBytes(),
             stats.drainerActive());
-        boolean wasPaused = backpressure.paused();
         apply(backpressure.check(disk, context.assignment()));
         if (backpressure.paused()) {
             // With every partition paused the consumer would wait a whole commit interval before calling put() again.
@@ -232,10 +228,6 @@ public class StashSinkTask extends SinkTask {
         // cover on its own: drained batches would keep their space.
         boolean due = backpressure.reclaimDue(disk);
         try {
-            if (backpressure.paused() && (!wasPaused || stashed)) {
-                // The records stashed until the pause go to files before the drain's deletions come: see SinkLedger#flush.
-                ledger.flush();
-            }
             if (due) {
                 ledger.reclaimDisk();
             } else {

@@ -148,26 +148,6 @@ class BackpressureTaskTest {
         assertEquals(Set.of(P0), sink.context().paused, "the filesystem is still below the floor");
     }
 
-    /**
-     * The sink flushes what it stashed until the pause (and what it stashes while paused) to files: the drain's
-     * deletions that follow then get files of their own, and giving back their space rewrites no file of the backlog
-     * ({@code StashDiskReclaimTest}). A flushed memtable leaves nothing in the WAL.
-     */
-    @Test
-    void theRecordsStashedUntilThePauseAreWrittenToFiles() throws Exception {
-        Started sink = fixture.start(null, P0, P1);
-        sink.task().put(big(P0, 2));
-        sink.task().put(big(P1, 2));
-        assertTrue(storedBytes(".log") > 4L * RECORD_BYTES, "in the WAL until the pause: " + storedBytes(".log"));
-
-        sink.task().put(big(P0, 1));
-        assertEquals(Set.of(P0, P1), sink.context().paused);
-        assertTrue(storedBytes(".log") < RECORD_BYTES, "flushed at the pause: " + storedBytes(".log"));
-
-        sink.task().put(big(P1, 1)); // fetched before the pause
-        assertTrue(storedBytes(".log") < RECORD_BYTES, "and what came after it: " + storedBytes(".log"));
-    }
-
     /** The bytes of the stash's WAL and SST files. */
     private long storedBytes() throws Exception {
         return storedBytes(".log") + storedBytes(".sst");

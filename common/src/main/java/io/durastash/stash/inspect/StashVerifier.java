@@ -3,6 +3,7 @@ package io.durastash.stash.inspect;
 import io.durastash.stash.codec.CorruptEntryException;
 import io.durastash.stash.codec.RecordBlock;
 import io.durastash.stash.codec.RecordCodec;
+import io.durastash.stash.internals.DrainedRanges;
 import io.durastash.stash.internals.Family;
 import io.durastash.stash.internals.FamilyCursor;
 import io.durastash.stash.internals.StashDb;
@@ -33,6 +34,8 @@ final class StashVerifier {
     private long batches;
     private long records;
     private long recordBytes;
+    /** Batches drained whose records wait for the next reclaim: theirs are not orphans. */
+    private DrainedRanges drained;
 
     StashVerifier(StashDb db, Supplier<List<QuarantinedEntry>> quarantine, int maxListed) {
         this.db = db;
@@ -51,6 +54,7 @@ final class StashVerifier {
         if (files != null) {
             damage(VerifyReport.Kind.STORAGE, -1, -1, "RocksDB file checksums: " + files);
         }
+        drained = DrainedRanges.load(db);
         try (Entries meta = new Entries(Family.META, StashKeys.batch(0), StashKeys.batch(nextBatchId), 8);
              Entries data = new Entries(Family.DATA, StashKeys.record(0, 0), StashKeys.record(nextBatchId, 0), 12)) {
             for (; meta.valid(); meta.advance()) {
@@ -92,6 +96,9 @@ final class StashVerifier {
             long id = StashKeys.batchId(key);
             if (id >= batchId) {
                 break;
+            }
+            if (drained.contains(id)) {
+                continue;
             }
             if (id != orphanBatch) {
                 reportOrphans(orphanBatch, orphanRecords);

@@ -41,14 +41,17 @@ public final class BatchLog {
     private final SetAside setAside;
     private final UndeliveredOffsets undelivered;
     private final LoadedMarks marks = new LoadedMarks();
+    private final DrainedRanges drained;
     /** Stands for a metadata entry that RocksDB cannot read even without its checksums. */
     private static final byte[] UNREADABLE = new byte[0];
     private final Object reservationLock = new Object();
     /** Batch ids below this are reserved durably; see {@link #reserveIds}. Guarded by the reservation lock. */
     private long reservedEnd;
 
-    public BatchLog(StashDb db, DrainQueue queue, UndeliveredOffsets undelivered, Clock clock, SetAside setAside) {
+    public BatchLog(StashDb db, DrainQueue queue, UndeliveredOffsets undelivered, Clock clock, SetAside setAside,
+                    DrainedRanges drained) {
         this.db = db;
+        this.drained = drained;
         this.queue = queue;
         this.undelivered = undelivered;
         this.clock = clock;
@@ -287,28 +290,34 @@ public final class BatchLog {
         if (acknowledged.isEmpty() && dueMarks.isEmpty()) {
             return;
         }
-        try (StashWrite write = db.newWrite()) {
-            int start = 0;
-            for (int i = 1; i <= acknowledged.size(); i++) {
-                if (i == acknowledged.size() || acknowledged.get(i) != acknowledged.get(i - 1) + 1) {
-                    deleteBatches(write, acknowledged.get(start), acknowledged.get(i - 1));
-                    start = i;
+        synchronized (drained) {
+            List<long[]> waiting = new ArrayList<>();
+            try (StashWrite write = db.newWrite()) {
+                int start = 0;
+                for (int i = 1; i <= acknowledged.size(); i++) {
+                    if (i == acknowledged.size() || acknowledged.get(i) != acknowledged.get(i - 1) + 1) {
+                        deleteBatches(write, acknowledged.get(start), acknowledged.get(i - 1), waiting);
+                        start = i;
+                    }
                 }
+                if (!acknowledged.isEmpty()) {
+                    // Keeps the stored next id past every deleted batch, so ids are never reused after a restart.
+                    write.put(Family.DEFAULT, StashKeys.NEXT_BATCH_ID, StashKeys.longValue(queue.nextBatchId()));
+                }
+                putMarks(write, dueMarks);
+                db.write("delete acknowledged batches " + acknowledged, write, false);
             }
-            if (!acknowledged.isEmpty()) {
-                // Keeps the stored next id past every deleted batch, so ids are never reused after a restart.
-                write.put(Family.DEFAULT, StashKeys.NEXT_BATCH_ID, StashKeys.longValue(queue.nextBatchId()));
-            }
-            putMarks(write, dueMarks);
-            db.write("delete acknowledged batches " + acknowledged, write, false);
+            drained.held(waiting);
         }
         undelivered.remove(acknowledged);
     }
 
-    private static void deleteBatches(StashWrite write, long first, long last) {
-        // Up to the last key batch `last` could have (no record has it), not to the next batch's first key: a file these
-        // deletions reach does not then touch the file the backlog begins with, and compacting it leaves that one alone.
-        write.deleteRange(Family.DATA, StashKeys.record(first, 0), StashKeys.lastRecord(last));
+    /** Deletes the metadata of batches {@code first} to {@code last} and their records, now or at the next reclaim. */
+    private void deleteBatches(StashWrite write, long first, long last, List<long[]> waiting) {
+        long[] range = drained.addTo(write, first, last);
+        if (range != null) {
+            waiting.add(range);
+        }
         if (first == last) {
             write.delete(Family.META, StashKeys.batch(first));
         } else {

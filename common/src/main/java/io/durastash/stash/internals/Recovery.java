@@ -23,9 +23,10 @@ public final class Recovery {
 
     /**
      * The format this DuraStash writes; it reads this one and every older one. 1: one {@code data} entry per record;
-     * 2: records packed in blocks ({@link io.durastash.stash.codec.RecordBlock}).
+     * 2: records packed in blocks ({@link io.durastash.stash.codec.RecordBlock}); 3: the records of drained batches may
+     * wait for the next reclaim ({@link DrainedRanges}), which an older DuraStash would take for batches to deliver.
      */
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 3;
 
     private final StashDb db;
     private final DrainQueue queue;

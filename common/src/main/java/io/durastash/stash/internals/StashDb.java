@@ -65,12 +65,14 @@ public final class StashDb {
     private final Set<FamilyCursor> openCursors = ConcurrentHashMap.newKeySet();
     private final String walDamage;
     private final boolean readOnly;
+    private final FlushWatch flushWatch;
     private volatile boolean closed;
     private volatile StashException hardFailure;
 
     private StashDb(Path path, RocksDB db, List<ColumnFamilyHandle> handles, List<AutoCloseable> resources,
-                    String walDamage, boolean readOnly) {
+                    String walDamage, boolean readOnly, FlushWatch flushWatch) {
         this.path = path;
+        this.flushWatch = flushWatch;
         this.walDamage = walDamage;
         this.readOnly = readOnly;
         this.db = db;
@@ -128,11 +130,14 @@ public final class StashDb {
             LRUCache cache = new LRUCache(options.memoryBytes());
             resources.add(cache);
             DBOptions dbOptions = StashDbOptions.dbOptions(path, options, cache, walRecovery, resources);
+            FlushWatch flushWatch = new FlushWatch();
+            resources.add(flushWatch);
+            dbOptions.setListeners(List.of(flushWatch));
             List<ColumnFamilyDescriptor> descriptors = StashDbOptions.descriptors(cache, resources);
             db = options.readOnly()
                 ? RocksDB.openReadOnly(dbOptions, path.toString(), descriptors, handles)
                 : RocksDB.open(dbOptions, path.toString(), descriptors, handles);
-            return new StashDb(path, db, handles, resources, walDamage, options.readOnly());
+            return new StashDb(path, db, handles, resources, walDamage, options.readOnly(), flushWatch);
         } catch (RocksDBException e) {
             release(handles, db, resources);
             throw StashFailures.openFailure(path, e);
@@ -258,6 +263,14 @@ public final class StashDb {
             db.syncWal();
             return null;
         });
+    }
+
+    /**
+     * Runs {@code action} as RocksDB begins to flush a memtable of {@code data}, on its flush thread: whatever is in
+     * that memtable is in a file once the flush is done. It must not wait for the database.
+     */
+    public void onDataFlush(Runnable action) {
+        flushWatch.onDataFlush(action);
     }
 
     /**

@@ -10,7 +10,7 @@ import java.util.TreeMap;
 /**
  * Every batch a stash holds on disk, found even through damage: the {@code meta} entries by id, read again without
  * RocksDB's checksums when a block fails them (each entry is then judged by its own checksum), and the batches whose
- * entry is lost found from their records in {@code data}. Reads, never writes.
+ * entry is lost found from their records in {@code data} (not those drained, see {@link DrainedRanges}). Reads, never writes.
  */
 public final class StoredBatches {
     private static final Logger log = LoggerFactory.getLogger(StoredBatches.class);
@@ -40,9 +40,11 @@ public final class StoredBatches {
                 db.path(), e.getMessage());
             entries = new TreeMap<>();
         }
-        // Entries lost with the damage leave records without metadata: those batches are found from them.
+        // Entries lost with the damage leave records without metadata: those batches are found from them. Drained
+        // batches leave records without metadata too, until the next reclaim deletes them.
+        DrainedRanges drained = DrainedRanges.load(db);
         for (long batchId : DataBatchIds.scan(db, idLimit(db))) {
-            if (!entries.containsKey(batchId)) {
+            if (!entries.containsKey(batchId) && !drained.contains(batchId)) {
                 entries.put(batchId, readable(db, batchId));
             }
         }

@@ -59,7 +59,7 @@ class BatchIdReservationTest {
         HeldQueue queue = new HeldQueue(clock);
         StashDb db = StashDb.open(dir, StashOptions.defaults());
         try {
-            BatchLog log = new BatchLog(db, queue, new UndeliveredOffsets(), clock, null);
+            BatchLog log = new BatchLog(db, queue, new UndeliveredOffsets(), clock, null, DrainedRanges.load(db));
             try (StashWrite write = db.newWrite()) {
                 write.put(Family.DEFAULT, StashKeys.IDS_RESERVED, StashKeys.longValue(RESERVED_END));
                 db.write("reserve the test's ids", write, true);

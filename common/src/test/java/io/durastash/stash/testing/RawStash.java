@@ -210,6 +210,14 @@ public final class RawStash implements AutoCloseable {
         return sstFiles(directory, Family.DATA);
     }
 
+    /**
+     * The complete SST files that hold records, in the order they were written, of a stash open elsewhere in this
+     * process: a file RocksDB is writing or deleting meanwhile is left out.
+     */
+    public static List<Path> recordSstFilesOfOpenStash(Path directory) {
+        return sstFiles(directory, Family.DATA, true);
+    }
+
     /** The SST files of a closed stash that hold batch metadata, as {@link #sstFiles(Path, Family)} finds them. */
     public static List<Path> metadataSstFiles(Path directory) {
         return sstFiles(directory, Family.META);
@@ -240,6 +248,10 @@ public final class RawStash implements AutoCloseable {
      * properties name: without opening the stash, which would replay its write-ahead log into new files.
      */
     public static List<Path> sstFiles(Path directory, Family family) {
+        return sstFiles(directory, family, false);
+    }
+
+    private static List<Path> sstFiles(Path directory, Family family, boolean skipUnreadable) {
         List<Path> files = new ArrayList<>();
         RocksDB.loadLibrary();
         try (Stream<Path> listed = Files.list(directory); Options options = new Options()) {
@@ -249,6 +261,10 @@ public final class RawStash implements AutoCloseable {
                     String name = new String(reader.getTableProperties().getColumnFamilyName(), StandardCharsets.UTF_8);
                     if (name.equals(family.columnFamily())) {
                         files.add(file);
+                    }
+                } catch (RocksDBException e) {
+                    if (!skipUnreadable) {
+                        throw e;
                     }
                 }
             }
