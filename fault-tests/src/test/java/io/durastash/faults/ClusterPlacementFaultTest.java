@@ -58,11 +58,14 @@ class ClusterPlacementFaultTest {
             awaitSpread(stack, pair, report, "cold start", started);
 
             for (WorkerProcess worker : workers) {
-                worker.stop();
+                long stopping = System.nanoTime();
+                boolean clean = worker.stop();
+                double stopSeconds = (System.nanoTime() - stopping) / 1e9;
                 worker.start();
                 stack.connectors().awaitRunning(pair.sink().name(), ClusterChurn.WORKERS, Connectors.START);
                 stack.connectors().awaitRunning(pair.source().name(), ClusterChurn.WORKERS, Connectors.START);
-                report.line("%s restarted cleanly", worker.name());
+                report.line("%s restarted: %s in %.1f s", worker.name(),
+                    clean ? "stopped cleanly" : "did not stop in time and was killed", stopSeconds);
             }
             awaitSpread(stack, pair, report, "rolling start", System.nanoTime());
         }
