@@ -14,6 +14,7 @@ import java.util.stream.Stream;
  */
 final class StashGaugeReader {
     static final String LIVE_BYTES = "stash-live-bytes";
+    static final String STASHED_RECORDS = "put-record-total";
 
     private final WorkerMetrics metrics = WorkerMetrics.inThisJvm();
     private final String connector;
@@ -31,6 +32,14 @@ final class StashGaugeReader {
         } catch (IllegalStateException notRegisteredYet) {
             return -1;
         }
+    }
+
+    /**
+     * The records the sink's tasks have written to the stash ({@code put-record-total}, summed over its tasks); -1 while
+     * the metrics cannot be read.
+     */
+    long stashedRecords() {
+        return (long) metrics.sum(WorkerMetrics.pluginMetrics(connector), STASHED_RECORDS);
     }
 
     /** The JMX name the gauge is read from. */
