@@ -202,6 +202,7 @@ public class StashSourceTask extends SourceTask {
         private boolean commitAsked;
         /** The bytes the records take in the stash: {@code poll.max.bytes} bounds them. */
         private long bytes;
+        private final long maxBytes = config.pollMaxBytes();
         /** Whether the last record emitted was not the last of its batch. */
         boolean inBatch;
 
@@ -238,7 +239,7 @@ public class StashSourceTask extends SourceTask {
         /** Past {@code poll.max.bytes}; never within a batch that Connect's transaction must hold whole. */
         @Override
         public boolean full() {
-            return bytes >= config.pollMaxBytes() && !(transactions != null && inBatch);
+            return bytes >= maxBytes && !(transactions != null && inBatch);
         }
 
         @Override
