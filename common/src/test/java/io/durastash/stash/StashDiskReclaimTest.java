@@ -161,9 +161,7 @@ class StashDiskReclaimTest {
 
     /** A stash whose first batches are in SST files (its reopen replays the WAL into them) and the next in the WAL. */
     private Stash withBatchesInFilesAndWal() {
-        try (Stash stash = Stash.open(dir, StashOptions.defaults())) {
-            append(stash, 0);
-        }
+        inFiles(0);
         Stash stash = Stash.open(dir, StashOptions.defaults());
         append(stash, BATCHES);
         return stash;

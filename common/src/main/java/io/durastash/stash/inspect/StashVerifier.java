@@ -35,12 +35,13 @@ final class StashVerifier {
     private long records;
     private long recordBytes;
     /** Batches drained whose records wait for the next reclaim: theirs are not orphans. */
-    private DrainedRanges drained;
+    private final DrainedRanges drained;
 
     StashVerifier(StashDb db, Supplier<List<QuarantinedEntry>> quarantine, int maxListed) {
         this.db = db;
         this.quarantine = quarantine;
         this.maxListed = maxListed;
+        this.drained = DrainedRanges.load(db);
     }
 
     VerifyReport verify(long nextBatchId) {
@@ -54,7 +55,6 @@ final class StashVerifier {
         if (files != null) {
             damage(VerifyReport.Kind.STORAGE, -1, -1, "RocksDB file checksums: " + files);
         }
-        drained = DrainedRanges.load(db);
         try (Entries meta = new Entries(Family.META, StashKeys.batch(0), StashKeys.batch(nextBatchId), 8);
              Entries data = new Entries(Family.DATA, StashKeys.record(0, 0), StashKeys.record(nextBatchId, 0), 12)) {
             for (; meta.valid(); meta.advance()) {

@@ -92,12 +92,17 @@ public final class BatchStream implements AutoCloseable {
      * handed out: 0 when no batch is loadable, when the gate makes the next record wait (see {@link #waiting()}), or
      * once {@code stopping} turned true.
      */
+    /** Whether a call that handed out {@code emitted} records takes another: each call hands out at least one. */
+    private static boolean roomFor(int emitted, int maxRecords, RecordEmitter emitter) {
+        return emitted < maxRecords && !(emitted > 0 && emitter.full());
+    }
+
     public int next(int maxRecords, RecordEmitter emitter, BooleanSupplier stopping) {
         int emitted = 0;
         waiting = false;
         DeliveryGate gate = this.gate.get();
         RestashMarks restashes = this.restashes.get();
-        while (emitted < maxRecords && !(emitted > 0 && emitter.full()) && !stopping.getAsBoolean() && !waiting) {
+        while (roomFor(emitted, maxRecords, emitter) && !stopping.getAsBoolean() && !waiting) {
             if (current != null && reader == null) {
                 reader = readers.open(current, nextIndex); // the stash reopened: the batch goes on where it was
             }
@@ -109,7 +114,7 @@ public final class BatchStream implements AutoCloseable {
             }
             int fromBatch = 0;
             boolean end = false;
-            while (emitted < maxRecords && !(emitted > 0 && emitter.full())) {
+            while (roomFor(emitted, maxRecords, emitter)) {
                 BatchRecord record = nextRecord();
                 if (record == null) {
                     end = true; // nothing (left) to read: every remaining record was set aside or skipped

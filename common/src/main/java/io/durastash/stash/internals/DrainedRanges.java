@@ -2,7 +2,6 @@ package io.durastash.stash.internals;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -100,12 +99,11 @@ public final class DrainedRanges {
             return false;
         }
         try (StashWrite write = db.newWrite()) {
-            List<Long> firsts = new ArrayList<>(waiting.keySet());
             waiting.forEach((first, last) -> {
                 deleteRecords(write, first, last);
                 write.delete(Family.DEFAULT, key(first));
             });
-            db.write("delete the records of " + firsts.size() + " ranges of drained batches", write, false);
+            db.write("delete the records of " + waiting.size() + " ranges of drained batches", write, false);
         }
         waiting.clear();
         return true;
