@@ -64,6 +64,35 @@ class StashCorruptionTest {
         }
     }
 
+    /**
+     * A batch whose metadata is lost and whose first records are damaged: no entry knows those records' offsets, so the
+     * batch rebuilt from the rest reaches back to just after the batch before it, and its partition is fetched again
+     * from there. Taking the first offset that could be read, as before, lost the records below it.
+     */
+    @Test
+    void aBatchRebuiltWithoutItsFirstRecordsReachesBackToTheBatchBeforeIt() throws Exception {
+        long batchId;
+        try (Stash stash = openStash()) {
+            records.appendBatch(stash, "t", 0, 0, 5);
+            batchId = records.appendBatch(stash, "t", 0, 5, 5).id();
+        }
+        try (RawStash raw = new RawStash(dir)) {
+            raw.delete(Family.META, StashKeys.batch(batchId));
+            raw.flipRecordBit(batchId, 0);
+            raw.flipRecordBit(batchId, 1);
+        }
+
+        try (Stash stash = openStash()) {
+            TestDrainer drainer = TestDrainer.active(stash);
+            List<TestDrainer.Emitted> emitted = drainer.drainAll();
+            assertEquals(List.of("value-0", "value-1", "value-2", "value-3", "value-4"), TestDrainer.values(emitted),
+                "the batch before, whole; the damaged batch's partition is fetched again from its first record");
+            assertEquals(List.of(new OffsetRange("t", 0, 5, 9)), stash.ledger(TestRecords.SINK).refetch(new TopicPartition("t", 0)),
+                "from just after the batch before, not from offset 7, the first that could be read");
+            drainer.acknowledge(emitted);
+        }
+    }
+
     @Test
     void aPartitionStashedAgainAfterDamageFlowsInOrderFromTheNewBatchesAndSoAfterARestart() throws Exception {
         TopicPartition t0 = new TopicPartition("t", 0);

@@ -14,7 +14,6 @@ import io.durastash.stash.model.QuarantinedEntry;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -55,8 +54,10 @@ final class StashVerifier {
         if (files != null) {
             damage(VerifyReport.Kind.STORAGE, -1, -1, "RocksDB file checksums: " + files);
         }
-        try (Entries meta = new Entries(Family.META, StashKeys.batch(0), StashKeys.batch(nextBatchId), 8);
-             Entries data = new Entries(Family.DATA, StashKeys.record(0, 0), StashKeys.record(nextBatchId, 0), 12)) {
+        try (Entries meta = new Entries(Family.META, StashKeys.batch(0), StashKeys.batch(nextBatchId),
+            StashKeys.BATCH_KEY_BYTES);
+             Entries data = new Entries(Family.DATA, StashKeys.record(0, 0), StashKeys.record(nextBatchId, 0),
+                 StashKeys.RECORD_KEY_BYTES)) {
             for (; meta.valid(); meta.advance()) {
                 byte[] key = meta.key();
                 if (key.length != 8) {
@@ -174,25 +175,20 @@ final class StashVerifier {
 
     /**
      * A family's entries in key order, read a chunk at a time and looked at one at a time, so that two can be merged.
-     * Damage in RocksDB's files is reported (naming the file, as RocksDB does) and stepped over: the entries after it
-     * are read again without RocksDB's checksums, for their own to judge, and what cannot be read even so is skipped a
-     * batch at a time.
+     * Damage in RocksDB's files is reported (naming the file, as RocksDB does) and stepped over, never parsed.
      */
     private final class Entries implements AutoCloseable {
         private static final int CHUNK = 256;
         private final Family family;
-        private final byte[] upper;
-        private final int batchKeyLength;
+        private final int keyLength;
         private final ArrayDeque<byte[][]> chunk = new ArrayDeque<>(CHUNK);
-        private FamilyCursor cursor;
-        private boolean verified = true;
+        private final FamilyCursor cursor;
         private byte[] lastKey;
 
-        Entries(Family family, byte[] lower, byte[] upper, int batchKeyLength) {
+        Entries(Family family, byte[] lower, byte[] upper, int keyLength) {
             this.family = family;
-            this.upper = upper;
-            this.batchKeyLength = batchKeyLength;
-            this.cursor = db.cursor(family, lower, upper, false, 1024 * 1024, true);
+            this.keyLength = keyLength;
+            this.cursor = db.cursor(family, lower, upper, false, 1024 * 1024);
         }
 
         boolean valid() {
@@ -208,29 +204,19 @@ final class StashVerifier {
                     if (!StashFailures.isCorruption(e)) {
                         throw e;
                     }
-                    damage(VerifyReport.Kind.STORAGE, lastKey == null ? -1 : StashKeys.batchId(lastKey), -1,
-                        family.columnFamily() + ": " + e.getMessage());
-                    stepOver();
-                    if (!chunk.isEmpty()) {
-                        return true;
-                    }
+                    stepOver(e.getMessage());
                 }
             }
             return true;
         }
 
-        /** Reopens the cursor past the last entry read: unverified first, then a batch further each time it fails. */
-        private void stepOver() {
-            cursor.close();
-            byte[] from = lastKey == null ? null : successor(lastKey);
-            if (verified) {
-                verified = false;
-                cursor = db.cursor(family, from, upper, false, 0, false);
-                return;
-            }
-            long batch = lastKey == null ? 0 : StashKeys.batchId(lastKey);
-            lastKey = batchKeyLength == 8 ? StashKeys.batch(batch + 1) : StashKeys.record(batch + 1, 0);
-            cursor = db.cursor(family, lastKey, upper, false, 0, false);
+        /** Reports the damaged block past the last entry read, and moves past it. */
+        private void stepOver(String reason) {
+            byte[] to = cursor.stepOverDamage(keyLength);
+            damage(VerifyReport.Kind.STORAGE, lastKey == null ? -1 : StashKeys.batchId(lastKey), -1,
+                family.columnFamily() + ": the entries after " + (lastKey == null ? "its start" : "batch "
+                + StashKeys.batchId(lastKey)) + " up to " + (to == null ? "its end" : "batch " + StashKeys.batchId(to))
+                + " are in a damaged block: " + reason);
         }
 
         byte[] key() {
@@ -249,10 +235,5 @@ final class StashVerifier {
         public void close() {
             cursor.close();
         }
-    }
-
-    /** The smallest key after {@code key}. */
-    private static byte[] successor(byte[] key) {
-        return Arrays.copyOf(key, key.length + 1);
     }
 }

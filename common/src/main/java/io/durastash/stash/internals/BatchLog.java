@@ -42,7 +42,7 @@ public final class BatchLog {
     private final UndeliveredOffsets undelivered;
     private final LoadedMarks marks = new LoadedMarks();
     private final DrainedRanges drained;
-    /** Stands for a metadata entry that RocksDB cannot read even without its checksums. */
+    /** Stands for a metadata entry in a block of RocksDB's files whose checksum fails. */
     private static final byte[] UNREADABLE = new byte[0];
     private final Object reservationLock = new Object();
     /** Batch ids below this are reserved durably; see {@link #reserveIds}. Guarded by the reservation lock. */
@@ -239,20 +239,12 @@ public final class BatchLog {
     }
 
     /**
-     * One metadata entry: null when there is none; read without RocksDB's checksums when its block is damaged, for
-     * the entry's own checksum to judge; {@link #UNREADABLE} when it cannot be read even so.
+     * One metadata entry: null when there is none; {@link #UNREADABLE} when it is in a block of RocksDB's files whose
+     * checksum fails (never parsed: the batch is rebuilt from its records).
      */
     private byte[] readOne(long batchId, byte[] key) {
         try {
             return db.get("claim batch " + batchId, Family.META, key);
-        } catch (RuntimeException e) {
-            if (!StashFailures.isCorruption(e)) {
-                throw e;
-            }
-        }
-        try {
-            byte[] value = db.getUnverified("claim batch " + batchId, Family.META, key);
-            return value == null ? UNREADABLE : value;
         } catch (RuntimeException e) {
             if (!StashFailures.isCorruption(e)) {
                 throw e;
@@ -264,7 +256,7 @@ public final class BatchLog {
     /** The batch rebuilt from its records after its metadata proved damaged; null when none of it survives. */
     private BatchMetadata rebuilt(long batchId, byte[] damaged, String reason) {
         undelivered.remove(List.of(batchId));
-        BatchMetadata rebuilt = MetadataRebuild.rebuild(db, setAside, clock, batchId, damaged, reason);
+        BatchMetadata rebuilt = MetadataRebuild.rebuild(db, setAside, clock, undelivered, batchId, damaged, reason);
         if (rebuilt != null) {
             undelivered.add(rebuilt);
         }

@@ -5,6 +5,8 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
 
+import java.math.BigInteger;
+import java.util.Arrays;
 import java.util.concurrent.locks.Lock;
 
 /**
@@ -20,21 +22,38 @@ public final class FamilyCursor implements AutoCloseable {
         void visit(byte[] key, byte[] value);
     }
 
+    /**
+     * Hears of a damaged block stepped over: it held the keys after {@code after} (null: from the range's start) up to
+     * {@code to} (exclusive; null: the range's end).
+     */
+    @FunctionalInterface
+    public interface DamageListener {
+        void steppedOver(byte[] after, byte[] to, String damage);
+    }
+
     private static final int CHUNK = 1024;
 
     private final StashDb db;
+    private final byte[] lowerKey;
+    private final byte[] upperKey;
     private final Slice lower;
     private final Slice upper;
     private final ReadOptions readOptions;
-    private final RocksIterator iterator;
+    private final StashDb.IteratorFactory iterators;
+    private RocksIterator iterator;
     private boolean closed;
+    /** Set when nothing past damage could be read: the cursor reads as at its end. */
+    private boolean exhausted;
+    private byte[] lastRead;
 
     FamilyCursor(StashDb db, byte[] lower, byte[] upper, boolean fillCache, long readaheadBytes,
-                 boolean verifyChecksums, StashDb.IteratorFactory iterators) {
+                 StashDb.IteratorFactory iterators) {
         this.db = db;
+        this.lowerKey = lower;
+        this.upperKey = upper;
         this.lower = lower == null ? null : new Slice(lower);
         this.upper = upper == null ? null : new Slice(upper);
-        ReadOptions options = new ReadOptions().setFillCache(fillCache).setVerifyChecksums(verifyChecksums);
+        ReadOptions options = new ReadOptions().setFillCache(fillCache);
         if (this.lower != null) {
             options.setIterateLowerBound(this.lower);
         }
@@ -45,6 +64,7 @@ public final class FamilyCursor implements AutoCloseable {
             options.setReadaheadSize(readaheadBytes);
         }
         this.readOptions = options;
+        this.iterators = iterators;
         this.iterator = iterators.open(options);
         this.iterator.seekToFirst();
     }
@@ -63,15 +83,16 @@ public final class FamilyCursor implements AutoCloseable {
                 checkOpen();
                 int visited = 0;
                 long bytes = 0;
-                while (visited < maxEntries && bytes < maxBytes && iterator.isValid()) {
+                while (!exhausted && visited < maxEntries && bytes < maxBytes && iterator.isValid()) {
                     byte[] key = iterator.key();
                     byte[] value = iterator.value();
                     iterator.next();
+                    lastRead = key;
                     visitor.visit(key, value);
                     visited++;
                     bytes += value.length;
                 }
-                if (!iterator.isValid()) {
+                if (!exhausted && !iterator.isValid()) {
                     iterator.status();
                 }
                 return visited;
@@ -89,6 +110,29 @@ public final class FamilyCursor implements AutoCloseable {
         do {
             visited = read(CHUNK, Long.MAX_VALUE, visitor);
         } while (visited > 0);
+    }
+
+    /**
+     * Visits every entry left that can be read, stepping over each damaged block ({@link #stepOverDamage}) and telling
+     * {@code onDamage} of it. The step reads keys as {@code keyWidth} bytes long.
+     */
+    public void forEachReadable(int keyWidth, Visitor visitor, DamageListener onDamage) {
+        while (true) {
+            try {
+                forEachRemaining(visitor);
+                return;
+            } catch (RuntimeException e) {
+                if (!StashFailures.isCorruption(e)) {
+                    throw e;
+                }
+                byte[] after = lastRead;
+                byte[] to = stepOverDamage(keyWidth);
+                onDamage.steppedOver(after, to, e.getMessage());
+                if (to == null) {
+                    return;
+                }
+            }
+        }
     }
 
     /**
@@ -114,24 +158,78 @@ public final class FamilyCursor implements AutoCloseable {
         }
     }
 
-    /** The key of the next entry to read; null at the end of the range. */
-    public byte[] nextKey() {
+    /**
+     * After a read failed on damage: moves past the damaged block that follows the last entry read (or the range's
+     * start) and returns the first key after it, or null when nothing readable follows in the range (the cursor then
+     * reads as at its end). The block is found without parsing it: a seek with RocksDB's checksums on fails for the
+     * keys it holds and succeeds past them, so a binary search over the keys {@code keyWidth} bytes long, read as
+     * unsigned numbers, finds its end in at most that many bits of seeks. Each seek is a new iterator's: one that has
+     * failed may answer a later seek from what it held before.
+     *
+     * @throws io.durastash.stash.model.StashException when a seek fails otherwise than on damage
+     */
+    public byte[] stepOverDamage(int keyWidth) {
         Lock readLock = db.readLock();
         readLock.lock();
         try {
             synchronized (this) {
                 checkOpen();
-                if (iterator.isValid()) {
-                    return iterator.key();
+                // The range's end counts as readable without a seek: RocksDB does not seek at or past an upper bound.
+                BigInteger end = upperKey != null && upperKey.length == keyWidth ? new BigInteger(1, upperKey)
+                    : BigInteger.ONE.shiftLeft(8 * keyWidth);
+                BigInteger damaged = lastRead != null
+                    ? new BigInteger(1, Arrays.copyOf(lastRead, keyWidth)).add(BigInteger.ONE)
+                    : lowerKey != null ? new BigInteger(1, Arrays.copyOf(lowerKey, keyWidth)) : BigInteger.ZERO;
+                BigInteger readable = end;
+                if (damaged.compareTo(end) < 0 && seeksCleanly(key(damaged, keyWidth))) {
+                    readable = damaged;
                 }
-                iterator.status();
-                return null;
+                while (readable.subtract(damaged).compareTo(BigInteger.ONE) > 0) {
+                    BigInteger middle = damaged.add(readable).shiftRight(1);
+                    if (seeksCleanly(key(middle, keyWidth))) {
+                        readable = middle;
+                    } else {
+                        damaged = middle;
+                    }
+                }
+                iterator.close();
+                iterator = iterators.open(readOptions);
+                if (readable.compareTo(end) >= 0) {
+                    exhausted = true;
+                    return null;
+                }
+                iterator.seek(key(readable, keyWidth));
+                return iterator.isValid() ? iterator.key() : null;
             }
         } catch (RocksDBException e) {
             throw db.failure("read the stash", e);
         } finally {
             readLock.unlock();
         }
+    }
+
+    /** Whether a seek to {@code key} reads no damaged block, asked of a new iterator. */
+    private boolean seeksCleanly(byte[] key) throws RocksDBException {
+        try (RocksIterator probe = iterators.open(readOptions)) {
+            probe.seek(key);
+            if (!probe.isValid()) {
+                probe.status();
+            }
+            return true;
+        } catch (RocksDBException e) {
+            if (StashFailures.isCorruption(e)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private static byte[] key(BigInteger number, int width) {
+        byte[] bytes = number.toByteArray();
+        byte[] key = new byte[width];
+        int length = Math.min(bytes.length, width);
+        System.arraycopy(bytes, bytes.length - length, key, width - length, length);
+        return key;
     }
 
     private void checkOpen() {

@@ -13,10 +13,9 @@ import java.util.NoSuchElementException;
  * say what a stored record becomes. Not thread-safe; closing it from another thread is safe.
  *
  * <p>Damage does not end the batch. A block whose bytes cannot be framed is reported as unreadable from its first
- * unframed record up to the next entry. Damage in RocksDB's own files (a block whose checksum fails) makes the rest
- * of the batch be read again without RocksDB's verification, so that the entries' own checksums judge them, and what
- * cannot be read even so (a file block that does not decode) is stepped over, up to the next entry that can be read,
- * and reported as unreadable.
+ * unframed record up to the next entry. Damage in RocksDB's own files (a block whose checksum fails) is stepped over
+ * ({@link FamilyCursor#stepOverDamage}), and the records from the last entry read up to the next entry that can be read
+ * are reported as unreadable.
  *
  * @param <T> what each stored record is turned into (or nothing, when it is set aside)
  */
@@ -32,11 +31,12 @@ public abstract class RecordReadAhead<T> implements Iterator<T>, AutoCloseable {
     private final ArrayDeque<T> ahead = new ArrayDeque<>();
     private final RecordBlock.Visitor handOut = this::handOut;
     private FamilyCursor cursor;
-    private boolean verified = true;
     /** Past the last entry read: where a read after damage goes on. */
     private int nextIndex;
-    private boolean entryRead;
-    /** The first record of an entry that could not be framed, until the next entry shows where the damage ends. */
+    /**
+     * The first record of damage (an entry that could not be framed, a damaged block of RocksDB's files), until the
+     * next entry shows where it ends.
+     */
     private int damagedFrom = -1;
     private String damage;
     private boolean end;
@@ -56,15 +56,27 @@ public abstract class RecordReadAhead<T> implements Iterator<T>, AutoCloseable {
     }
 
     private FamilyCursor open(int index) {
-        return db.cursor(Family.DATA, StashKeys.record(batchId, index), StashKeys.record(batchId + 1, 0), false, 0,
-            verified);
+        return db.cursor(Family.DATA, StashKeys.record(batchId, index), StashKeys.record(batchId + 1, 0), false, 0);
     }
 
-    /** A cursor from the entry that holds record {@code index}. */
+    /**
+     * A cursor from the entry that holds record {@code index}; from {@code index} itself when that entry's block is
+     * damaged (the records from {@code index} up to the next entry read are then reported as unreadable).
+     */
     private FamilyCursor openAtOrBefore(int index) {
         FamilyCursor opened = open(0);
         if (index > 0) {
-            opened.seekAtOrBefore(StashKeys.record(batchId, index));
+            try {
+                opened.seekAtOrBefore(StashKeys.record(batchId, index));
+            } catch (RuntimeException e) {
+                opened.close();
+                if (!StashFailures.isCorruption(e)) {
+                    throw e;
+                }
+                damagedFrom = index;
+                damage = e.getMessage();
+                return open(index);
+            }
         }
         return opened;
     }
@@ -104,7 +116,6 @@ public abstract class RecordReadAhead<T> implements Iterator<T>, AutoCloseable {
     private void entry(byte[] key, byte[] value) {
         int first = StashKeys.recordIndex(key);
         damageEndsAt(first);
-        entryRead = true;
         nextIndex = first + 1;
         try {
             nextIndex = first + RecordBlock.read(first, value, handOut);
@@ -138,48 +149,13 @@ public abstract class RecordReadAhead<T> implements Iterator<T>, AutoCloseable {
         }
     }
 
-    /**
-     * After damage in RocksDB's files past the last entry read: reads on without RocksDB's verification; if even
-     * that fails, steps over indexes until an entry can be read, or the batch ends.
-     */
+    /** After damage in RocksDB's files past the last entry read: steps over it, to the next entry that can be read. */
     private void stepOver(String reason) {
-        cursor.close();
-        if (verified) {
-            verified = false;
-            cursor = entryRead ? open(nextIndex) : openAtOrBefore(nextIndex);
-            return;
-        }
         if (damagedFrom < 0) {
             damagedFrom = Math.max(nextIndex, fromIndex);
             damage = reason;
         }
-        for (int next = nextIndex + 1; next < endIndex; next++) {
-            FamilyCursor probe = open(next);
-            byte[] key = readableKey(probe);
-            if (key != null) {
-                cursor = probe;
-                nextIndex = key.length == 0 ? endIndex : StashKeys.recordIndex(key);
-                entryRead = true;
-                return; // the next entry, or the batch's end, reports the damage
-            }
-            probe.close();
-        }
-        damageEndsAt(endIndex);
-        cursor = open(endIndex);
-        end = true;
-    }
-
-    /** The next key of {@code probe}; empty at the end of the batch; null when the probe runs into damage. */
-    private static byte[] readableKey(FamilyCursor probe) {
-        try {
-            byte[] key = probe.nextKey();
-            return key == null ? new byte[0] : key;
-        } catch (RuntimeException e) {
-            if (!StashFailures.isCorruption(e)) {
-                throw e;
-            }
-            return null;
-        }
+        cursor.stepOverDamage(StashKeys.RECORD_KEY_BYTES); // the next entry, or the end, reports the damage
     }
 
     @Override

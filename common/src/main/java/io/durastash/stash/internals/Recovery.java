@@ -160,6 +160,6 @@ public final class Recovery {
                 + "stash was opened for inspection", db.path(), batchId, damage);
             return null;
         }
-        return MetadataRebuild.rebuild(db, setAside, clock, batchId, bytes, damage);
+        return MetadataRebuild.rebuild(db, setAside, clock, undelivered, batchId, bytes, damage);
     }
 }

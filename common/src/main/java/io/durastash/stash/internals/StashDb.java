@@ -212,15 +212,6 @@ public final class StashDb {
         return call(what, () -> db.get(families.get(family), key));
     }
 
-    /** The value under {@code key} read without RocksDB's block checksum (after damage), or null. */
-    public byte[] getUnverified(String what, Family family, byte[] key) {
-        return call(what, () -> {
-            try (ReadOptions options = new ReadOptions().setVerifyChecksums(false)) {
-                return db.get(families.get(family), options, key);
-            }
-        });
-    }
-
     /** The values under {@code keys} of one family, in their order (null where there is none). */
     public List<byte[]> multiGet(String what, Family family, List<byte[]> keys) {
         List<ColumnFamilyHandle> columns = new ArrayList<>(keys.size());
@@ -325,17 +316,8 @@ public final class StashDb {
      * @param fillCache whether the blocks read may fill the block cache (false for what is read once)
      */
     public FamilyCursor cursor(Family family, byte[] lower, byte[] upper, boolean fillCache, long readaheadBytes) {
-        return cursor(family, lower, upper, fillCache, readaheadBytes, true);
-    }
-
-    /**
-     * A cursor as {@link #cursor(Family, byte[], byte[], boolean, long)}; with {@code verifyChecksums} false it reads
-     * blocks whose RocksDB checksum fails as they are, for the entries' own checksums to judge (after damage).
-     */
-    public FamilyCursor cursor(Family family, byte[] lower, byte[] upper, boolean fillCache, long readaheadBytes,
-                               boolean verifyChecksums) {
         return call("read " + family.columnFamily(), () -> {
-            FamilyCursor cursor = new FamilyCursor(this, lower, upper, fillCache, readaheadBytes, verifyChecksums,
+            FamilyCursor cursor = new FamilyCursor(this, lower, upper, fillCache, readaheadBytes,
                 options -> db.newIterator(families.get(family), options));
             openCursors.add(cursor);
             return cursor;

@@ -23,8 +23,13 @@ public final class StashKeys {
     private StashKeys() {
     }
 
+    /** The length of a batch's key in {@code meta}. */
+    public static final int BATCH_KEY_BYTES = 8;
+    /** The length of a record's key in {@code data}: its batch's key, then its index. */
+    public static final int RECORD_KEY_BYTES = 12;
+
     public static byte[] batch(long batchId) {
-        return ByteBuffer.allocate(8).putLong(batchId).array();
+        return ByteBuffer.allocate(BATCH_KEY_BYTES).putLong(batchId).array();
     }
 
     public static long batchId(byte[] key) {
@@ -32,7 +37,7 @@ public final class StashKeys {
     }
 
     public static byte[] record(long batchId, int index) {
-        return ByteBuffer.allocate(12).putLong(batchId).putInt(index).array();
+        return ByteBuffer.allocate(RECORD_KEY_BYTES).putLong(batchId).putInt(index).array();
     }
 
     /** The greatest key a record of batch {@code batchId} can have: the key just below the next batch's. */

@@ -106,6 +106,13 @@ public final class UndeliveredOffsets {
         return lowest == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(lowest);
     }
 
+    /** The last offset of {@code partition} in the nearest live batch before {@code batchId}; empty when none has it. */
+    public synchronized OptionalLong lastBefore(TopicPartition partition, long batchId) {
+        Ranges ranges = partitions.get(partition);
+        Map.Entry<Long, long[]> before = ranges == null ? null : ranges.byBatch.lowerEntry(batchId);
+        return before == null ? OptionalLong.empty() : OptionalLong.of(before.getValue()[1]);
+    }
+
     /** Holds the watermark below a range whose records were lost to damage, until they are stashed again. */
     synchronized void hold(TopicPartition partition, long first, long last) {
         holds.computeIfAbsent(partition, p -> new TreeMap<>()).merge(first, last, Math::max);

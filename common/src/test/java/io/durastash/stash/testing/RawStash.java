@@ -286,6 +286,16 @@ public final class RawStash implements AutoCloseable {
         }
     }
 
+    /** The bytes of an SST file's data blocks, which come first in it (its index and properties follow). */
+    public static long dataBlockBytes(Path file) {
+        try (Options options = new Options(); SstFileReader reader = new SstFileReader(options)) {
+            reader.open(file.toString());
+            return reader.getTableProperties().getDataSize();
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("cannot read the properties of " + file, e);
+        }
+    }
+
     /** Flips the bits of {@code length} bytes of {@code file} from {@code position}, as bit rot would. */
     public static void damage(Path file, long position, int length) {
         try {
