@@ -2,6 +2,7 @@ package io.durastash.stash;
 
 import io.durastash.stash.inspect.VerifyReport;
 import io.durastash.stash.internals.Family;
+import io.durastash.stash.model.StashException;
 import io.durastash.stash.model.StashOptions;
 import io.durastash.stash.model.QuarantinedEntry;
 import io.durastash.stash.testing.RawStash;
@@ -21,6 +22,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -200,6 +202,24 @@ class StashFileDamageTest {
             swept++;
         }
         assertTrue(swept >= SWEEP_PLACES, "swept " + swept + " places in " + blocks + " bytes of blocks");
+    }
+
+    /**
+     * Damage past the data blocks, where RocksDB keeps a file's index and footer, fails the open, which the stash cannot
+     * step over: the error names the file and the fix, the directory is left as it was, and it is not taken for
+     * damage in the write-ahead log.
+     */
+    @Test
+    void aDamagedFileIndexFailsTheOpenNamingTheFileAndTheFix() throws Exception {
+        Path file = stashInFiles(dir, Family.META);
+        RawStash.damage(file, Files.size(file) - 80, 8);
+        byte[] damaged = Files.readAllBytes(file);
+
+        StashException failure = assertThrows(StashException.class, () -> Stash.open(dir, StashOptions.defaults()));
+        assertTrue(failure.getMessage().contains(file.getFileName().toString()), failure.getMessage());
+        assertTrue(failure.getMessage().contains("mv " + dir + " " + dir + ".damaged"), failure.getMessage());
+        assertTrue(java.util.Arrays.equals(damaged, Files.readAllBytes(file)), "the file is left as it was");
+        assertFalse(failure.getMessage().contains("write-ahead log"), "not taken for damage in the WAL: " + failure);
     }
 
     /**

@@ -102,7 +102,7 @@ public final class StashDb {
         try {
             return open(path, options, WALRecoveryMode.TolerateCorruptedTailRecords, null);
         } catch (StashException e) {
-            if (!StashFailures.isCorruption(e)) {
+            if (!StashFailures.isCorruption(e) || StashFailures.isDamagedTable(e)) {
                 throw e;
             }
             // Damage in the WAL, not a record cut short by a crash: keep everything written before it.

@@ -6,9 +6,14 @@ import org.rocksdb.Status;
 
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Turns RocksDB's errors into {@link StashException}s that name the stash, what failed and what to do. */
 public final class StashFailures {
+    /** A table file that RocksDB names in a corruption it met while opening. */
+    private static final Pattern DAMAGED_TABLE = Pattern.compile("(\\S+\\.sst)\\b");
+
     private StashFailures() {
     }
 
@@ -77,6 +82,12 @@ public final class StashFailures {
         return new StashException("Could not " + what + " at " + path + ": " + e.getMessage(), e);
     }
 
+    /** Whether the stash's open failed on a damaged table file, not on its write-ahead log. */
+    static boolean isDamagedTable(StashException failure) {
+        return failure.getCause() instanceof RocksDBException cause && isCorruption(cause.getStatus())
+            && DAMAGED_TABLE.matcher(String.valueOf(cause.getMessage())).find();
+    }
+
     static StashException openFailure(Path path, RocksDBException e) {
         String message = String.valueOf(e.getMessage());
         if (message.contains("lock hold by current process")) {
@@ -85,6 +96,16 @@ public final class StashFailures {
         }
         if (message.contains("LOCK") || message.toLowerCase().contains("lock file")) {
             return DirectoryLock.lockedByAnotherProcess(path, e);
+        }
+        Matcher table = DAMAGED_TABLE.matcher(message);
+        if (isCorruption(e.getStatus()) && table.find()) {
+            return new StashException("The stash at " + path + " cannot open: RocksDB's file " + table.group(1) + " is "
+                + "damaged where RocksDB keeps the file's index or footer, which it reads when it opens, and which the "
+                + "stash cannot step over as it does a damaged block of records (" + message + "). Nothing in the "
+                + "directory was changed. With input.commit=delivered or transactional nothing is lost: stop both "
+                + "connectors, move the directory away (mv " + path + " " + path + ".damaged) and resume them; the sink "
+                + "consumes what the stash held again from the input topics. With input.commit=stashed the records "
+                + "only this stash held are lost with the file.", e);
         }
         return failure(path, "open the stash", e);
     }
