@@ -60,8 +60,9 @@ final class StashVerifier {
                  StashKeys.RECORD_KEY_BYTES)) {
             for (; meta.valid(); meta.advance()) {
                 byte[] key = meta.key();
-                if (key.length != 8) {
-                    damage(VerifyReport.Kind.KEY, -1, -1, "metadata key of " + key.length + " bytes; batch keys have 8");
+                if (key.length != StashKeys.BATCH_KEY_BYTES) {
+                    damage(VerifyReport.Kind.KEY, -1, -1, "metadata key of " + key.length + " bytes; batch keys have "
+                        + StashKeys.BATCH_KEY_BYTES);
                     continue;
                 }
                 long batchId = StashKeys.batchId(key);
@@ -90,8 +91,9 @@ final class StashVerifier {
         int orphanRecords = 0;
         for (; data.valid(); data.advance()) {
             byte[] key = data.key();
-            if (key.length != 12) {
-                damage(VerifyReport.Kind.KEY, -1, -1, "record key of " + key.length + " bytes; record keys have 12");
+            if (key.length != StashKeys.RECORD_KEY_BYTES) {
+                damage(VerifyReport.Kind.KEY, -1, -1, "record key of " + key.length + " bytes; record keys have "
+                    + StashKeys.RECORD_KEY_BYTES);
                 continue;
             }
             long id = StashKeys.batchId(key);
