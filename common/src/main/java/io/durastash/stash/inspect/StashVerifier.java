@@ -7,7 +7,6 @@ import io.durastash.stash.internals.DrainedRanges;
 import io.durastash.stash.internals.Family;
 import io.durastash.stash.internals.FamilyCursor;
 import io.durastash.stash.internals.StashDb;
-import io.durastash.stash.internals.StashFailures;
 import io.durastash.stash.internals.StashKeys;
 import io.durastash.stash.model.BatchMetadata;
 import io.durastash.stash.model.QuarantinedEntry;
@@ -185,7 +184,6 @@ final class StashVerifier {
         private final int keyLength;
         private final ArrayDeque<byte[][]> chunk = new ArrayDeque<>(CHUNK);
         private final FamilyCursor cursor;
-        private byte[] lastKey;
 
         Entries(Family family, byte[] lower, byte[] upper, int keyLength) {
             this.family = family;
@@ -195,29 +193,19 @@ final class StashVerifier {
 
         boolean valid() {
             while (chunk.isEmpty()) {
-                try {
-                    if (cursor.read(CHUNK, Long.MAX_VALUE, (key, value) -> {
-                        chunk.addLast(new byte[][] {key, value});
-                        lastKey = key;
-                    }) == 0) {
-                        return false;
-                    }
-                } catch (RuntimeException e) {
-                    if (!StashFailures.isCorruption(e)) {
-                        throw e;
-                    }
-                    stepOver(e.getMessage());
+                if (cursor.readPastDamage(CHUNK, Long.MAX_VALUE, keyLength,
+                    (key, value) -> chunk.addLast(new byte[][] {key, value}), this::steppedOver) == 0) {
+                    return false;
                 }
             }
             return true;
         }
 
-        /** Reports the damaged block past the last entry read, and moves past it. */
-        private void stepOver(String reason) {
-            byte[] to = cursor.stepOverDamage(keyLength);
-            damage(VerifyReport.Kind.STORAGE, lastKey == null ? -1 : StashKeys.batchId(lastKey), -1,
-                family.columnFamily() + ": the entries after " + (lastKey == null ? "its start" : "batch "
-                + StashKeys.batchId(lastKey)) + " up to " + (to == null ? "its end" : "batch " + StashKeys.batchId(to))
+        /** Reports a damaged block stepped over. */
+        private void steppedOver(byte[] after, byte[] to, String reason) {
+            damage(VerifyReport.Kind.STORAGE, after == null ? -1 : StashKeys.batchId(after), -1,
+                family.columnFamily() + ": the entries after " + (after == null ? "its start" : "batch "
+                + StashKeys.batchId(after)) + " up to " + (to == null ? "its end" : "batch " + StashKeys.batchId(to))
                 + " are in a damaged block: " + reason);
         }
 

@@ -76,6 +76,32 @@ public final class FamilyCursor implements AutoCloseable {
      * @throws io.durastash.stash.model.StashException when the stash closed under the cursor, or RocksDB fails to read
      */
     public int read(int maxEntries, long maxBytes, Visitor visitor) {
+        return read(maxEntries, maxBytes, visitor, 0, null);
+    }
+
+    /**
+     * As {@link #read(int, long, Visitor)}, stepping over each damaged block ({@link #stepOverDamage}) and telling
+     * {@code onDamage} of it; the step reads keys as {@code keyWidth} bytes long.
+     */
+    public int readPastDamage(int maxEntries, long maxBytes, int keyWidth, Visitor visitor, DamageListener onDamage) {
+        return read(maxEntries, maxBytes, visitor, keyWidth, onDamage);
+    }
+
+    /** Visits every entry left, {@value #CHUNK} per hold of the lock. */
+    public void forEachRemaining(Visitor visitor) {
+        forEachReadable(0, visitor, null);
+    }
+
+    /** Visits every entry left that can be read, as {@link #readPastDamage} does, {@value #CHUNK} per hold of the lock. */
+    public void forEachReadable(int keyWidth, Visitor visitor, DamageListener onDamage) {
+        int visited;
+        do {
+            visited = read(CHUNK, Long.MAX_VALUE, visitor, keyWidth, onDamage);
+        } while (visited > 0);
+    }
+
+    /** A read that throws on damage when {@code onDamage} is null, and steps over it otherwise. */
+    private int read(int maxEntries, long maxBytes, Visitor visitor, int keyWidth, DamageListener onDamage) {
         Lock readLock = db.readLock();
         readLock.lock();
         try {
@@ -83,55 +109,36 @@ public final class FamilyCursor implements AutoCloseable {
                 checkOpen();
                 int visited = 0;
                 long bytes = 0;
-                while (!exhausted && visited < maxEntries && bytes < maxBytes && iterator.isValid()) {
-                    byte[] key = iterator.key();
-                    byte[] value = iterator.value();
-                    iterator.next();
-                    lastRead = key;
-                    visitor.visit(key, value);
-                    visited++;
-                    bytes += value.length;
+                while (true) {
+                    while (!exhausted && visited < maxEntries && bytes < maxBytes && iterator.isValid()) {
+                        byte[] key = iterator.key();
+                        byte[] value = iterator.value();
+                        iterator.next();
+                        lastRead = key;
+                        visitor.visit(key, value);
+                        visited++;
+                        bytes += value.length;
+                    }
+                    if (exhausted || iterator.isValid()) {
+                        return visited;
+                    }
+                    try {
+                        iterator.status();
+                        return visited;
+                    } catch (RocksDBException e) {
+                        if (onDamage == null || !StashFailures.isCorruption(e)) {
+                            throw e;
+                        }
+                        byte[] after = lastRead;
+                        byte[] to = stepOverDamage(keyWidth);
+                        onDamage.steppedOver(after, to, db.failure("read the stash", e).getMessage());
+                    }
                 }
-                if (!exhausted && !iterator.isValid()) {
-                    iterator.status();
-                }
-                return visited;
             }
         } catch (RocksDBException e) {
             throw db.failure("read the stash", e);
         } finally {
             readLock.unlock();
-        }
-    }
-
-    /** Visits every entry left, {@value #CHUNK} per hold of the lock. */
-    public void forEachRemaining(Visitor visitor) {
-        int visited;
-        do {
-            visited = read(CHUNK, Long.MAX_VALUE, visitor);
-        } while (visited > 0);
-    }
-
-    /**
-     * Visits every entry left that can be read, stepping over each damaged block ({@link #stepOverDamage}) and telling
-     * {@code onDamage} of it. The step reads keys as {@code keyWidth} bytes long.
-     */
-    public void forEachReadable(int keyWidth, Visitor visitor, DamageListener onDamage) {
-        while (true) {
-            try {
-                forEachRemaining(visitor);
-                return;
-            } catch (RuntimeException e) {
-                if (!StashFailures.isCorruption(e)) {
-                    throw e;
-                }
-                byte[] after = lastRead;
-                byte[] to = stepOverDamage(keyWidth);
-                onDamage.steppedOver(after, to, e.getMessage());
-                if (to == null) {
-                    return;
-                }
-            }
         }
     }
 
@@ -164,48 +171,35 @@ public final class FamilyCursor implements AutoCloseable {
      * reads as at its end). The block is found without parsing it: a seek with RocksDB's checksums on fails for the
      * keys it holds and succeeds past them, so a binary search over the keys {@code keyWidth} bytes long, read as
      * unsigned numbers, finds its end in at most that many bits of seeks. Each seek is a new iterator's: one that has
-     * failed may answer a later seek from what it held before.
-     *
-     * @throws io.durastash.stash.model.StashException when a seek fails otherwise than on damage
+     * failed may answer a later seek from what it held before. Called holding the lock and the monitor.
      */
-    public byte[] stepOverDamage(int keyWidth) {
-        Lock readLock = db.readLock();
-        readLock.lock();
-        try {
-            synchronized (this) {
-                checkOpen();
-                // The range's end counts as readable without a seek: RocksDB does not seek at or past an upper bound.
-                BigInteger end = upperKey != null && upperKey.length == keyWidth ? new BigInteger(1, upperKey)
-                    : BigInteger.ONE.shiftLeft(8 * keyWidth);
-                BigInteger damaged = lastRead != null
-                    ? new BigInteger(1, Arrays.copyOf(lastRead, keyWidth)).add(BigInteger.ONE)
-                    : lowerKey != null ? new BigInteger(1, Arrays.copyOf(lowerKey, keyWidth)) : BigInteger.ZERO;
-                BigInteger readable = end;
-                if (damaged.compareTo(end) < 0 && seeksCleanly(key(damaged, keyWidth))) {
-                    readable = damaged;
-                }
-                while (readable.subtract(damaged).compareTo(BigInteger.ONE) > 0) {
-                    BigInteger middle = damaged.add(readable).shiftRight(1);
-                    if (seeksCleanly(key(middle, keyWidth))) {
-                        readable = middle;
-                    } else {
-                        damaged = middle;
-                    }
-                }
-                iterator.close();
-                iterator = iterators.open(readOptions);
-                if (readable.compareTo(end) >= 0) {
-                    exhausted = true;
-                    return null;
-                }
-                iterator.seek(key(readable, keyWidth));
-                return iterator.isValid() ? iterator.key() : null;
-            }
-        } catch (RocksDBException e) {
-            throw db.failure("read the stash", e);
-        } finally {
-            readLock.unlock();
+    private byte[] stepOverDamage(int keyWidth) throws RocksDBException {
+        // The range's end counts as readable without a seek: RocksDB does not seek at or past an upper bound.
+        BigInteger end = upperKey != null && upperKey.length == keyWidth ? new BigInteger(1, upperKey)
+            : BigInteger.ONE.shiftLeft(8 * keyWidth);
+        BigInteger damaged = lastRead != null
+            ? new BigInteger(1, Arrays.copyOf(lastRead, keyWidth)).add(BigInteger.ONE)
+            : lowerKey != null ? new BigInteger(1, Arrays.copyOf(lowerKey, keyWidth)) : BigInteger.ZERO;
+        BigInteger readable = end;
+        if (damaged.compareTo(end) < 0 && seeksCleanly(key(damaged, keyWidth))) {
+            readable = damaged;
         }
+        while (readable.subtract(damaged).compareTo(BigInteger.ONE) > 0) {
+            BigInteger middle = damaged.add(readable).shiftRight(1);
+            if (seeksCleanly(key(middle, keyWidth))) {
+                readable = middle;
+            } else {
+                damaged = middle;
+            }
+        }
+        iterator.close();
+        iterator = iterators.open(readOptions);
+        if (readable.compareTo(end) >= 0) {
+            exhausted = true;
+            return null;
+        }
+        iterator.seek(key(readable, keyWidth));
+        return iterator.isValid() ? iterator.key() : null;
     }
 
     /** Whether a seek to {@code key} reads no damaged block, asked of a new iterator. */

@@ -14,7 +14,7 @@ import java.util.NoSuchElementException;
  *
  * <p>Damage does not end the batch. A block whose bytes cannot be framed is reported as unreadable from its first
  * unframed record up to the next entry. Damage in RocksDB's own files (a block whose checksum fails) is stepped over
- * ({@link FamilyCursor#stepOverDamage}), and the records from the last entry read up to the next entry that can be read
+ * ({@link FamilyCursor#readPastDamage}), and the records from the last entry read up to the next entry that can be read
  * are reported as unreadable.
  *
  * @param <T> what each stored record is turned into (or nothing, when it is set aside)
@@ -98,16 +98,10 @@ public abstract class RecordReadAhead<T> implements Iterator<T>, AutoCloseable {
     @Override
     public boolean hasNext() {
         while (ahead.isEmpty() && !end) {
-            try {
-                end = cursor.read(READ_AHEAD_ENTRIES, READ_AHEAD_BYTES, this::entry) == 0;
-                if (end) {
-                    damageEndsAt(endIndex);
-                }
-            } catch (RuntimeException e) {
-                if (!StashFailures.isCorruption(e)) {
-                    throw e;
-                }
-                stepOver(e.getMessage());
+            end = cursor.readPastDamage(READ_AHEAD_ENTRIES, READ_AHEAD_BYTES, StashKeys.RECORD_KEY_BYTES, this::entry,
+                this::steppedOver) == 0;
+            if (end) {
+                damageEndsAt(endIndex);
             }
         }
         return !ahead.isEmpty();
@@ -149,13 +143,12 @@ public abstract class RecordReadAhead<T> implements Iterator<T>, AutoCloseable {
         }
     }
 
-    /** After damage in RocksDB's files past the last entry read: steps over it, to the next entry that can be read. */
-    private void stepOver(String reason) {
+    /** Damage in RocksDB's files past the last entry read, stepped over: the next entry, or the end, reports it. */
+    private void steppedOver(byte[] after, byte[] to, String reason) {
         if (damagedFrom < 0) {
             damagedFrom = Math.max(nextIndex, fromIndex);
             damage = reason;
         }
-        cursor.stepOverDamage(StashKeys.RECORD_KEY_BYTES); // the next entry, or the end, reports the damage
     }
 
     @Override
