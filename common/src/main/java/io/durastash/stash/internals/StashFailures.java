@@ -84,8 +84,13 @@ public final class StashFailures {
 
     /** Whether the stash's open failed on a damaged table file, not on its write-ahead log. */
     static boolean isDamagedTable(StashException failure) {
-        return failure.getCause() instanceof RocksDBException cause && isCorruption(cause.getStatus())
-            && DAMAGED_TABLE.matcher(String.valueOf(cause.getMessage())).find();
+        return failure.getCause() instanceof RocksDBException cause && damagedTable(cause) != null;
+    }
+
+    /** The table file a corruption that RocksDB met names, or null. */
+    private static String damagedTable(RocksDBException e) {
+        Matcher table = DAMAGED_TABLE.matcher(String.valueOf(e.getMessage()));
+        return isCorruption(e.getStatus()) && table.find() ? table.group(1) : null;
     }
 
     static StashException openFailure(Path path, RocksDBException e) {
@@ -97,9 +102,9 @@ public final class StashFailures {
         if (message.contains("LOCK") || message.toLowerCase().contains("lock file")) {
             return DirectoryLock.lockedByAnotherProcess(path, e);
         }
-        Matcher table = DAMAGED_TABLE.matcher(message);
-        if (isCorruption(e.getStatus()) && table.find()) {
-            return new StashException("The stash at " + path + " cannot open: RocksDB's file " + table.group(1) + " is "
+        String table = damagedTable(e);
+        if (table != null) {
+            return new StashException("The stash at " + path + " cannot open: RocksDB's file " + table + " is "
                 + "damaged where RocksDB keeps the file's index or footer, which it reads when it opens, and which the "
                 + "stash cannot step over as it does a damaged block of records (" + message + "). Nothing in the "
                 + "directory was changed. With input.commit=delivered or transactional nothing is lost: stop both "
