@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 
@@ -26,6 +28,11 @@ import java.util.function.Supplier;
  * under the task's {@code connector} and {@code task} tags (JMX: {@code kafka.connect:type=plugins,connector=..,task=..}).
  * On a runtime without plugin metrics the group is disabled: registering and recording do nothing. {@link #close()}
  * removes everything it registered.
+ *
+ * <p>A task's metric names are its own, but not its instance's: when a task's stop outlasts the worker's
+ * {@code task.shutdown.graceful.timeout.ms}, Connect gives up on that instance and may start the task again at once
+ * (a rebalance, a restart) while the old one still holds the names in the worker's one registry. The newest instance
+ * takes them over, closing the abandoned instance's group, instead of failing its start on a name that exists.
  */
 public final class PluginMetricsGroup implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PluginMetricsGroup.class);
@@ -38,10 +45,15 @@ public final class PluginMetricsGroup implements AutoCloseable {
         void record(double value);
     }
 
+    /** Which group of this plugin registered each metric name still registered: the instance that owns it. */
+    private static final Map<MetricName, PluginMetricsGroup> OWNERS = new ConcurrentHashMap<>();
+
     private final PluginMetrics metrics;
     /** Sensors live in the worker's one Metrics registry, whose sensor names are global: this keeps ours apart. */
     private final String sensorPrefix = "durastash-" + UUID.randomUUID() + "-";
     private final List<MetricName> metricNames = new ArrayList<>();
+    /** Every metric name of this group, its gauges' and its sensors': what it owns in {@link #OWNERS}. */
+    private final List<MetricName> ownedNames = new ArrayList<>();
     private final List<String> sensorNames = new ArrayList<>();
     private boolean closed;
 
@@ -99,7 +111,7 @@ public final class PluginMetricsGroup implements AutoCloseable {
         if (metrics == null || closed) {
             return;
         }
-        MetricName metricName = name(name, description);
+        MetricName metricName = owned(name, description);
         metrics.addMetric(metricName, (Measurable) (config, now) -> value.getAsDouble());
         metricNames.add(metricName);
     }
@@ -109,7 +121,7 @@ public final class PluginMetricsGroup implements AutoCloseable {
         if (metrics == null || closed) {
             return;
         }
-        MetricName metricName = name(name, description);
+        MetricName metricName = owned(name, description);
         metrics.addMetric(metricName, (Gauge<String>) (config, now) -> value.get());
         metricNames.add(metricName);
     }
@@ -123,7 +135,7 @@ public final class PluginMetricsGroup implements AutoCloseable {
         if (sensor == null) {
             return Recorder.NONE;
         }
-        sensor.add(new Meter(name(name + "-rate", rateDescription), name(name + "-total", totalDescription)));
+        sensor.add(new Meter(owned(name + "-rate", rateDescription), owned(name + "-total", totalDescription)));
         return sensor::record;
     }
 
@@ -133,7 +145,7 @@ public final class PluginMetricsGroup implements AutoCloseable {
         if (sensor == null) {
             return Recorder.NONE;
         }
-        sensor.add(name(name + "-total", description), new CumulativeSum());
+        sensor.add(owned(name + "-total", description), new CumulativeSum());
         return sensor::record;
     }
 
@@ -143,8 +155,8 @@ public final class PluginMetricsGroup implements AutoCloseable {
         if (sensor == null) {
             return Recorder.NONE;
         }
-        sensor.add(name(name + "-avg-ms", avgDescription), new Avg());
-        sensor.add(name(name + "-max-ms", maxDescription), new Max());
+        sensor.add(owned(name + "-avg-ms", avgDescription), new Avg());
+        sensor.add(owned(name + "-max-ms", maxDescription), new Max());
         return sensor::record;
     }
 
@@ -158,17 +170,40 @@ public final class PluginMetricsGroup implements AutoCloseable {
         return sensor;
     }
 
-    private MetricName name(String name, String description) {
-        return metrics.metricName(name, description, new LinkedHashMap<>());
+    /**
+     * The metric name {@code name} of this task, taken over from an abandoned instance of the task that still holds it
+     * (its whole group is closed: Connect has given up on it). Its metrics are only removed once it is registered to
+     * this group, whose own names {@link #close()} removes.
+     */
+    private MetricName owned(String name, String description) {
+        MetricName metricName = metrics.metricName(name, description, new LinkedHashMap<>());
+        PluginMetricsGroup previous = OWNERS.put(metricName, this);
+        ownedNames.add(metricName);
+        if (previous != null && previous != this && previous.release()) {
+            log.warn("The task of {} started again while its previous instance, which Connect gave up on, still stops: "
+                + "the new instance takes over its metrics", metricName.tags());
+        }
+        return metricName;
     }
 
     /** Removes every metric and sensor of this group. Idempotent. */
     @Override
-    public synchronized void close() {
+    public void close() {
+        release();
+    }
+
+    /**
+     * Closes this group; true when that removed its metrics, false when it had been closed before, or the runtime had
+     * closed the task's plugin metrics (which removed them all) first.
+     */
+    private synchronized boolean release() {
         if (metrics == null || closed) {
-            return;
+            return false;
         }
         closed = true;
+        ownedNames.forEach(name -> OWNERS.remove(name, this));
+        ownedNames.clear();
+        boolean removed = true;
         try {
             for (MetricName name : metricNames) {
                 metrics.removeMetric(name);
@@ -177,10 +212,11 @@ public final class PluginMetricsGroup implements AutoCloseable {
                 metrics.removeSensor(sensor);
             }
         } catch (IllegalStateException e) {
-            // The runtime closed the task's plugin metrics first, which removed them all.
             log.debug("Plugin metrics already closed", e);
+            removed = false;
         }
         metricNames.clear();
         sensorNames.clear();
+        return removed;
     }
 }

@@ -61,6 +61,50 @@ class PluginMetricsGroupTest {
     }
 
     @Test
+    void aTaskStartedAgainWhileItsAbandonedInstanceStillStopsTakesItsMetricsOver() throws Exception {
+        try (WorkerPluginMetrics worker = new WorkerPluginMetrics("takeover", 1)) {
+            PluginMetricsGroup abandoned = PluginMetricsGroup.of(worker.pluginMetrics());
+            abandoned.gauge("level", "a level", () -> 1);
+            PluginMetricsGroup.Recorder abandonedPut = abandoned.meter("put-record", "rate", "total");
+            abandoned.timer("wal-sync-time", "avg", "max");
+            abandonedPut.record(100);
+
+            PluginMetrics next = worker.nextInstance();
+            PluginMetricsGroup started = PluginMetricsGroup.of(next);
+            started.gauge("level", "a level", () -> 2);
+            PluginMetricsGroup.Recorder put = started.meter("put-record", "rate", "total");
+            started.timer("wal-sync-time", "avg", "max");
+            put.record(3);
+
+            assertEquals(2.0, worker.number("level"), "the new instance's gauge");
+            assertEquals(3.0, worker.number("put-record-total"), "the new instance's meter");
+            abandonedPut.record(100);
+            assertEquals(3.0, worker.number("put-record-total"), "the abandoned instance records nowhere");
+
+            abandoned.close();
+            worker.pluginMetrics().close(); // the worker closes the abandoned instance's plugin metrics once it stopped
+            assertEquals(2.0, worker.number("level"), "still the new instance's, after the old one closed");
+            assertEquals(3.0, worker.number("put-record-total"));
+            started.close();
+            assertTrue(worker.names().isEmpty(), "all removed: " + worker.names());
+        }
+    }
+
+    @Test
+    void aTaskStartedAgainAfterItsInstanceStoppedRegistersItsMetricsAfresh() {
+        try (WorkerPluginMetrics worker = new WorkerPluginMetrics("restart", 0)) {
+            PluginMetricsGroup stopped = PluginMetricsGroup.of(worker.pluginMetrics());
+            stopped.meter("put-record", "rate", "total").record(100);
+            stopped.close();
+            PluginMetricsGroup started = PluginMetricsGroup.of(worker.nextInstance());
+            started.meter("put-record", "rate", "total").record(3);
+            assertEquals(3.0, worker.number("put-record-total"));
+            started.close();
+            assertTrue(worker.names().isEmpty(), "all removed: " + worker.names());
+        }
+    }
+
+    @Test
     void closingAfterTheRuntimeClosedThePluginMetricsIsQuiet() {
         WorkerPluginMetrics worker = new WorkerPluginMetrics("late-close", 0);
         PluginMetricsGroup group = PluginMetricsGroup.of(worker.pluginMetrics());

@@ -46,6 +46,14 @@ public final class WorkerPluginMetrics implements AutoCloseable {
         return plugin;
     }
 
+    /**
+     * The plugin metrics of this task's next instance: the worker starts the task again (a rebalance, a restart)
+     * while this instance, whose stop outlasted {@code task.shutdown.graceful.timeout.ms}, still holds its metrics.
+     */
+    public PluginMetricsImpl nextInstance() {
+        return new PluginMetricsImpl(metrics, Map.of("connector", connector, "task", task));
+    }
+
     /** The current value of the plugin metric {@code name} of this task; null when there is none. */
     public Object value(String name) {
         KafkaMetric metric = metric(name);

@@ -44,12 +44,17 @@ public final class DrainerAssignor implements ConsumerPartitionAssignor, Configu
     private static final Logger log = LoggerFactory.getLogger(DrainerAssignor.class);
     public static final String NAME = "durastash-drainer";
 
+    /** Connect's default {@code task.shutdown.graceful.timeout.ms}: it gives up on a task that takes longer to stop. */
+    static final long CONNECT_GRACEFUL_STOP_MS = 5_000;
     /**
      * How long a member's first join waits for a source task of its stash to start in its worker (Connect starts the
      * sink's and the source's tasks independently): then the group's first assignment counts this worker, instead of
-     * a later one, forced by taking every partition from every task.
+     * a later one, forced by taking every partition from every task. Nothing interrupts the wait (it runs inside the
+     * consumer's poll, which Connect's stop only wakes up), so it stays below Connect's graceful stop: a task stopped
+     * while it waits (a rebalance that moves it, a config update) still stops in time, instead of being given up on
+     * and started again beside its still running instance.
      */
-    static final long FIRST_JOIN_WAIT_MS = 15_000;
+    static final long FIRST_JOIN_WAIT_MS = 4_000;
 
     private String groupId;
     /** What this member was assigned last, for stickiness across eager rebalances. */

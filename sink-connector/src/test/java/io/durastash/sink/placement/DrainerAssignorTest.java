@@ -177,6 +177,23 @@ class DrainerAssignorTest {
     }
 
     @Test
+    void aFirstJoinWithoutADrainerWaitsLessThanConnectAllowsATaskToStop() throws Exception {
+        String groupId = "connect-assignor-wait-" + System.nanoTime();
+        DrainerAssignor assignor = new DrainerAssignor();
+        assignor.configure(Map.of("group.id", groupId, "bootstrap.servers", "localhost:9092"));
+        try (Stash stash = Stash.open(dir, StashOptions.defaults())) {
+            SinkGroup group = SinkGroups.jvm().join(groupId, stash, stash.ledger("s"), true, true);
+            long t0 = System.nanoTime();
+            assertEquals(DrainerPresence.ABSENT, presence(assignor), "no source task ever started");
+            long waitedMs = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(waitedMs >= DrainerAssignor.FIRST_JOIN_WAIT_MS - 100, "it waited: " + waitedMs + " ms");
+            assertTrue(waitedMs < DrainerAssignor.CONNECT_GRACEFUL_STOP_MS - 500, "a stop during the wait ends within "
+                + "Connect's graceful stop of " + DrainerAssignor.CONNECT_GRACEFUL_STOP_MS + " ms; waited " + waitedMs);
+            SinkGroups.jvm().leave(group, this);
+        }
+    }
+
+    @Test
     void reportsItsWorkersDrainerAndLearnsHowTheGroupWasAssigned() throws Exception {
         String groupId = "connect-assignor-test-" + System.nanoTime();
         DrainerAssignor assignor = new DrainerAssignor();
