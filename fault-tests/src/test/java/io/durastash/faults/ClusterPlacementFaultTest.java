@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -40,8 +41,35 @@ class ClusterPlacementFaultTest {
     @Tag("fault-ci")
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void everyWorkerThatDrainsGetsInputPartitionsAfterAColdAndARollingStart() {
-        FaultReport report = FaultReport.of("cluster-placement");
-        try (ProcessStack stack = ProcessStack.start(FaultData.fresh("cluster-placement"))) {
+        coldAndRollingStart("cluster-placement", Map.of());
+    }
+
+    /**
+     * With Connect's eager protocol, which deals each connector's tasks round-robin over the workers at every
+     * rebalance, every worker runs one sink and one source task of the pair, so the input is spread over all three
+     * workers after the cold and after the rolling start (the incremental protocol balances task counts only, and
+     * after a rolling start may leave one worker holding every partition). Every task is stopped and started again at
+     * each rebalance there, also while it still starts: a task that Connect starts again while its previous instance
+     * still stops keeps running (it takes its metrics over) instead of failing on them.
+     */
+    @Test
+    @Tag("fault-full")
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    void withConnectsEagerProtocolEveryWorkerTakesAShareOfTheInputAfterAColdAndARollingStart() {
+        List<Map<String, Integer>> spread = coldAndRollingStart("cluster-placement-eager",
+            Map.of("connect.protocol", "eager"));
+        int share = ClusterChurn.PARTITIONS / ClusterChurn.WORKERS;
+        for (Map<String, Integer> partitions : spread) {
+            assertEquals(ClusterChurn.WORKERS, partitions.size(), "a sink task on every worker: " + spread);
+            assertTrue(partitions.values().stream().allMatch(held -> held == share), "an even share on every worker: "
+                + spread);
+        }
+    }
+
+    /** The input partitions by worker after the cold start and after the rolling start, once they are spread. */
+    private static List<Map<String, Integer>> coldAndRollingStart(String name, Map<String, String> workerProperties) {
+        FaultReport report = FaultReport.of(name);
+        try (ProcessStack stack = ProcessStack.start(FaultData.fresh(name))) {
             Pair pair = Pair.local().tasks(ClusterChurn.WORKERS, ClusterChurn.WORKERS)
                 .both("stash.dir", "${env:" + WorkerProcess.ENV_STASH_DIR + "}");
             stack.createTopics(pair, ClusterChurn.PARTITIONS);
@@ -49,13 +77,14 @@ class ClusterPlacementFaultTest {
             for (int i = 1; i <= ClusterChurn.WORKERS; i++) {
                 // Connect gives a departed worker's tasks to the others after 5 s instead of 5 minutes.
                 workers.add(stack.startWorker(WorkerSpec.distributed("worker-" + i).fastFailover()
-                    .property("scheduled.rebalance.max.delay.ms", "5000").stashDir(stack.root().resolve("stash-" + i))));
+                    .property("scheduled.rebalance.max.delay.ms", "5000").properties(workerProperties)
+                    .stashDir(stack.root().resolve("stash-" + i))));
             }
             refusesTheMinimalConfigSayingWhatToAdd(stack, pair, report);
 
             long started = System.nanoTime();
             stack.connectors().start(pair);
-            awaitSpread(stack, pair, report, "cold start", started);
+            Map<String, Integer> afterColdStart = awaitSpread(stack, pair, report, "cold start", started);
 
             for (WorkerProcess worker : workers) {
                 long stopping = System.nanoTime();
@@ -67,7 +96,7 @@ class ClusterPlacementFaultTest {
                 report.line("%s restarted: %s in %.1f s", worker.name(),
                     clean ? "stopped cleanly" : "did not stop in time and was killed", stopSeconds);
             }
-            awaitSpread(stack, pair, report, "rolling start", System.nanoTime());
+            return List.of(afterColdStart, awaitSpread(stack, pair, report, "rolling start", System.nanoTime()));
         }
     }
 
@@ -89,9 +118,9 @@ class ClusterPlacementFaultTest {
      * Waits until Connect's placement of the pair's tasks has held still for {@link #PLACEMENT_STILL} and, in it, every
      * worker that runs a sink task and a source task (its stash has a drainer) holds input partitions and every worker
      * with a sink task only holds none (the group's members are named by Connect as
-     * {@code connector-consumer-<sink>-<task>}, placed by the sink's task status).
+     * {@code connector-consumer-<sink>-<task>}, placed by the sink's task status). Returns how many each worker holds.
      */
-    private static void awaitSpread(ProcessStack stack, Pair pair, FaultReport report, String after, long since) {
+    private static Map<String, Integer> awaitSpread(ProcessStack stack, Pair pair, FaultReport report, String after, long since) {
         Map<String, Set<TopicPartition>> last = new TreeMap<>();
         Set<String> draining = new HashSet<>();
         List<Map<Integer, String>> placement = new ArrayList<>();
@@ -117,6 +146,7 @@ class ClusterPlacementFaultTest {
                 return still && !draining.isEmpty() && last.entrySet().stream()
                     .allMatch(held -> draining.contains(held.getKey()) != held.getValue().isEmpty());
             });
+            return counts(last);
         } finally {
             report.line("after the %s (%.1f s): input partitions by worker %s; workers with a sink and a source task %s; "
                 + "tasks by worker (sink, source) %s", after, (System.nanoTime() - since) / 1e9, counts(last), draining,
