@@ -1,7 +1,9 @@
 package io.durastash.bench;
 
 import io.durastash.stash.model.StashOptions;
+import io.durastash.testkit.BuildInfo;
 import io.durastash.testkit.Directories;
+import io.durastash.testkit.process.Ports;
 import io.durastash.testkit.cli.CommandLine;
 import io.durastash.testkit.connect.ConnectorConfig;
 import io.durastash.testkit.process.ProcessStack;
@@ -29,8 +31,11 @@ import java.util.Set;
  * alternate, round after round, on the same broker (whose page cache holds the input for both); each worker forms a
  * Connect cluster of its own.
  *
- * <p>Arguments ({@code --name value}): records (1000000), partitions (4), tasks (1), rounds (3), pipelines ("mm2,pair"),
- * profile (none: a directory to write each worker's JDK Flight Recorder profile of its copy to).
+ * <p>Arguments ({@code --name value}): records (1000000), partitions (4), tasks (1), rounds (3), pipelines ("mm2,pair";
+ * "pair-unmarked" is the pair without its loop header, {@code loop.header=false}),
+ * profile (none: a directory to write each worker's JDK Flight Recorder profile of its copy to), plugin (the build's
+ * plugin archive: another build's, to compare two versions of the pair against the same peer), plus {@link Tuning}
+ * overrides.
  */
 public final class ColdStartBenchmark {
     private static final Duration TIMEOUT = Duration.ofMinutes(10);
@@ -42,20 +47,27 @@ public final class ColdStartBenchmark {
 
     public static void main(String[] argv) throws Exception {
         CommandLine args = CommandLine.parse(argv, Set.of(), Set.of("--records", "--partitions", "--tasks", "--rounds",
-            "--pipelines", "--profile"), Set.of());
+            "--pipelines", "--profile", "--plugin"), Tuning.PREFIXES);
         long records = args.number("--records", 1_000_000, 1, Long.MAX_VALUE);
         int partitions = (int) args.number("--partitions", 4, 1, 1000);
         int tasks = (int) args.number("--tasks", 1, 1, 1000);
         int rounds = (int) args.number("--rounds", 3, 1, 100);
         List<String> pipelines = List.of(args.string("--pipelines", "mm2,pair").split(","));
         Path profiles = args.value("--profile").map(dir -> Path.of(dir).toAbsolutePath()).orElse(null);
+        Tuning tuning = Tuning.from(args);
+        BuildInfo build = BuildInfo.load();
+        Path plugin = args.value("--plugin").map(Path::of).orElse(build.pluginArchive()).toAbsolutePath();
         NumberedRecords input = NumberedRecords.of("cold-input").bare();
 
         System.out.println("cold-start benchmark: " + Machine.describe());
         System.out.printf("%,d records of %d bytes in %d partitions, %d task(s) per connector, %d rounds of %s, each on a "
-            + "new worker process%n", records, NumberedRecords.DEFAULT_VALUE_BYTES, partitions, tasks, rounds, pipelines);
+            + "new worker process; plugin %s; tuning: %s%n", records, NumberedRecords.DEFAULT_VALUE_BYTES, partitions, tasks,
+            rounds, pipelines, plugin, tuning);
         Path root = Files.createTempDirectory("durastash-cold");
-        try (ProcessStack stack = ProcessStack.start(root)) {
+        try (ProcessStack stack = ProcessStack.open(root, build.kafkaClasspathFile(), build.configDir(),
+            System.out::println)) {
+            stack.installPlugin(plugin);
+            stack.startBroker(Ports.anyFree(), Ports.anyFree(), ProcessStack.PARTITIONS, Map.of());
             stack.createTopic(input.series(), partitions);
             long begin = System.nanoTime();
             RecordLoad.into(stack.kafka(), input.series(), input).producer(Map.of("linger.ms", "10")).count(records)
@@ -67,8 +79,8 @@ public final class ColdStartBenchmark {
             for (int round = 1; round <= rounds; round++) {
                 for (String kind : pipelines) {
                     Copy copy = copy(stack, kind.trim(), String.valueOf(id++), input.series(), partitions, tasks, records,
-                        profiles);
-                    System.out.printf("round %d %-5s %s%n", round, kind, copy);
+                        tuning, profiles);
+                    System.out.printf("round %d %-13s %s%n", round, kind, copy);
                     results.computeIfAbsent(kind.trim(), k -> new ArrayList<>()).add(copy);
                 }
             }
@@ -80,7 +92,7 @@ public final class ColdStartBenchmark {
 
     /** One copy on a worker process of its own, started for it and stopped after it. */
     private static Copy copy(ProcessStack stack, String kind, String id, String inputTopic, int partitions, int tasks,
-                             long records, Path profiles) throws Exception {
+                             long records, Tuning tuning, Path profiles) throws Exception {
         long booting = System.nanoTime();
         // A Connect cluster of its own: a worker of an earlier round that had to be killed cannot hold up this one's
         // first rebalance until its session expires.
@@ -90,10 +102,12 @@ public final class ColdStartBenchmark {
             .property("status.storage.topic", cluster + "-status"), kind, id, profiles);
         double bootSeconds = (System.nanoTime() - booting) / 1e9;
         Pipeline pipeline = switch (kind) {
-            case "mm2" -> Pipeline.mirrorMaker(id, inputTopic, stack.bootstrapServers(), tasks, Map.of());
+            case "mm2" -> Pipeline.mirrorMaker(id, inputTopic, stack.bootstrapServers(), tasks, tuning.mirror());
             case "pair" -> Pipeline.stashPair(id, inputTopic, "cold-output-" + id, worker.stashDir(), tasks, true,
-                StashOptions.DEFAULT_MEMORY_BYTES, Map.of(), Map.of());
-            default -> throw new IllegalArgumentException("Unknown pipeline '" + kind + "': mm2 or pair");
+                StashOptions.DEFAULT_MEMORY_BYTES, tuning.sink(), tuning.source());
+            case "pair-unmarked" -> Pipeline.stashPair(id, inputTopic, "cold-output-" + id, worker.stashDir(), tasks, true,
+                StashOptions.DEFAULT_MEMORY_BYTES, tuning.sink(), unmarked(tuning.source()));
+            default -> throw new IllegalArgumentException("Unknown pipeline '" + kind + "': mm2, pair or pair-unmarked");
         };
         String output = pipeline.outputTopic();
         stack.createTopic(output, partitions);
@@ -132,6 +146,13 @@ public final class ColdStartBenchmark {
         return new Copy((end - start) / 1e9, (first - start) / 1e9, records, written, cpu, bootSeconds, clean);
     }
 
+    /** The source's settings without the loop header, whose cost on small records the "pair-unmarked" run shows. */
+    private static Map<String, String> unmarked(Map<String, String> source) {
+        Map<String, String> settings = new LinkedHashMap<>(source);
+        settings.put("loop.header", "false");
+        return settings;
+    }
+
     /** Starts the worker, recording with JDK Flight Recorder (its profile settings) when {@code profiles} is given. */
     private static WorkerProcess startWorker(ProcessStack stack, WorkerSpec spec, String kind, String id, Path profiles)
         throws IOException {
@@ -166,20 +187,29 @@ public final class ColdStartBenchmark {
         results.forEach((kind, copies) -> {
             double rate = PipelineBenchmark.median(copies.stream().map(Copy::recordsPerSecond).toList());
             medians.put(kind, rate);
-            System.out.printf("  %-5s %,9.0f records/s start-to-end   first record after %.2f s   %.1f worker CPU-s per "
+            System.out.printf("  %-13s %,9.0f records/s start-to-end   first record after %.2f s   %.1f worker CPU-s per "
                     + "million records%n", kind, rate, PipelineBenchmark.median(copies.stream().map(Copy::firstAfterSeconds)
-                    .toList()),
-                PipelineBenchmark.median(copies.stream().map(copy -> copy.cpuSeconds() / copy.records() * 1e6).toList()));
+                    .toList()), cpuPerRecord(copies) * 1e6);
         });
-        List<Copy> pair = results.get("pair");
         List<Copy> mirror = results.get("mm2");
-        if (pair != null && mirror != null) {
-            System.out.printf("  ratio pair / MM2: %.2f (medians); round by round:", medians.get("pair") / medians.get("mm2"));
-            for (int i = 0; i < Math.min(pair.size(), mirror.size()); i++) {
-                System.out.printf(" %.2f", pair.get(i).recordsPerSecond() / mirror.get(i).recordsPerSecond());
-            }
-            System.out.println();
+        if (mirror == null) {
+            return;
         }
+        results.forEach((kind, copies) -> {
+            if (kind.equals("mm2")) {
+                return;
+            }
+            System.out.printf("  ratio %s / MM2: %.2f (medians); round by round:", kind, medians.get(kind)
+                / medians.get("mm2"));
+            for (int i = 0; i < Math.min(copies.size(), mirror.size()); i++) {
+                System.out.printf(" %.2f", copies.get(i).recordsPerSecond() / mirror.get(i).recordsPerSecond());
+            }
+            System.out.printf("; worker CPU per record %.2f%n", cpuPerRecord(copies) / cpuPerRecord(mirror));
+        });
+    }
+
+    private static double cpuPerRecord(List<Copy> copies) {
+        return PipelineBenchmark.median(copies.stream().map(copy -> copy.cpuSeconds() / copy.records()).toList());
     }
 
     /** One timed copy: seconds from the connectors' creation, and the worker it ran on. */
