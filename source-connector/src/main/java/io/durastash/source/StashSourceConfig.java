@@ -55,8 +55,10 @@ public final class StashSourceConfig extends StashConnectorConfig {
         + "36 bytes of text) to every record, next to those of stashes the record passed before. A DuraStash sink does "
         + "not stash a record that carries its own stash's id: a loop through other connectors (this pair's output "
         + "is, directly or not, an input of its sink) then ends after one round, counted in looped-record-total, "
-        + "instead of growing a topic without end. Turn it off only when a consumer of the output cannot accept the "
-        + "header.";
+        + "instead of growing a topic without end. A record that has no other header costs Connect and the producer "
+        + "noticeably more with one: about a quarter of the pair's CPU for 100-byte records. Turn it off when a "
+        + "consumer of the output cannot accept the header, or when the output cannot reach the sink's input and "
+        + "small records make that cost matter.";
 
     public static final String PROVENANCE_HEADER_PREFIX_CONFIG = "provenance.header.prefix";
     public static final String PROVENANCE_HEADER_PREFIX_DEFAULT = "durastash.";
