@@ -15,11 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 
@@ -45,8 +45,12 @@ public final class PluginMetricsGroup implements AutoCloseable {
         void record(double value);
     }
 
-    /** Which group of this plugin registered each metric name still registered: the instance that owns it. */
-    private static final Map<MetricName, PluginMetricsGroup> OWNERS = new ConcurrentHashMap<>();
+    /**
+     * Which group of this plugin registered each metric name still registered: the instance that owns it. Also the
+     * lock of every registration and release, so that a new instance closing an abandoned one, while that one still
+     * registers, cannot deadlock with it.
+     */
+    private static final Map<MetricName, PluginMetricsGroup> OWNERS = new HashMap<>();
 
     private final PluginMetrics metrics;
     /** Sensors live in the worker's one Metrics registry, whose sensor names are global: this keeps ours apart. */
@@ -107,57 +111,67 @@ public final class PluginMetricsGroup implements AutoCloseable {
     }
 
     /** A numeric gauge, read when the metric is reported. */
-    public synchronized void gauge(String name, String description, DoubleSupplier value) {
-        if (metrics == null || closed) {
-            return;
+    public void gauge(String name, String description, DoubleSupplier value) {
+        synchronized (OWNERS) {
+            if (metrics == null || closed) {
+                return;
+            }
+            MetricName metricName = owned(name, description);
+            metrics.addMetric(metricName, (Measurable) (config, now) -> value.getAsDouble());
+            metricNames.add(metricName);
         }
-        MetricName metricName = owned(name, description);
-        metrics.addMetric(metricName, (Measurable) (config, now) -> value.getAsDouble());
-        metricNames.add(metricName);
     }
 
     /** A text gauge (for example the stash path), read when the metric is reported. */
-    public synchronized void textGauge(String name, String description, Supplier<String> value) {
-        if (metrics == null || closed) {
-            return;
+    public void textGauge(String name, String description, Supplier<String> value) {
+        synchronized (OWNERS) {
+            if (metrics == null || closed) {
+                return;
+            }
+            MetricName metricName = owned(name, description);
+            metrics.addMetric(metricName, (Gauge<String>) (config, now) -> value.get());
+            metricNames.add(metricName);
         }
-        MetricName metricName = owned(name, description);
-        metrics.addMetric(metricName, (Gauge<String>) (config, now) -> value.get());
-        metricNames.add(metricName);
     }
 
     /**
      * A rate and a running total of what is recorded: {@code <name>-rate} (per second, over the worker's metrics
      * window) and {@code <name>-total}.
      */
-    public synchronized Recorder meter(String name, String rateDescription, String totalDescription) {
-        Sensor sensor = sensor(name);
-        if (sensor == null) {
-            return Recorder.NONE;
+    public Recorder meter(String name, String rateDescription, String totalDescription) {
+        synchronized (OWNERS) {
+            Sensor sensor = sensor(name);
+            if (sensor == null) {
+                return Recorder.NONE;
+            }
+            sensor.add(new Meter(owned(name + "-rate", rateDescription), owned(name + "-total", totalDescription)));
+            return sensor::record;
         }
-        sensor.add(new Meter(owned(name + "-rate", rateDescription), owned(name + "-total", totalDescription)));
-        return sensor::record;
     }
 
     /** A running total of what is recorded: {@code <name>-total}. */
-    public synchronized Recorder total(String name, String description) {
-        Sensor sensor = sensor(name);
-        if (sensor == null) {
-            return Recorder.NONE;
+    public Recorder total(String name, String description) {
+        synchronized (OWNERS) {
+            Sensor sensor = sensor(name);
+            if (sensor == null) {
+                return Recorder.NONE;
+            }
+            sensor.add(owned(name + "-total", description), new CumulativeSum());
+            return sensor::record;
         }
-        sensor.add(owned(name + "-total", description), new CumulativeSum());
-        return sensor::record;
     }
 
     /** The average and the maximum of recorded times in milliseconds: {@code <name>-avg-ms} and {@code <name>-max-ms}. */
-    public synchronized Recorder timer(String name, String avgDescription, String maxDescription) {
-        Sensor sensor = sensor(name);
-        if (sensor == null) {
-            return Recorder.NONE;
+    public Recorder timer(String name, String avgDescription, String maxDescription) {
+        synchronized (OWNERS) {
+            Sensor sensor = sensor(name);
+            if (sensor == null) {
+                return Recorder.NONE;
+            }
+            sensor.add(owned(name + "-avg-ms", avgDescription), new Avg());
+            sensor.add(owned(name + "-max-ms", maxDescription), new Max());
+            return sensor::record;
         }
-        sensor.add(owned(name + "-avg-ms", avgDescription), new Avg());
-        sensor.add(owned(name + "-max-ms", maxDescription), new Max());
-        return sensor::record;
     }
 
     private Sensor sensor(String name) {
@@ -196,27 +210,29 @@ public final class PluginMetricsGroup implements AutoCloseable {
      * Closes this group; true when that removed its metrics, false when it had been closed before, or the runtime had
      * closed the task's plugin metrics (which removed them all) first.
      */
-    private synchronized boolean release() {
-        if (metrics == null || closed) {
-            return false;
-        }
-        closed = true;
-        ownedNames.forEach(name -> OWNERS.remove(name, this));
-        ownedNames.clear();
-        boolean removed = true;
-        try {
-            for (MetricName name : metricNames) {
-                metrics.removeMetric(name);
+    private boolean release() {
+        synchronized (OWNERS) {
+            if (metrics == null || closed) {
+                return false;
             }
-            for (String sensor : sensorNames) {
-                metrics.removeSensor(sensor);
+            closed = true;
+            ownedNames.forEach(name -> OWNERS.remove(name, this));
+            ownedNames.clear();
+            boolean removed = true;
+            try {
+                for (MetricName name : metricNames) {
+                    metrics.removeMetric(name);
+                }
+                for (String sensor : sensorNames) {
+                    metrics.removeSensor(sensor);
+                }
+            } catch (IllegalStateException e) {
+                log.debug("Plugin metrics already closed", e);
+                removed = false;
             }
-        } catch (IllegalStateException e) {
-            log.debug("Plugin metrics already closed", e);
-            removed = false;
+            metricNames.clear();
+            sensorNames.clear();
+            return removed;
         }
-        metricNames.clear();
-        sensorNames.clear();
-        return removed;
     }
 }
