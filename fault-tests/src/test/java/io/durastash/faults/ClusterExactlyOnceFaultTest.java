@@ -24,6 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * sink group's generation keeps its deliveries out. Pass: 0 lost, 0 duplicated, 0 out of order.
  */
 class ClusterExactlyOnceFaultTest {
+    /** Every worker stopped cleanly and started again in turn, one with the source paused first. */
+    private static final List<Kill> ROLLING_RESTART = List.of(new Kill(Fault.STOP, Disk.OWN, false),
+        new Kill(Fault.STOP, Disk.OWN, true), new Kill(Fault.STOP, Disk.OWN, false));
     /** Exactly once, with Connect slow to move a departed worker's tasks, as by default (there: 5 minutes). */
     static final Setup EXACTLY_ONCE = Setup.plain().pair(pair -> pair.withSink("input.commit", "transactional"))
         .worker(worker -> worker.property("scheduled.rebalance.max.delay.ms", "20000"));
@@ -63,9 +66,20 @@ class ClusterExactlyOnceFaultTest {
     @Tag("fault-full")
     @Timeout(value = 20, unit = TimeUnit.MINUTES)
     void aRollingRestartDuplicatesNothing() {
-        exactlyOnce(ClusterScenario.run("cluster-exact-rolling", EXACTLY_ONCE, List.of(
-            new Kill(Fault.STOP, Disk.OWN, false), new Kill(Fault.STOP, Disk.OWN, true),
-            new Kill(Fault.STOP, Disk.OWN, false)), Duration.ofSeconds(75)));
+        exactlyOnce(ClusterScenario.run("cluster-exact-rolling", EXACTLY_ONCE, ROLLING_RESTART, Duration.ofSeconds(75)));
+    }
+
+    /**
+     * The same rolling restart on Connect's eager protocol, the option that spreads the input over every worker
+     * (design.md, "Where Connect puts the tasks"): each of its rebalances stops and starts every task of the pair.
+     */
+    @Test
+    @Tag("fault-full")
+    @Timeout(value = 20, unit = TimeUnit.MINUTES)
+    void aRollingRestartOnConnectsEagerProtocolDuplicatesNothing() {
+        exactlyOnce(ClusterScenario.run("cluster-exact-rolling-eager",
+            EXACTLY_ONCE.worker(worker -> worker.property("connect.protocol", "eager")), ROLLING_RESTART,
+            Duration.ofSeconds(75)));
     }
 
     private static List<Kill> freezes(int count) {
