@@ -31,7 +31,8 @@ import java.util.Set;
  * alternate, round after round, on the same broker (whose page cache holds the input for both); each worker forms a
  * Connect cluster of its own.
  *
- * <p>Arguments ({@code --name value}): records (1000000), partitions (4), tasks (1), rounds (3), pipelines ("mm2,pair";
+ * <p>Arguments ({@code --name value}): records (1000000), value-bytes (100), partitions (4), tasks (1), rounds (3),
+ * pipelines ("mm2,pair";
  * "pair-unmarked" is the pair without its loop header, {@code loop.header=false}),
  * profile (none: a directory to write each worker's JDK Flight Recorder profile of its copy to), plugin (the build's
  * plugin archive: another build's, to compare two versions of the pair against the same peer), plus {@link Tuning}
@@ -47,7 +48,7 @@ public final class ColdStartBenchmark {
 
     public static void main(String[] argv) throws Exception {
         CommandLine args = CommandLine.parse(argv, Set.of(), Set.of("--records", "--partitions", "--tasks", "--rounds",
-            "--pipelines", "--profile", "--plugin"), Tuning.PREFIXES);
+            "--pipelines", "--profile", "--plugin", "--value-bytes"), Tuning.PREFIXES);
         long records = args.number("--records", 1_000_000, 1, Long.MAX_VALUE);
         int partitions = (int) args.number("--partitions", 4, 1, 1000);
         int tasks = (int) args.number("--tasks", 1, 1, 1000);
@@ -57,11 +58,12 @@ public final class ColdStartBenchmark {
         Tuning tuning = Tuning.from(args);
         BuildInfo build = BuildInfo.load();
         Path plugin = args.value("--plugin").map(Path::of).orElse(build.pluginArchive()).toAbsolutePath();
-        NumberedRecords input = NumberedRecords.of("cold-input").bare();
+        int valueBytes = (int) args.number("--value-bytes", NumberedRecords.DEFAULT_VALUE_BYTES, 1, 10_000_000);
+        NumberedRecords input = NumberedRecords.of("cold-input").bare().withValueBytes(valueBytes);
 
         System.out.println("cold-start benchmark: " + Machine.describe());
         System.out.printf("%,d records of %d bytes in %d partitions, %d task(s) per connector, %d rounds of %s, each on a "
-            + "new worker process; plugin %s; tuning: %s%n", records, NumberedRecords.DEFAULT_VALUE_BYTES, partitions, tasks,
+            + "new worker process; plugin %s; tuning: %s%n", records, valueBytes, partitions, tasks,
             rounds, pipelines, plugin, tuning);
         Path root = Files.createTempDirectory("durastash-cold");
         try (ProcessStack stack = ProcessStack.open(root, build.kafkaClasspathFile(), build.configDir(),
