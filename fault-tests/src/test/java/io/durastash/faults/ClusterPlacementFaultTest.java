@@ -120,7 +120,8 @@ class ClusterPlacementFaultTest {
      * with a sink task only holds none (the group's members are named by Connect as
      * {@code connector-consumer-<sink>-<task>}, placed by the sink's task status). Returns how many each worker holds.
      */
-    private static Map<String, Integer> awaitSpread(ProcessStack stack, Pair pair, FaultReport report, String after, long since) {
+    private static Map<String, Integer> awaitSpread(ProcessStack stack, Pair pair, FaultReport report, String after,
+                                                    long since) {
         Map<String, Set<TopicPartition>> last = new TreeMap<>();
         Set<String> draining = new HashSet<>();
         List<Map<Integer, String>> placement = new ArrayList<>();

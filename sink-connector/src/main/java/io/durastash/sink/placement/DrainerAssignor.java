@@ -54,7 +54,7 @@ public final class DrainerAssignor implements ConsumerPartitionAssignor, Configu
      * while it waits (a rebalance that moves it, a config update) still stops in time, instead of being given up on
      * and started again beside its still running instance.
      */
-    static final long FIRST_JOIN_WAIT_MS = 4_000;
+    static final long FIRST_JOIN_WAIT_MS = CONNECT_GRACEFUL_STOP_MS - 1_000;
 
     private String groupId;
     /** What this member was assigned last, for stickiness across eager rebalances. */
